@@ -1,0 +1,100 @@
+"""The validation cache: per-file results keyed by each file's stamp (size, mtime, inode).
+
+Stored outside the records (``$CDSCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/cdsctl``), one
+folder per records root.  It is trusted only when it proves itself:
+
+* every file carries a BLAKE2 checksum of its payload and a format/code fingerprint, so a
+  truncated, corrupt or foreign file, or one written by another cdsctl, is ignored;
+* an entry serves only a file whose stamp is unchanged *and* whose mtime is older than the
+  cache's writing by more than the file-system's timestamp granularity (git's "racily
+  clean" rule), since a file edited in the same tick as the cache was written would
+  otherwise keep its old stamp;
+* writes go to a temporary file renamed into place, so a crash leaves the old cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
+_MAGIC = b"cdsctl-cache\n"
+
+
+def cache_home(env: dict[str, str] | None = None) -> Path:
+    env = dict(os.environ) if env is None else env
+    if env.get("CDSCTL_CACHE_DIR"):
+        return Path(env["CDSCTL_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cdsctl"
+
+
+def _fingerprint() -> bytes:
+    """Changes whenever cdsctl's code does, so results of other rules are never reused."""
+    h = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.digest()
+
+
+class Store:
+    """Reads and writes named pickles in one root's cache folder, checked on the way in."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.fingerprint = _fingerprint()
+
+    @classmethod
+    def for_root(cls, cache_dir: Path, root: Path) -> Store:
+        key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+        return cls(cache_dir / f"{root.name}-{key}")
+
+    def read(self, name: str) -> Any:
+        """The stored object, or None when missing, corrupt, or from other code."""
+        try:
+            blob = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        head = len(_MAGIC) + 16 + 32
+        if len(blob) < head or not blob.startswith(_MAGIC):
+            return None
+        fingerprint, digest = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : head]
+        payload = blob[head:]
+        if fingerprint != self.fingerprint or hashlib.blake2b(payload).digest()[:32] != digest:
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # a checksummed payload that still fails: treat as absent
+            return None
+
+    def write(self, name: str, value: Any) -> None:
+        """Atomically replace `name`; a cache that cannot be written is just not written."""
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = _MAGIC + self.fingerprint + hashlib.blake2b(payload).digest()[:32] + payload
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp, self.folder / name)
+        except OSError:
+            return
+
+
+def trusted(stamp: tuple[int, int, int], cached: tuple[int, int, int], written_ns: int) -> bool:
+    """Whether a cached entry may stand for the file now carrying `stamp`."""
+    return stamp == cached and stamp[1] < written_ns - RACY_NS
+
+
+def now_ns() -> int:
+    return time.time_ns()

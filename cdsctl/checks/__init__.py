@@ -1,0 +1,1 @@
+"""Checks: per-record rules (:mod:`.record`) and rules across the whole root (:mod:`.crossfile`)."""

@@ -1,0 +1,153 @@
+"""Rules that need the whole records root: ids, references, dates across records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..files import AGENCIES
+from ..records import Summary
+from ..yamlload import Path
+
+
+@dataclass(slots=True)
+class CrossFinding:
+    file: str
+    path: Path
+    code: str
+    message: str
+    at_key: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str
+    file: str
+    path: Path
+    values: Any
+
+
+class Index:
+    """Every id in the root, with its kind and place; the first holder of an id wins."""
+
+    def __init__(self, summaries: Iterable[Summary]) -> None:
+        self.by_id: dict[str, Entry] = {}
+        self.duplicates: list[tuple[str, Entry]] = []
+        self.summaries = list(summaries)
+        for summary in self.summaries:
+            for record_id, entry in _entries(summary):
+                if record_id in self.by_id:
+                    self.duplicates.append((record_id, entry))
+                else:
+                    self.by_id[record_id] = entry
+
+    def of_kind(self, kind: str) -> Iterator[Summary]:
+        return (s for s in self.summaries if s.kind == kind)
+
+
+def _entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
+    if summary.kind == "agencies":
+        for i, agency in enumerate(summary.values.get("agencies", ())):
+            if "id" in agency:
+                yield agency["id"], Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
+    elif summary.id is not None:
+        yield summary.id, Entry(summary.kind, summary.file, ("id",), summary.values)
+
+
+def check_duplicates(index: Index, today: date) -> Iterator[CrossFinding]:
+    for record_id, entry in index.duplicates:
+        first = index.by_id[record_id]
+        msg = f"id '{record_id}' is already used by the {first.kind} in {first.file}"
+        yield CrossFinding(entry.file, entry.path, "duplicate-id", msg)
+
+
+def check_references(index: Index, today: date) -> Iterator[CrossFinding]:
+    for summary in index.summaries:
+        for ref in summary.references:
+            target = index.by_id.get(ref.target)
+            wanted = " or ".join(ref.kinds)
+            if target is None:
+                msg = f"'{ref.target}' names no {wanted} in the records"
+                yield CrossFinding(summary.file, ref.path, "unresolved-reference", msg)
+            elif target.kind not in ref.kinds:
+                msg = f"'{ref.target}' is a {target.kind} ({target.file}), not a {wanted}"
+                yield CrossFinding(summary.file, ref.path, "wrong-kind-reference", msg)
+
+
+def _issued_of_task(index: Index, task_id: str) -> tuple[str, date] | None:
+    task = index.by_id.get(task_id)
+    if task is None or task.kind != "task":
+        return None
+    directive = index.by_id.get(task.values.get("directive", ""))
+    if directive is None or directive.kind != "directive" or "issued" not in directive.values:
+        return None
+    return task.values["directive"], directive.values["issued"]
+
+
+def check_report_dates(index: Index, today: date) -> Iterator[CrossFinding]:
+    for report in index.of_kind("report"):
+        when: date | None = report.values.get("date")
+        if when is None:
+            continue
+        for item in report.values.get("tasks", ()):
+            found = _issued_of_task(index, item.get("task", ""))
+            if found and when < found[1]:
+                directive, issued = found
+                msg = (f"report dated {when} is before {directive} (issued {issued}), "
+                       f"which assigns task {item['task']}")  # fmt: skip
+                yield CrossFinding(report.file, ("date",), "report-before-directive", msg)
+                break
+
+
+def _closed_tasks(index: Index, today: date) -> set[str]:
+    closed: set[str] = set()
+    for report in index.of_kind("report"):
+        if report.values.get("date", today) <= today:
+            closed.update(i["task"] for i in report.values.get("tasks", ()) if _done(i))
+    return closed
+
+
+def _done(item: dict[str, Any]) -> bool:
+    return item.get("status") == "done" and "task" in item
+
+
+def _still_open(values: dict[str, Any], until: date, today: date) -> bool:
+    completed = values.get("completed")
+    cancelled = values.get("cancelled", {}).get("date")
+    if (completed and completed <= today) or (cancelled and cancelled <= today):
+        return False
+    if "every" in values:
+        end = values.get("end")
+        return end is None or bool(end > until)
+    return True
+
+
+def check_expired_leads(index: Index, today: date) -> Iterator[CrossFinding]:
+    closed: set[str] | None = None
+    for task in index.of_kind("task"):
+        lead = index.by_id.get(task.values.get("lead", ""))
+        until = lead.values.get("until") if lead and lead.kind == "agency" else None
+        if until is None or until >= today:
+            continue
+        closed = _closed_tasks(index, today) if closed is None else closed
+        if task.id not in closed and _still_open(task.values, until, today):
+            successor = lead.values.get("successor") if lead else None
+            after = f"; its successor is {successor}" if successor else " and has no successor"
+            msg = f"lead '{task.values['lead']}' ceased to exist on {until}{after}"
+            yield CrossFinding(task.file, ("lead",), "agency-expired", msg)
+
+
+CrossCheck = Callable[[Index, date], Iterator[CrossFinding]]
+CROSS_CHECKS: tuple[CrossCheck, ...] = (
+    check_duplicates,
+    check_references,
+    check_report_dates,
+    check_expired_leads,
+)
+
+
+def run_cross_checks(summaries: Iterable[Summary], today: date) -> list[CrossFinding]:
+    index = Index(summaries)
+    return [finding for check in CROSS_CHECKS for finding in check(index, today)]

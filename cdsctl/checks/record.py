@@ -1,0 +1,97 @@
+"""Rules that one record can be checked against on its own (spec §2–§3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
+from ..yamlload import Path
+
+AGENCIES_FILE = "agencies.yaml"
+_NUMBER_PARTS = re.compile(r"^\d+(?:/\d{4})?([/-])(.*)$")
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
+
+
+def check_record(data: dict[str, Any], relpath: str, raw: dict[Path, str] | None = None) -> Checked:
+    """Check one record's mapping; `relpath` is its file relative to the root."""
+    ctx = Context(raw)
+    kind = data.get("kind")
+    if kind not in KINDS:
+        found = f"'{kind}'" if isinstance(kind, str) else "missing"
+        ctx.add("unknown-kind", ("kind",) if "kind" in data else (),
+                f"kind is {found}; expected one of {', '.join(KINDS)}")  # fmt: skip
+        return Checked(None, None, {}, ctx.findings, [])
+    _check_agencies_place(kind, relpath, ctx)
+    values = SCHEMAS[kind].check(data, (), ctx)
+    record_id = values.get("id") if kind != "agencies" else None
+    if record_id is not None:
+        _check_file_name(record_id, relpath, ctx)
+    for rule in KIND_RULES.get(kind, ()):
+        rule(values, data, ctx)
+    return Checked(kind, record_id, values, ctx.findings, ctx.references)
+
+
+def _check_agencies_place(kind: str, relpath: str, ctx: Context) -> None:
+    if kind == "agencies" and relpath != AGENCIES_FILE:
+        ctx.add("agencies-file", ("kind",), f"agencies belong in {AGENCIES_FILE} at the root")
+    elif kind != "agencies" and relpath == AGENCIES_FILE:
+        ctx.add("agencies-file", ("kind",), f"{AGENCIES_FILE} must hold kind: agencies")
+
+
+def _check_file_name(record_id: str, relpath: str, ctx: Context) -> None:
+    name = relpath.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0]
+    if stem != record_id:
+        ctx.add("id-filename", ("id",), f"id '{record_id}' differs from the file name '{name}'")
+
+
+def type_code(number: str) -> str | None:
+    """The type code inside a document number: TB in 128/TB-UBND, NQ in 09-NQ/TU."""
+    m = _NUMBER_PARTS.match(number)
+    if not m:
+        return None
+    separator, symbol = m.groups()
+    if separator == "/":  # 128/TB-UBND, 09/2019/NĐ-CP: the symbol's first part
+        return symbol.split("-")[0].split("/")[0]
+    return symbol.split("/")[0]  # Party style 09-NQ/TU: the part before "/"
+
+
+def _check_directive(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
+    number, kind = values.get("number"), values.get("type")
+    if not number or not kind or kind == "CV" or not NUMBER_RE.match(number):
+        return
+    code = type_code(number)
+    if code != kind:
+        msg = f"type is {kind} but the number {number} carries the type code {code}"
+        ctx.add("doc-type-mismatch", ("type",), msg)
+
+
+def _check_task_schedule(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
+    if "due" in data and "every" in data:
+        ctx.add("due-and-every", ("every",), "a task has either due or every, not both")
+    every = values.get("every")
+    if "every" in data and "start" not in data:
+        ctx.add("missing-field", ("every",), "a recurring task (every) needs a start date")
+    months = PERIOD_MONTHS.get(every or "")
+    due_month = values.get("due_month")
+    if months and due_month is not None and due_month > months:
+        msg = f"due_month {due_month} is past the {months}-month period of '{every}'"
+        ctx.add("invalid-value", ("due_month",), msg)
+    start, end = values.get("start"), values.get("end")
+    if start is not None and end is not None and end < start:
+        ctx.add("invalid-value", ("end",), f"end {end} is before start {start}")
+
+
+def _check_report(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
+    if isinstance(data.get("tasks"), list) and not data["tasks"]:
+        ctx.add("invalid-value", ("tasks",), "a report names at least one task")
+
+
+Rule = Callable[[dict[str, Any], dict[str, Any], Context], None]
+KIND_RULES: dict[str, tuple[Rule, ...]] = {
+    "directive": (_check_directive,),
+    "task": (_check_task_schedule,),
+    "report": (_check_report,),
+}

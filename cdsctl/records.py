@@ -1,0 +1,112 @@
+"""One record file → its diagnostics and a compact summary (what cross-checks and queries need).
+
+This is the unit of work a worker process does and the unit the cache stores.  The
+happy path parses with yaml-rs and checks the data; only a file with a problem is
+parsed again by the position-aware loader, so every diagnostic carries its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from .checks.record import check_record
+from .diagnostics import Diagnostic
+from .files import ReadProblem, Source, read_source
+from .schema import Checked, Finding, Reference
+from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast
+
+
+@dataclass(slots=True)
+class Summary:
+    """A record reduced to its checked, normalised values (long text left out)."""
+
+    kind: str
+    id: str | None
+    file: str
+    values: dict[str, Any]
+    references: list[Reference] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FileResult:
+    file: str
+    diagnostics: list[Diagnostic]
+    summary: Summary | None
+
+
+def check_file(root: FsPath, relpath: str) -> FileResult:
+    """Read, parse and check one record file on its own."""
+    try:
+        source = read_source(root / relpath)
+    except ReadProblem as problem:
+        return FileResult(relpath, [Diagnostic.make(relpath, problem.line, 1, problem.code,
+                                                    str(problem))], None)  # fmt: skip
+    except OSError as exc:
+        message = f"cannot read the file: {exc.strerror}"
+        return FileResult(relpath, [Diagnostic.make(relpath, 1, 1, "unreadable", message)], None)
+    data = load_fast(source.yaml)
+    if data is not None and (source.body is None or "body" not in data):
+        checked = check_record(_with_body(data, source), relpath)
+        if not checked.findings:
+            return FileResult(relpath, [], _summary(checked, relpath))
+    return _check_exactly(source, relpath)
+
+
+def _with_body(data: dict[str, Any], source: Source) -> dict[str, Any]:
+    if source.body is not None and source.body.strip():
+        data["body"] = source.body
+    return data
+
+
+def load_positions(source: Source) -> Loaded:
+    loaded = load_exact(source.yaml, source.offset)
+    if isinstance(loaded.data, dict) and source.body is not None and source.body.strip():
+        if "body" in loaded.data:
+            line, column = loaded.positions.keys.get(("body",), (1, 1))
+            msg = "body is given in the front matter and as the Markdown text after it"
+            loaded.problems.append(Problem("duplicate-key", msg, line, column))
+        else:
+            loaded.data["body"] = source.body
+            loaded.positions.values[("body",)] = (source.body_line, 1)
+    return loaded
+
+
+def _check_exactly(source: Source, relpath: str) -> FileResult:
+    loaded = load_positions(source)
+    diagnostics = [Diagnostic.make(relpath, p.line, p.column, p.code, p.message)
+                   for p in loaded.problems]  # fmt: skip
+    if loaded.data is None and not loaded.problems:
+        diagnostics.append(Diagnostic.make(relpath, 1, 1, "empty", "the file holds no data"))
+    if not isinstance(loaded.data, dict):
+        if loaded.data is not None:
+            found = "a list" if isinstance(loaded.data, list) else "a single value"
+            msg = f"a record is a mapping of fields, but the file holds {found}"
+            diagnostics.append(Diagnostic.make(relpath, 1, 1, "not-a-mapping", msg))
+        return FileResult(relpath, diagnostics, None)
+    checked = check_record(loaded.data, relpath, loaded.positions.raw)
+    diagnostics += [locate(relpath, f, loaded.positions) for f in checked.findings]
+    return FileResult(relpath, diagnostics, _summary(checked, relpath))
+
+
+def locate(relpath: str, finding: Finding, positions: Positions) -> Diagnostic:
+    line, column = positions.find(finding.path, finding.at_key)
+    return Diagnostic.make(relpath, line, column, finding.code, finding.message)
+
+
+def _summary(checked: Checked, relpath: str) -> Summary | None:
+    if checked.kind is None:
+        return None
+    return Summary(checked.kind, checked.id, relpath, checked.values, checked.references)
+
+
+def positions_of(root: FsPath, relpath: str) -> Positions:
+    """The positions of a file's keys and values, for diagnostics found across files."""
+    try:
+        return load_positions(read_source(root / relpath)).positions
+    except (ReadProblem, OSError):
+        return Positions()
+
+
+__all__ = ["FileResult", "Path", "Summary", "check_file", "locate", "positions_of"]

@@ -1,0 +1,283 @@
+"""YAML text → plain data, two ways with one meaning.
+
+* :func:`load_exact` walks PyYAML's C parser events and builds the data itself.  It keeps
+  the 1-based line and column of every key and value (:class:`Positions`), and reports
+  what the record format forbids — duplicate keys, anchors, aliases, tags, several
+  documents — as :class:`Problem` values instead of raising or silently resolving.
+  Aliases are never expanded, so an alias bomb costs nothing.
+* :func:`load_fast` parses with yaml-rs (Rust, ~8× faster) and returns ``None`` whenever
+  the text holds anything on which the two could disagree (YAML 1.1 booleans such as
+  ``no``, sexagesimal ``14:00``, octal-looking numbers, node properties).  When it
+  returns data, that data equals what :func:`load_exact` would build.
+
+Scalars follow YAML 1.1 as PyYAML reads it (``no`` is a boolean), except timestamps,
+which stay the text that was written so the date rules can check their form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import ScalarNode
+
+Path = tuple[str | int, ...]
+Where = tuple[int, int]
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_BOOL, _NULL = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something the loader found: a catalogue code, a message and where (1-based)."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Positions:
+    """Where each key and value stands, by path (``("tasks", 0, "status")``)."""
+
+    values: dict[Path, Where] = field(default_factory=dict)
+    keys: dict[Path, Where] = field(default_factory=dict)
+    #: the source text of plain scalars YAML turned into a non-text value (``no`` → False)
+    raw: dict[Path, str] = field(default_factory=dict)
+
+    def find(self, path: Path, at_key: bool = True) -> Where:
+        """The position of `path` (its key if asked and known), else of its nearest parent."""
+        while True:
+            if at_key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+class _Builder:
+    """Builds data and positions from parser events; collects problems."""
+
+    def __init__(self, line_offset: int) -> None:
+        self.offset = line_offset
+        self.pos = Positions()
+        self.problems: list[Problem] = []
+        self.stack: list[tuple[Any, Path]] = []
+        self.pending_key: list[Any] = []
+        self.root: Any = None
+        self.documents = 0
+
+    def where(self, event: Any) -> Where:
+        return (event.start_mark.line + 1 + self.offset, event.start_mark.column + 1)
+
+    def problem(self, code: str, message: str, event: Any) -> None:
+        line, col = self.where(event)
+        self.problems.append(Problem(code, message, line, col))
+
+    def properties(self, event: Any) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.problem("anchor", f"YAML anchor '&{anchor}' is not allowed in records", event)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            self.problem("tag", f"explicit YAML tag '{tag}' is not allowed in records", event)
+
+    def attach(self, value: Any, event: Any) -> Path | None:
+        """Put `value` where it belongs and return its path; None when it became a key."""
+        if not self.stack:
+            self.root = value
+            return self.place((), event)
+        container, path = self.stack[-1]
+        if isinstance(container, list):
+            container.append(value)
+            return self.place((*path, len(container) - 1), event)
+        if not self.pending_key:
+            self.key(value, event, container, path)
+            return None
+        key = self.pending_key.pop()
+        if key is _SKIP:
+            return _DROPPED
+        container[key] = value
+        return self.place((*path, key), event)
+
+    def place(self, path: Path, event: Any) -> Path:
+        self.pos.values[path] = self.where(event)
+        return path
+
+    def key(self, value: Any, event: Any, container: dict[Any, Any], path: Path) -> None:
+        if isinstance(value, dict | list):
+            self.problem("yaml-syntax", "a mapping or list cannot be a mapping key", event)
+            value = _SKIP
+        elif value in container or (*path, value) in self.pos.keys:
+            line = self.pos.keys[(*path, value)][0]
+            self.problem("duplicate-key", f"duplicate key '{value}' (first at line {line})", event)
+            value = _SKIP
+        else:
+            self.pos.keys[(*path, value)] = self.where(event)
+        self.pending_key.append(value)
+
+    def scalar(self, event: Any) -> None:
+        self.properties(event)
+        value = _scalar_value(event)
+        path = self.attach(value, event)
+        if path is not None and not isinstance(value, str):
+            self.pos.raw[path] = event.value
+
+    def start(self, event: Any, container: Any) -> None:
+        self.properties(event)
+        path = self.attach(container, event)
+        if path is None or path is _DROPPED:  # a collection as a key, or a duplicate's value
+            path, container = _DROPPED, ({} if isinstance(container, dict) else [])
+        self.stack.append((container, path))
+
+    def end(self) -> None:
+        self.stack.pop()
+
+
+_SKIP = object()
+#: the path of values nobody will see (under a duplicate key); never looked up
+_DROPPED: Path = ("\0dropped",)
+
+
+def _scalar_value(event: Any) -> Any:
+    """YAML 1.1 resolution for plain scalars, as PyYAML; timestamps stay text."""
+    if event.style or not event.implicit[0]:  # quoted, block or tagged: text as written
+        return event.value
+    tag = _RESOLVER.resolve(ScalarNode, event.value, (True, False))
+    if tag == _BOOL:
+        return _CONSTRUCTOR.bool_values[event.value.lower()]
+    if tag == _NULL:
+        return None
+    node = ScalarNode(tag, event.value)
+    if tag == _INT:
+        return _CONSTRUCTOR.construct_yaml_int(node)
+    if tag == _FLOAT:
+        return _CONSTRUCTOR.construct_yaml_float(node)
+    return event.value
+
+
+_HANDLERS = {
+    yaml.ScalarEvent: lambda b, e: b.scalar(e),
+    yaml.MappingStartEvent: lambda b, e: b.start(e, {}),
+    yaml.SequenceStartEvent: lambda b, e: b.start(e, []),
+    yaml.MappingEndEvent: lambda b, e: b.end(),
+    yaml.SequenceEndEvent: lambda b, e: b.end(),
+}
+
+
+@dataclass(slots=True)
+class Loaded:
+    data: Any
+    positions: Positions
+    problems: list[Problem]
+
+
+def load_exact(text: str, line_offset: int = 0) -> Loaded:
+    """Parse `text` keeping every position; never raises on bad YAML."""
+    builder = _Builder(line_offset)
+    parser = yaml.CSafeLoader(text)
+    try:
+        _walk(parser, builder)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1
+        col = (mark.column + 1) if mark else 1
+        message = str(exc.problem or exc.context or "invalid YAML")
+        if exc.context and exc.context_mark and exc.problem:
+            start = exc.context_mark.line + 1 + line_offset
+            message += f" ({exc.context} that starts at line {start})"
+        builder.problems.append(Problem("yaml-syntax", message, line, col))
+        return Loaded(None, builder.pos, builder.problems)
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        builder.problems.append(Problem("yaml-syntax", str(exc).splitlines()[0], 1, 1))
+        return Loaded(None, builder.pos, builder.problems)
+    finally:
+        parser.dispose()
+    return Loaded(builder.root, builder.pos, builder.problems)
+
+
+def _walk(parser: Any, builder: _Builder) -> None:
+    while parser.check_event():
+        event = parser.get_event()
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(builder, event)
+        elif isinstance(event, yaml.AliasEvent):
+            builder.problem("anchor", f"YAML alias '*{event.anchor}' is not allowed", event)
+            builder.attach(None, event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            builder.documents += 1
+            if builder.documents == 2:
+                builder.problem(
+                    "multiple-documents", "a record file holds one YAML document", event
+                )
+                return
+
+
+# -- the fast path ---------------------------------------------------------------------------
+
+# A node property (anchor, alias, tag) at the start of a node.  Over-matching (``**bold**``
+# in a block scalar) only sends a file down the exact path.
+_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&*!][^\s,\]}]", re.MULTILINE)
+# Numbers that YAML 1.1 and 1.2 read differently: leading zeros, 0b/0o/0x, underscores,
+# exponents without a dot.
+_NUMBERISH = re.compile(
+    r"(?<![\w.\-/:])[-+]?(?:0[0-9_]|0[bBoOxX]|[0-9][0-9_]*_|[0-9.]*[0-9][eE])", re.MULTILINE
+)
+
+
+def _texts_agree(data: Any) -> bool:
+    """False when some text could have been a plain scalar YAML 1.1 reads as non-text."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if not isinstance(key, str) or _resolves_to_non_text(key):
+                    return False
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and _resolves_to_non_text(item):
+            return False
+    return True
+
+
+_TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+
+
+def _resolves_to_non_text(text: str) -> bool:
+    if not text or not (text[0].isdigit() or text[0] in "-+.~oOyYnNtTfF<="):
+        return False
+    return _RESOLVER.resolve(ScalarNode, text, (True, False)) not in _TEXT_TAGS
+
+
+try:  # pragma: no cover - exercised when yaml-rs is installed (it is a dependency)
+    import yaml_rs
+
+    _NO_ALIASES = yaml_rs.AliasLimits(
+        max_alias_expansions_per_anchor=0, max_replay_stack_depth=0, max_total_replayed_events=0
+    )
+except ImportError:  # pragma: no cover
+    yaml_rs = None  # type: ignore[assignment]
+
+
+def load_fast(text: str) -> dict[str, Any] | None:
+    """A mapping parsed by yaml-rs, or None when only :func:`load_exact` may decide."""
+    if yaml_rs is None or _PROPERTY.search(text) or _NUMBERISH.search(text):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+    except Exception:  # any parse problem: the exact loader will explain it
+        return None
+    if not isinstance(data, dict) or not _texts_agree(data):
+        return None
+    return data
