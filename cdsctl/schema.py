@@ -275,6 +275,8 @@ class Struct(Type):
                 where = f" in {field_name(path)}" if path else ""
                 ctx.add("unknown-field", (*path, key), f"unknown field '{key}'{where}")
                 continue
+            if item is None and not spec.required:  # `parent: null` (spec §3): absent
+                continue
             checked = spec.type.check(item, (*path, key), ctx)
             if checked is not INVALID and spec.compact:
                 out[key] = checked

@@ -16,6 +16,7 @@ which stay the text that was written so the date rules can check their form.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -224,40 +225,64 @@ def _walk(parser: Any, builder: _Builder) -> None:
 
 # -- the fast path ---------------------------------------------------------------------------
 
-# A node property (anchor, alias, tag) at the start of a node.  Over-matching (``**bold**``
-# in a block scalar) only sends a file down the exact path.
-_PROPERTY = re.compile(r"(?:^|[\s\[{,])[&*!][^\s,\]}]", re.MULTILINE)
-# Numbers that YAML 1.1 and 1.2 read differently: leading zeros, 0b/0o/0x, underscores,
-# exponents without a dot.
+# A node property (anchor, alias, tag) or a merge key at the start of a node.  Over-matching
+# (``**bold**`` in a block scalar) only sends a file down the exact path.
+
+
+def _may_have_property(text: str) -> bool:
+    return "&" in text or "*" in text or "!" in text or "<<" in text
+
+
+_PROPERTY = re.compile(r"(?:^|[\s\[{,])(?:[&*!][^\s,\]}]|<<)", re.MULTILINE)
+# A whole plain scalar that YAML 1.1 and 1.2 read as different numbers: leading zeros,
+# 0b/0o/0x, underscores, exponents without a dot.
 _NUMBERISH = re.compile(
-    r"(?<![\w.\-/:])[-+]?(?:0[0-9_]|0[bBoOxX]|[0-9][0-9_]*_|[0-9.]*[0-9][eE])", re.MULTILINE
+    r"(?:^[ \t]*-|[:\[{,])[ \t]*[-+]?(?:0[0-9_]|0[bBoOxX]|[0-9][0-9_]*_|[0-9.]*[0-9][eE])"
+    r"[^\s,\]}#]*[ \t]*(?:$|[,\]}#])",
+    re.MULTILINE,
 )
 
 
-def _texts_agree(data: Any) -> bool:
-    """False when some text could have been a plain scalar YAML 1.1 reads as non-text."""
-    stack = [data]
+def _scan(data: Any) -> tuple[bool, bool]:
+    """(some text could have been a plain YAML 1.1 non-text scalar, some value is a number)."""
+    stack, numbers = [data], False
     while stack:
         item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if not isinstance(key, str) or _resolves_to_non_text(key):
-                    return False
-                stack.append(value)
+        if type(item) is str:
+            if item and item[0] in _DOUBTFUL_START and _ambiguous(item):
+                return True, numbers
+        elif isinstance(item, dict):
+            for key in item:
+                if type(key) is not str or (key and key[0] in _DOUBTFUL_START and _ambiguous(key)):
+                    return True, numbers
+            stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str) and _resolves_to_non_text(item):
-            return False
-    return True
+        elif isinstance(item, int | float):
+            numbers = True
+    return False, numbers
+
+
+_DOUBTFUL_START = frozenset("0123456789-+.~oOyYnNtTfF<=")
 
 
 _TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
 
 
-def _resolves_to_non_text(text: str) -> bool:
-    if not text or not (text[0].isdigit() or text[0] in "-+.~oOyYnNtTfF<="):
+@functools.lru_cache(maxsize=4096)
+def _ambiguous(text: str) -> bool:
+    """True when `text`, written plain, is text for yaml-rs but not for YAML 1.1.
+
+    yaml-rs returns a string for a plain scalar only when YAML 1.2 reads it as text, so
+    the strings to doubt are those 1.2 reads as text and 1.1 does not (``no``, ``14:00``);
+    a quoted ``"3"`` is text in both and needs no second look.
+    """
+    if _RESOLVER.resolve(ScalarNode, text, (True, False)) in _TEXT_TAGS:
         return False
-    return _RESOLVER.resolve(ScalarNode, text, (True, False)) not in _TEXT_TAGS
+    try:
+        return isinstance(yaml_rs.loads(f"v: {text}", parse_datetime=False)["v"], str)
+    except Exception:
+        return True
 
 
 try:  # pragma: no cover - exercised when yaml-rs is installed (it is a dependency)
@@ -272,12 +297,15 @@ except ImportError:  # pragma: no cover
 
 def load_fast(text: str) -> dict[str, Any] | None:
     """A mapping parsed by yaml-rs, or None when only :func:`load_exact` may decide."""
-    if yaml_rs is None or _PROPERTY.search(text) or _NUMBERISH.search(text):
+    if yaml_rs is None or (_may_have_property(text) and _PROPERTY.search(text)):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
     except Exception:  # any parse problem: the exact loader will explain it
         return None
-    if not isinstance(data, dict) or not _texts_agree(data):
+    if type(data) is not dict:
+        return None
+    doubtful, numbers = _scan(data)
+    if doubtful or (numbers and _NUMBERISH.search(text)):
         return None
     return data

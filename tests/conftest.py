@@ -1,0 +1,93 @@
+"""Shared test helpers: build a records tree from {path: text}, run the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cdsctl.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "records"
+
+AGENCIES = """\
+kind: agencies
+agencies:
+  - id: UBND
+    name: Ủy ban nhân dân tỉnh
+  - id: STTTT
+    name: Sở Thông tin và Truyền thông
+  - id: SCT
+    name: Sở Công Thương
+"""
+
+DIRECTIVE = """\
+kind: directive
+id: TB-128-2022
+type: TB
+number: 128/TB-UBND
+issuer: UBND
+issued: 2022-05-12
+title: Kết luận của Chủ tịch UBND tỉnh tại cuộc họp Ban Chỉ đạo chuyển đổi số
+"""
+
+TASK = """\
+kind: task
+id: TB-128-2022.1
+directive: TB-128-2022
+item: "1"
+title: Ban hành kế hoạch chuyển đổi số năm 2022
+lead: STTTT
+support: [SCT]
+due: 2022-05-20
+"""
+
+
+def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path → text or bytes) under `root`; return `root`."""
+    for relpath, content in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """A records root with agencies, one directive and one task, plus the given files."""
+
+    def make(extra: dict[str, str | bytes]) -> Path:
+        base = {
+            "agencies.yaml": AGENCIES,
+            "directives/TB-128-2022.yaml": DIRECTIVE,
+            "tasks/TB-128-2022.1.yaml": TASK,
+        }
+        return build_tree(tmp_path / "root", {**base, **extra})
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CDSCTL_RECORDS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout
+
+
+def validate_json(root: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
+    code, out = invoke("validate", "--records", str(root), "--format", "json", *args)
+    return code, json.loads(out)

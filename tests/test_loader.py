@@ -1,0 +1,121 @@
+"""The loader: positions, forbidden YAML features, and the fast path agreeing with the exact one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cdsctl.yamlload import load_exact, load_fast
+
+# Plain scalars whose meaning differs between YAML 1.1 and 1.2, or that look like other types.
+TRICKY_PLAIN = [
+    "no", "yes", "On", "OFF", "y", "n", "true", "False", "~", "null", "NULL",
+    "14:00", "1:30:00", "017", "0o17", "0x1F", "0b101", "1_000", "1e3", "1.5e3", "+12", "-3",
+    ".inf", "-.inf", ".nan", "3", "3.25", "2022-05-20", "2022-5-20", "20/5/2022",
+    "Sở TT&TT", "Đề án 06", "a*b", "x!", "=", "<<", "TB-128-2022.1",
+]  # fmt: skip
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+
+
+def scalar() -> st.SearchStrategy[str]:
+    """YAML source for a scalar: a tricky plain token, or any text double-quoted."""
+    quoted = TEXT.map(lambda t: json.dumps(t, ensure_ascii=False))
+    return st.one_of(st.sampled_from(TRICKY_PLAIN), quoted, st.sampled_from(TRICKY_PLAIN).map(repr))
+
+
+KEYS = st.sampled_from(["title", "due", "id", "item", "progress", "no", "yes", "017", "a b"])
+
+
+@st.composite
+def block_mapping(draw: st.DrawFn, indent: int = 0, depth: int = 0) -> str:
+    lines, pad = [], " " * indent
+    for key in draw(st.lists(KEYS, min_size=1, max_size=5, unique=True)):
+        choice = draw(st.integers(0, 3 if depth < 2 else 1))
+        if choice <= 1:
+            lines.append(f"{pad}{key}: {draw(scalar())}")
+        elif choice == 2:
+            items = draw(st.lists(scalar(), max_size=3))
+            lines.append(f"{pad}{key}: [{', '.join(items)}]")
+        else:
+            lines.append(f"{pad}{key}:")
+            lines.append(draw(block_mapping(indent + 2, depth + 1)))
+    return "\n".join(lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(block_mapping())
+def test_fast_path_agrees_with_the_exact_loader(text: str) -> None:
+    exact = load_exact(text + "\n")
+    fast = load_fast(text + "\n")
+    if fast is not None:
+        assert not exact.problems, exact.problems
+        assert repr(fast) == repr(exact.data)  # repr: NaN equals itself, 3 differs from 3.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_exact_loader_never_raises(text: str) -> None:
+    loaded = load_exact(text)
+    for problem in loaded.problems:
+        assert problem.line >= 1 and problem.column >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("a: no", False), ("a: 14:00", 840), ("a: '14:00'", "14:00"), ("a: 017", 15),
+     ("a: 2022-05-20", "2022-05-20"), ("a: 2022-02-30", "2022-02-30"), ("a: ~", None),
+     ("a: 1e3", "1e3"), ("a: |\n  x\n", "x\n")],
+)  # fmt: skip
+def test_scalars_read_as_yaml_1_1_with_dates_kept_as_text(text: str, value: object) -> None:
+    assert load_exact(text).data == {"a": value}
+
+
+def test_positions_of_keys_and_values() -> None:
+    text = "kind: report\ntasks:\n  - task: A\n    status: done\n  - {task: B, status: done}\n"
+    loaded = load_exact(text, line_offset=1)
+    pos = loaded.positions
+    assert pos.keys[("tasks", 0, "status")] == (5, 5)
+    assert pos.values[("tasks", 1)] == (6, 5)
+    assert pos.values[("tasks", 1, "status")] == (6, 23)
+    assert pos.find(("tasks", 1, "missing")) == (6, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        ("a: 1\nb: 2\na: 3\n", "duplicate-key", 3),
+        ("a:\n  - {x: 1, x: 2}\n", "duplicate-key", 2),
+        ("a: &x 1\nb: *x\n", "anchor", 1),
+        ("a: !!python/object/apply:os.system [ls]\n", "tag", 1),
+        ("a: !custom 1\n", "tag", 1),
+        ("a: 1\n---\nb: 2\n", "multiple-documents", 2),
+        ("a: [1\nb: 2\n", "yaml-syntax", 2),
+    ],
+)
+def test_forbidden_yaml_is_a_problem_at_its_line(text: str, code: str, line: int) -> None:
+    problems = load_exact(text).problems
+    assert (problems[0].code, problems[0].line) == (code, line)
+    assert load_fast(text) is None
+
+
+def test_alias_bomb_is_not_expanded() -> None:
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        levels.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    loaded = load_exact("\n".join(levels))
+    assert {p.code for p in loaded.problems} == {"anchor"}
+    assert load_fast("\n".join(levels)) is None
+
+
+@pytest.mark.parametrize("token", TRICKY_PLAIN)
+@pytest.mark.parametrize("template", ["a: {t}\n", "a: [x, {t}]\n", "a:\n  - {t}\n", "{t}: x\n"])
+def test_fast_path_agrees_on_every_tricky_token(token: str, template: str) -> None:
+    text = template.format(t=token)
+    exact, fast = load_exact(text), load_fast(text)
+    if fast is not None:
+        assert not exact.problems
+        assert repr(fast) == repr(exact.data)  # repr: NaN equals itself, 3 differs from 3.0
