@@ -65,10 +65,17 @@ def walk(root: Path) -> dict[str, Stamp]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{name}/"))
-                elif is_record_name(name) and entry.is_file():
-                    st = entry.stat()
-                    found[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                elif is_record_name(name):  # broken links too: reading them says why
+                    found[prefix + name] = _stamp(entry)
     return dict(sorted(found.items()))
+
+
+def _stamp(entry: os.DirEntry[str]) -> Stamp:
+    try:
+        st = entry.stat()
+    except OSError:  # a broken link or a link loop
+        return (-1, 0, 0)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def relative_record_path(root: Path, path: Path) -> str | None:

@@ -85,7 +85,7 @@ def _check_exactly(source: Source, relpath: str) -> FileResult:
             msg = f"a record is a mapping of fields, but the file holds {found}"
             diagnostics.append(Diagnostic.make(relpath, 1, 1, "not-a-mapping", msg))
         return FileResult(relpath, diagnostics, None)
-    checked = check_record(loaded.data, relpath, loaded.positions.raw)
+    checked = check_record(loaded.data, relpath, loaded.positions)
     diagnostics += [locate(relpath, f, loaded.positions) for f in checked.findings]
     return FileResult(relpath, diagnostics, _summary(checked, relpath))
 

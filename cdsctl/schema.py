@@ -48,10 +48,11 @@ class Reference:
 class Context:
     """What a check of one record collects: findings and references."""
 
-    def __init__(self, raw: dict[Path, str] | None = None) -> None:
+    def __init__(self, raw: dict[Path, str] | None = None, skip: set[Path] | None = None) -> None:
         self.findings: list[Finding] = []
         self.references: list[Reference] = []
         self.raw = raw or {}
+        self.skip = skip or set()  # values already reported by the loader (aliases)
 
     def add(self, code: str, path: Path, message: str, at_key: bool = True) -> Any:
         self.findings.append(Finding(code, path, message, at_key))
@@ -245,7 +246,8 @@ class ListOf(Type):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if not isinstance(value, list):
             return self.wrong(value, path, ctx, "a list")
-        checked = [self.item.check(v, (*path, i), ctx) for i, v in enumerate(value)]
+        checked = [self.item.check(v, (*path, i), ctx) for i, v in enumerate(value)
+                   if (*path, i) not in ctx.skip]  # fmt: skip
         return [v for v in checked if v is not INVALID]
 
     def schema(self) -> dict[str, Any]:
@@ -275,8 +277,8 @@ class Struct(Type):
                 where = f" in {field_name(path)}" if path else ""
                 ctx.add("unknown-field", (*path, key), f"unknown field '{key}'{where}")
                 continue
-            if item is None and not spec.required:  # `parent: null` (spec §3): absent
-                continue
+            if (item is None and not spec.required) or (*path, key) in ctx.skip:
+                continue  # `parent: null` (spec §3) is absent; an alias is reported already
             checked = spec.type.check(item, (*path, key), ctx)
             if checked is not INVALID and spec.compact:
                 out[key] = checked

@@ -51,6 +51,8 @@ class Positions:
     keys: dict[Path, Where] = field(default_factory=dict)
     #: the source text of plain scalars YAML turned into a non-text value (``no`` → False)
     raw: dict[Path, str] = field(default_factory=dict)
+    #: where an alias stood (already a diagnostic; its value, None, is not checked again)
+    aliases: set[Path] = field(default_factory=set)
 
     def find(self, path: Path, at_key: bool = True) -> Where:
         """The position of `path` (its key if asked and known), else of its nearest parent."""
@@ -213,7 +215,9 @@ def _walk(parser: Any, builder: _Builder) -> None:
             handler(builder, event)
         elif isinstance(event, yaml.AliasEvent):
             builder.problem("anchor", f"YAML alias '*{event.anchor}' is not allowed", event)
-            builder.attach(None, event)
+            path = builder.attach(None, event)
+            if path is not None:
+                builder.pos.aliases.add(path)
         elif isinstance(event, yaml.DocumentStartEvent):
             builder.documents += 1
             if builder.documents == 2:

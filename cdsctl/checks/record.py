@@ -7,16 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
-from ..yamlload import Path
+from ..yamlload import Positions
 
 AGENCIES_FILE = "agencies.yaml"
 _NUMBER_PARTS = re.compile(r"^\d+(?:/\d{4})?([/-])(.*)$")
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 
 
-def check_record(data: dict[str, Any], relpath: str, raw: dict[Path, str] | None = None) -> Checked:
+def check_record(data: dict[str, Any], relpath: str, positions: Positions | None = None) -> Checked:
     """Check one record's mapping; `relpath` is its file relative to the root."""
-    ctx = Context(raw)
+    ctx = Context(positions.raw, positions.aliases) if positions else Context()
     kind = data.get("kind")
     if kind not in KINDS:
         found = f"'{kind}'" if isinstance(kind, str) else "missing"

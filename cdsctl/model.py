@@ -1,0 +1,210 @@
+"""Typed records (spec §3), built from checked values; no I/O here.
+
+Long text (bodies, descriptions, meeting minutes) is not part of these objects: the
+library reads it from the file when a command needs it (:func:`cdsctl.repository.full_record`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: its file relative to the records root."""
+
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: str
+    name: str
+    short: str | None = None
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    until: date | None = None
+    successor: str | None = None
+
+    @property
+    def display(self) -> str:
+        return self.short or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    id: str
+    type: str
+    issuer: str
+    issued: date
+    title: str
+    source: Source
+    number: str | None = None
+    signer: Person | None = None
+    meeting: str | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    due: date
+    granted: date
+    by: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    date: date
+    reason: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: str
+    directive: str
+    title: str
+    lead: str
+    source: Source
+    item: str | None = None
+    support: tuple[str, ...] = ()
+    report_to: str | None = None
+    via: tuple[str, ...] = ()
+    group: str | None = None
+    tags: tuple[str, ...] = ()
+    parent: str | None = None
+    indicators: tuple[str, ...] = ()
+    due: date | None = None
+    due_working_days: int | None = None
+    every: str | None = None
+    due_day: int | None = None
+    due_month: int | None = None
+    start: date | None = None
+    end: date | None = None
+    extensions: tuple[Extension, ...] = ()
+    completed: date | None = None
+    cancelled: Cancellation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportItem:
+    task: str
+    status: str
+    progress: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: str
+    agency: str
+    date: date
+    tasks: tuple[ReportItem, ...]
+    source: Source
+    number: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    title: str
+    date: date
+    chair: Person
+    source: Source
+    start: str | None = None
+    end: str | None = None
+    place: str | None = None
+    mode: str | None = None
+    sites: tuple[str, ...] = ()
+    secretary: Person | None = None
+    directive: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    period: str
+    value: float
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    better: str
+    source: Source
+    unit: str | None = None
+    targets: tuple[Measure, ...] = ()
+    actuals: tuple[Measure, ...] = ()
+
+
+@dataclass(slots=True)
+class Records:
+    """Every usable record of a root, by kind and id."""
+
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    directives: dict[str, Directive] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+
+
+def _tuple(values: dict[str, Any], key: str) -> tuple[Any, ...]:
+    return tuple(values.get(key, ()))
+
+
+def _person(value: dict[str, Any] | None) -> Person | None:
+    return Person(**value) if value else None
+
+
+def agency(v: dict[str, Any]) -> Agency:
+    return Agency(v["id"], v["name"], v.get("short"), _tuple(v, "aliases"), v.get("parent"),
+                  v.get("until"), v.get("successor"))  # fmt: skip
+
+
+def directive(v: dict[str, Any], src: Source) -> Directive:
+    return Directive(v["id"], v["type"], v["issuer"], v["issued"], v["title"], src,
+                     v.get("number"), _person(v.get("signer")), v.get("meeting"),
+                     _tuple(v, "references"))  # fmt: skip
+
+
+def task(v: dict[str, Any], src: Source) -> Task:
+    due = v.get("due")
+    working = due.get("working_days") if isinstance(due, dict) else None
+    cancelled = v.get("cancelled")
+    return Task(
+        v["id"], v["directive"], v["title"], v["lead"], src, v.get("item"),
+        _tuple(v, "support"), v.get("report_to"), _tuple(v, "via"), v.get("group"),
+        _tuple(v, "tags"), v.get("parent"), _tuple(v, "indicators"),
+        due if isinstance(due, date) else None, working, v.get("every"), v.get("due_day"),
+        v.get("due_month"), v.get("start"), v.get("end"),
+        tuple(Extension(**e) for e in v.get("extensions", ())), v.get("completed"),
+        Cancellation(**cancelled) if cancelled else None,
+    )  # fmt: skip
+
+
+def report(v: dict[str, Any], src: Source) -> Report:
+    items = tuple(ReportItem(i["task"], i["status"], i.get("progress")) for i in v["tasks"])
+    return Report(v["id"], v["agency"], v["date"], items, src, v.get("number"), v.get("period"))
+
+
+def meeting(v: dict[str, Any], src: Source) -> Meeting:
+    return Meeting(v["id"], v["title"], v["date"], Person(**v["chair"]), src, v.get("start"),
+                   v.get("end"), v.get("place"), v.get("mode"), _tuple(v, "sites"),
+                   _person(v.get("secretary")), v.get("directive"))  # fmt: skip
+
+
+def indicator(v: dict[str, Any], src: Source) -> Indicator:
+    return Indicator(v["id"], v["name"], v["better"], src, v.get("unit"),
+                     tuple(Measure(**m) for m in v.get("targets", ())),
+                     tuple(Measure(**m) for m in v.get("actuals", ())))  # fmt: skip

@@ -1,0 +1,63 @@
+"""A records root loaded for queries: typed records from every file without errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import model
+from .diagnostics import Severity
+from .files import read_source
+from .records import Summary, load_positions
+from .validation import Validation, validate
+
+_BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
+    "directive": ("directives", model.directive),
+    "task": ("tasks", model.task),
+    "report": ("reports", model.report),
+    "meeting": ("meetings", model.meeting),
+    "indicator": ("indicators", model.indicator),
+}
+
+
+@dataclass(slots=True)
+class Repository:
+    root: Path
+    records: model.Records
+    validation: Validation
+
+    @property
+    def skipped(self) -> list[str]:
+        """Files left out of queries because they have errors."""
+        return sorted({d.file for d in self.validation.errors})
+
+
+def load(
+    root: Path, *, cache_dir: Path | None | bool = None, today: date | None = None
+) -> Repository:
+    """Validate `root` (cached) and build typed records from every file without errors."""
+    validation = validate(root, cache_dir=cache_dir, today=today)
+    broken = {d.file for d in validation.diagnostics if d.severity is Severity.ERROR}
+    records = model.Records()
+    for summary in validation.summaries:
+        if summary.file not in broken:
+            _add(records, summary)
+    return Repository(root, records, validation)
+
+
+def _add(records: model.Records, summary: Summary) -> None:
+    if summary.kind == "agencies":
+        for entry in summary.values.get("agencies", ()):
+            records.agencies.setdefault(entry["id"], model.agency(entry))
+        return
+    attribute, build = _BUILD[summary.kind]
+    getattr(records, attribute)[summary.id] = build(summary.values, model.Source(summary.file))
+
+
+def full_record(root: Path, relpath: str) -> dict[str, Any]:
+    """Every field of one record as written (bodies included), for showing and rendering."""
+    data = load_positions(read_source(root / relpath)).data
+    return data if isinstance(data, dict) else {}

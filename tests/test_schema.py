@@ -1,0 +1,50 @@
+"""`cdsctl schema KIND`: valid draft 2020-12 schemas that accept every bundled record."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from cdsctl.files import read_source, walk
+from cdsctl.records import load_positions
+from cdsctl.schema import KINDS, json_schema
+
+from .conftest import SAMPLE, invoke
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_schema_is_valid_draft_2020_12(kind: str) -> None:
+    code, out = invoke("schema", kind)
+    assert code == 0
+    schema = json.loads(out)
+    assert schema == json_schema(kind)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert "kind" in schema["required"]
+
+
+def _sample_records() -> list[tuple[str, dict[str, object]]]:
+    out = []
+    for relpath in walk(SAMPLE):
+        data = load_positions(read_source(SAMPLE / relpath)).data
+        out.append((relpath, data))
+    return out
+
+
+@pytest.mark.parametrize(("relpath", "data"), _sample_records(), ids=lambda v: str(v)[:40])
+def test_every_sample_record_matches_its_schema(relpath: str, data: dict[str, object]) -> None:
+    schema = json_schema(str(data["kind"]))
+    jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_schema_rejects_what_validate_rejects() -> None:
+    schema = json_schema("task")
+    bad = {"kind": "task", "id": "x", "directive": "d", "title": "t", "lead": "L", "due": False}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(bad)
+
+
+def test_unknown_kind_is_a_usage_error() -> None:
+    code, _ = invoke("schema", "taks")
+    assert code == 2
