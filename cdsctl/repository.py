@@ -36,7 +36,7 @@ class Repository:
 
 
 def load(
-    root: Path, *, cache_dir: Path | None | bool = None, today: date | None = None
+    root: Path, *, cache_dir: Path | bool | None = None, today: date | None = None
 ) -> Repository:
     """Validate `root` (cached) and build typed records from every file without errors."""
     validation = validate(root, cache_dir=cache_dir, today=today)

@@ -284,7 +284,8 @@ def _ambiguous(text: str) -> bool:
     if _RESOLVER.resolve(ScalarNode, text, (True, False)) in _TEXT_TAGS:
         return False
     try:
-        return isinstance(yaml_rs.loads(f"v: {text}", parse_datetime=False)["v"], str)
+        parsed: Any = yaml_rs.loads(f"v: {text}", parse_datetime=False)
+        return isinstance(parsed["v"], str)
     except Exception:
         return True
 
