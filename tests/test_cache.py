@@ -1,0 +1,103 @@
+"""The validation cache is used when it may be, and never trusted when it may not."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from cdsctl import validate
+from cdsctl.cache import Store
+
+from .conftest import AGENCIES, DIRECTIVE, TASK, build_tree
+
+HOUR_AGO = time.time() - 3600
+
+
+def _root(tmp_path: Path) -> Path:
+    root = build_tree(tmp_path / "root", {"agencies.yaml": AGENCIES,
+                                          "directives/TB-128-2022.yaml": DIRECTIVE,
+                                          "tasks/TB-128-2022.1.yaml": TASK})  # fmt: skip
+    for path in root.rglob("*.yaml"):
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+    return root
+
+
+def _edit(path: Path, old: str, new: str, when: float = HOUR_AGO + 60) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    os.utime(path, (when, when))
+
+
+def test_second_run_reads_nothing_and_says_the_same(tmp_path: Path) -> None:
+    root, cache = _root(tmp_path), tmp_path / "c"
+    first = validate(root, cache_dir=cache)
+    second = validate(root, cache_dir=cache)
+    assert (first.checked, second.checked) == (3, 0)
+    assert second.diagnostics == first.diagnostics
+    assert [s.values for s in second.summaries] == [s.values for s in first.summaries]
+
+
+def test_a_changed_file_is_checked_again(tmp_path: Path) -> None:
+    root, cache = _root(tmp_path), tmp_path / "c"
+    validate(root, cache_dir=cache)
+    _edit(root / "tasks/TB-128-2022.1.yaml", "2022-05-20", "2022-02-30")
+    result = validate(root, cache_dir=cache)
+    assert result.checked == 1
+    assert [d.code for d in result.diagnostics] == ["date-invalid"]
+
+
+def test_same_size_same_mtime_edit_in_the_racy_window_is_not_trusted(tmp_path: Path) -> None:
+    root, cache = _root(tmp_path), tmp_path / "c"
+    task = root / "tasks/TB-128-2022.1.yaml"
+    now = time.time()
+    os.utime(task, (now, now))  # written in the same tick as the cache
+    validate(root, cache_dir=cache)
+    stat = task.stat()
+    _edit(task, "2022-05-20", "2022-02-30", when=now)  # same size, same mtime
+    os.utime(task, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result = validate(root, cache_dir=cache)
+    assert [d.code for d in result.diagnostics] == ["date-invalid"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
+def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    root, cache = _root(tmp_path), tmp_path / "c"
+    validate(root, cache_dir=cache)
+    (blob,) = list(cache.rglob("files.pickle"))
+    data = blob.read_bytes()
+    broken = {"truncate": data[: len(data) // 2],
+              "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+              "garbage": b"\x80\x05not a cache"}[damage]  # fmt: skip
+    blob.write_bytes(broken)
+    _edit(root / "tasks/TB-128-2022.1.yaml", "lead: STTTT", "lead: NOPE")
+    result = validate(root, cache_dir=cache)
+    assert result.checked == 3
+    assert [d.code for d in result.diagnostics] == ["unresolved-reference"]
+
+
+def test_a_cache_written_by_other_code_is_ignored(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.write("x", {"a": 1})
+    assert store.read("x") == {"a": 1}
+    other = Store(tmp_path)
+    other.fingerprint = b"0" * 16
+    assert other.read("x") is None
+
+
+def test_removed_and_added_files_are_seen(tmp_path: Path) -> None:
+    root, cache = _root(tmp_path), tmp_path / "c"
+    validate(root, cache_dir=cache)
+    (root / "tasks/TB-128-2022.1.yaml").unlink()
+    build_tree(root, {"tasks/extra.yaml": "kind: task\nid: extra\n"})
+    result = validate(root, cache_dir=cache)
+    assert {d.file for d in result.diagnostics} == {"tasks/extra.yaml"}
+    assert {s.file for s in result.summaries} == {"agencies.yaml", "directives/TB-128-2022.yaml",
+                                                  "tasks/extra.yaml"}  # fmt: skip
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    root = _root(tmp_path)
+    validate(root, cache_dir=False)
+    assert not (tmp_path / "c").exists()

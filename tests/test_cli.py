@@ -1,0 +1,134 @@
+"""The CLI over the library: exit codes, formats, root discovery, subsets, git."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cdsctl import __version__, validate
+from cdsctl.files import find_root
+
+from .conftest import AGENCIES, REPO, SAMPLE, TASK, build_tree, invoke, validate_json
+
+BAD_CORPUS = REPO / "tests" / "corpus" / "bad"
+LINE = re.compile(r"^\S+:\d+:\d+: (error|warning) [a-z-]+ .+$")
+
+
+def test_bundled_records_validate_clean() -> None:
+    code, out = invoke("validate", "--records", str(SAMPLE))
+    assert (code, out) == (0, "")
+
+
+def test_json_output_equals_the_library_result() -> None:
+    code, items = validate_json(BAD_CORPUS, "--no-cache")
+    library = validate(find_root(BAD_CORPUS), cache_dir=False)
+    assert code == 1
+    assert items == [d.to_dict() for d in library.diagnostics]
+    assert items, "the bad corpus must produce diagnostics"
+
+
+def test_text_output_is_file_line_col_severity_code_message() -> None:
+    code, out = invoke("validate", "--records", str(BAD_CORPUS))
+    lines = out.splitlines()
+    assert code == 1 and lines
+    assert all(LINE.match(line) for line in lines), [x for x in lines if not LINE.match(x)][:3]
+    assert "\x1b[" not in out  # not a terminal: no colour codes
+
+
+def test_version_and_help() -> None:
+    assert invoke("--version") == (0, f"cdsctl {__version__}\n")
+    code, out = invoke("--help")
+    assert code == 0 and "validate" in out and "schema" in out
+
+
+def test_version_starts_without_the_cli_framework() -> None:
+    script = (
+        "import sys; sys.argv=['cdsctl','--version']; from cdsctl.__main__ import main; main();"
+    )
+    script += "print('typer' in sys.modules, 'yaml' in sys.modules)"
+    out = subprocess.run(["python", "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [f"cdsctl {__version__}", "False False"]
+
+
+def test_subset_reports_only_its_files_but_resolves_against_the_root(records) -> None:  # type: ignore[no-untyped-def]
+    bad_elsewhere = TASK.replace("TB-128-2022.1", "TB-128-2022.2").replace("lead: STTTT", "lead: X")
+    root = records({"tasks/TB-128-2022.2.yaml": bad_elsewhere})
+    code, items = validate_json(root, str(root / "tasks" / "TB-128-2022.1.yaml"))
+    assert (code, items) == (0, [])  # its directive and agencies resolve; the other file is silent
+    code, items = validate_json(root, str(root / "tasks"))
+    assert code == 1 and {i["file"] for i in items} == {"tasks/TB-128-2022.2.yaml"}
+
+
+def test_a_path_outside_the_root_is_a_usage_error(records, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = records({})
+    outside = build_tree(tmp_path / "elsewhere", {"x.yaml": "a: 1\n"}) / "x.yaml"
+    code, _ = invoke("validate", "--records", str(root), str(outside))
+    assert code == 2
+
+
+def test_no_records_root_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _ = invoke("validate")
+    assert code == 2
+    code, _ = invoke("validate", "--records", str(tmp_path))
+    assert code == 2
+
+
+def test_root_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = build_tree(tmp_path / "a", {"agencies.yaml": AGENCIES, "sub/deeper/x.txt": ""})
+    b = build_tree(tmp_path / "b", {"agencies.yaml": AGENCIES})
+    c = build_tree(tmp_path / "c", {"records/agencies.yaml": AGENCIES})
+    assert find_root(b, env={}, cwd=a) == b.resolve()  # --records first
+    assert find_root(None, env={"CDSCTL_RECORDS": str(b)}, cwd=a) == b.resolve()
+    assert find_root(None, env={}, cwd=a / "sub" / "deeper") == a.resolve()  # walk up
+    assert find_root(None, env={}, cwd=c) == (c / "records").resolve()  # ./records
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {"GIT_AUTHOR_DATE": "2022-06-01T10:00:00", "GIT_COMMITTER_DATE": "2022-06-01T10:00:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@x", "HOME": str(root), "PATH": "/usr/bin:/bin"}  # fmt: skip
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_changed_since_reports_changed_and_untracked_files_only(records) -> None:  # type: ignore[no-untyped-def]
+    root = records({"tasks/old-bad.yaml": "kind: task\nid: old-bad\n"})
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "start")
+    task = root / "tasks" / "TB-128-2022.1.yaml"
+    task.write_text(task.read_text(encoding="utf-8").replace("2022-05-20", "20/5/2022"), "utf-8")
+    (root / "tasks" / "new.yaml").write_text("kind: task\nid: new\n", "utf-8")
+    code, items = validate_json(root, "--changed-since", "HEAD")
+    assert code == 1
+    assert {i["file"] for i in items} == {"tasks/TB-128-2022.1.yaml", "tasks/new.yaml"}
+
+
+def test_changed_since_a_bad_revision_exits_2(records) -> None:  # type: ignore[no-untyped-def]
+    root = records({})
+    _git(root, "init", "-q")
+    code, _ = invoke("validate", "--records", str(root), "--changed-since", "nope")
+    assert code == 2
+
+
+def test_github_annotations_escape_properties(records) -> None:  # type: ignore[no-untyped-def]
+    root = records({"tasks/a,b.yaml": "kind: task\nid: a,b\n"})
+    code, out = invoke("validate", "--records", str(root), "--format", "github")
+    assert code == 1
+    assert "tasks/a%2Cb.yaml,line=2,col=1,title=id-format::" in out
+    assert all(line.startswith(("::error ", "::warning ")) for line in out.splitlines())
+
+
+def test_json_is_an_array_of_spec_fields(records) -> None:  # type: ignore[no-untyped-def]
+    root = records({"tasks/x.yaml": "kind: task\nid: x\ndirective: TB-128-2022\ntitle: t\n"})
+    code, items = validate_json(root)
+    assert code == 1
+    assert items == [
+        {"file": "tasks/x.yaml", "line": 1, "column": 1, "severity": "error",
+         "code": "missing-field", "message": "task: required field 'lead' is missing"},
+    ]  # fmt: skip
+    assert json.dumps(items, ensure_ascii=False)
