@@ -15,9 +15,8 @@ folder per records root.  It is trusted only when it proves itself:
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,7 @@ def _fingerprint() -> bytes:
 
 
 class Store:
-    """Reads and writes named pickles in one root's cache folder, checked on the way in."""
+    """Reads and writes named values (builtins, via marshal) in one root's cache folder."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -73,13 +72,15 @@ class Store:
         if fingerprint != self.fingerprint or hashlib.blake2b(payload).digest()[:32] != digest:
             return None
         try:
-            return pickle.loads(payload)
-        except Exception:  # a checksummed payload that still fails: treat as absent
+            return marshal.loads(payload)  # builtins only: loading runs no code
+        except (EOFError, ValueError, TypeError):  # checksummed yet unreadable: absent
             return None
 
     def write(self, name: str, value: Any) -> None:
         """Atomically replace `name`; a cache that cannot be written is just not written."""
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        import tempfile
+
+        payload = marshal.dumps(value)
         blob = _MAGIC + self.fingerprint + hashlib.blake2b(payload).digest()[:32] + payload
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

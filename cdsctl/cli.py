@@ -172,7 +172,7 @@ def validate(
     bar, update = _progress_bar(fmt is Format.text)
     try:
         result = run_validation(root, only, cache_dir=False if no_cache else None, jobs=jobs,
-                                progress=update)  # fmt: skip
+                                progress=update, summaries=False)  # fmt: skip
     finally:
         if bar is not None:
             bar.stop()

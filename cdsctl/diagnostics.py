@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Any
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -94,6 +95,14 @@ class Diagnostic:
         d = asdict(self)
         d["severity"] = str(self.severity)
         return d
+
+    def to_wire(self) -> tuple[str, int, int, str, str, str]:
+        return (self.file, self.line, self.column, str(self.severity), self.code, self.message)
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> Diagnostic:
+        file, line, column, severity, code, message = wire
+        return cls(file, line, column, Severity(severity), code, message)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)

@@ -63,10 +63,10 @@ def walk(root: Path) -> dict[str, Stamp]:
                 name = entry.name
                 if name[0] in "._":
                     continue
-                if entry.is_dir(follow_symlinks=False):
+                if name.endswith(RECORD_SUFFIXES) and name != "README.md":
+                    found[prefix + name] = _stamp(entry)  # broken links too: reading says why
+                elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{name}/"))
-                elif is_record_name(name):  # broken links too: reading them says why
-                    found[prefix + name] = _stamp(entry)
     return dict(sorted(found.items()))
 
 
@@ -106,18 +106,19 @@ class ReadProblem(Exception):
         self.code, self.line = code, line
 
 
-def read_source(path: Path) -> Source:
+def read_source(path: str | os.PathLike[str]) -> Source:
     """Read a record file as text; :class:`ReadProblem` when it cannot be a record."""
     with open(path, "rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        size = os.path.getsize(path) / 1024 / 1024
-        raise ReadProblem("too-large", f"the file is {size:.1f} MiB; a record is at most 2 MiB")
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_BYTES:  # (read(MAX_BYTES + 1) would allocate 2 MiB for every file)
+            mib = size / 1024 / 1024
+            raise ReadProblem("too-large", f"the file is {mib:.1f} MiB; a record is at most 2 MiB")
+        data = handle.read()
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         raise ReadProblem("binary", "the file holds NUL bytes: it is binary, not a record", line)
     text = _decode(data)
-    if path.suffix == ".md":
+    if os.fspath(path).endswith(".md"):
         return _front_matter(text)
     if not text.strip():
         raise ReadProblem("empty", "the file is empty")

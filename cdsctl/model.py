@@ -163,45 +163,61 @@ def _tuple(values: dict[str, Any], key: str) -> tuple[Any, ...]:
     return tuple(values.get(key, ()))
 
 
+def _date(text: str | None) -> date | None:
+    """Summaries keep dates as checked ISO text; typed records hold `date` objects."""
+    return date.fromisoformat(text) if text else None
+
+
 def _person(value: dict[str, Any] | None) -> Person | None:
     return Person(**value) if value else None
 
 
 def agency(v: dict[str, Any]) -> Agency:
     return Agency(v["id"], v["name"], v.get("short"), _tuple(v, "aliases"), v.get("parent"),
-                  v.get("until"), v.get("successor"))  # fmt: skip
+                  _date(v.get("until")), v.get("successor"))  # fmt: skip
 
 
 def directive(v: dict[str, Any], src: Source) -> Directive:
-    return Directive(v["id"], v["type"], v["issuer"], v["issued"], v["title"], src,
-                     v.get("number"), _person(v.get("signer")), v.get("meeting"),
+    return Directive(v["id"], v["type"], v["issuer"], date.fromisoformat(v["issued"]), v["title"],
+                     src, v.get("number"), _person(v.get("signer")), v.get("meeting"),
                      _tuple(v, "references"))  # fmt: skip
+
+
+def _extension(e: dict[str, Any]) -> Extension:
+    return Extension(date.fromisoformat(e["due"]), date.fromisoformat(e["granted"]), e.get("by"),
+                     e.get("reason"))  # fmt: skip
+
+
+def _cancellation(c: dict[str, Any] | None) -> Cancellation | None:
+    if not c:
+        return None
+    return Cancellation(date.fromisoformat(c["date"]), c.get("reason"), c.get("by"))
 
 
 def task(v: dict[str, Any], src: Source) -> Task:
     due = v.get("due")
     working = due.get("working_days") if isinstance(due, dict) else None
-    cancelled = v.get("cancelled")
     return Task(
         v["id"], v["directive"], v["title"], v["lead"], src, v.get("item"),
         _tuple(v, "support"), v.get("report_to"), _tuple(v, "via"), v.get("group"),
         _tuple(v, "tags"), v.get("parent"), _tuple(v, "indicators"),
-        due if isinstance(due, date) else None, working, v.get("every"), v.get("due_day"),
-        v.get("due_month"), v.get("start"), v.get("end"),
-        tuple(Extension(**e) for e in v.get("extensions", ())), v.get("completed"),
-        Cancellation(**cancelled) if cancelled else None,
+        _date(due) if isinstance(due, str) else None, working, v.get("every"), v.get("due_day"),
+        v.get("due_month"), _date(v.get("start")), _date(v.get("end")),
+        tuple(_extension(e) for e in v.get("extensions", ())), _date(v.get("completed")),
+        _cancellation(v.get("cancelled")),
     )  # fmt: skip
 
 
 def report(v: dict[str, Any], src: Source) -> Report:
     items = tuple(ReportItem(i["task"], i["status"], i.get("progress")) for i in v["tasks"])
-    return Report(v["id"], v["agency"], v["date"], items, src, v.get("number"), v.get("period"))
+    return Report(v["id"], v["agency"], date.fromisoformat(v["date"]), items, src,
+                  v.get("number"), v.get("period"))  # fmt: skip
 
 
 def meeting(v: dict[str, Any], src: Source) -> Meeting:
-    return Meeting(v["id"], v["title"], v["date"], Person(**v["chair"]), src, v.get("start"),
-                   v.get("end"), v.get("place"), v.get("mode"), _tuple(v, "sites"),
-                   _person(v.get("secretary")), v.get("directive"))  # fmt: skip
+    return Meeting(v["id"], v["title"], date.fromisoformat(v["date"]), Person(**v["chair"]), src,
+                   v.get("start"), v.get("end"), v.get("place"), v.get("mode"),
+                   _tuple(v, "sites"), _person(v.get("secretary")), v.get("directive"))  # fmt: skip
 
 
 def indicator(v: dict[str, Any], src: Source) -> Indicator:

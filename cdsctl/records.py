@@ -7,12 +7,14 @@ parsed again by the position-aware loader, so every diagnostic carries its line.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 from .checks.record import check_record
 from .diagnostics import Diagnostic
+from .fastcheck import fast_check
 from .files import ReadProblem, Source, read_source
 from .schema import Checked, Finding, Reference
 from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast
@@ -28,6 +30,13 @@ class Summary:
     values: dict[str, Any]
     references: list[Reference] = field(default_factory=list)
 
+    def to_wire(self) -> tuple[Any, ...]:
+        return (self.kind, self.id, self.file, self.values, self.references)
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> Summary:
+        return cls(*wire)
+
 
 @dataclass(slots=True)
 class FileResult:
@@ -35,11 +44,22 @@ class FileResult:
     diagnostics: list[Diagnostic]
     summary: Summary | None
 
+    def to_wire(self) -> tuple[Any, ...]:
+        """Plain tuples: cheap to send between processes and to store with marshal."""
+        summary = self.summary.to_wire() if self.summary is not None else None
+        return (self.file, [d.to_wire() for d in self.diagnostics], summary)
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> FileResult:
+        file, diagnostics, summary = wire
+        return cls(file, [Diagnostic.from_wire(d) for d in diagnostics],
+                   Summary.from_wire(summary) if summary is not None else None)  # fmt: skip
+
 
 def check_file(root: FsPath, relpath: str) -> FileResult:
     """Read, parse and check one record file on its own."""
     try:
-        source = read_source(root / relpath)
+        source = read_source(os.path.join(root, relpath))  # (str paths: pathlib is slow here)
     except ReadProblem as problem:
         return FileResult(relpath, [Diagnostic.make(relpath, problem.line, 1, problem.code,
                                                     str(problem))], None)  # fmt: skip
@@ -48,8 +68,9 @@ def check_file(root: FsPath, relpath: str) -> FileResult:
         return FileResult(relpath, [Diagnostic.make(relpath, 1, 1, "unreadable", message)], None)
     data = load_fast(source.yaml)
     if data is not None and (source.body is None or "body" not in data):
-        checked = check_record(_with_body(data, source), relpath)
-        if not checked.findings:
+        text = source.yaml if source.body is None else source.yaml + source.body
+        checked = fast_check(_with_body(data, source), text, relpath)
+        if checked is not None:
             return FileResult(relpath, [], _summary(checked, relpath))
     return _check_exactly(source, relpath)
 

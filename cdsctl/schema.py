@@ -36,13 +36,9 @@ class Finding:
     at_key: bool = True
 
 
-@dataclass(slots=True)
-class Reference:
-    """A value that names another record: which kinds it may name, and where it stands."""
-
-    kinds: tuple[str, ...]
-    target: str
-    path: Path
+#: A value that names another record: (kinds it may name, the id named, where it stands).
+#: A plain tuple, so summaries stay builtins that cross processes and the cache cheaply.
+Reference = tuple[tuple[str, ...], str, Path]
 
 
 class Context:
@@ -148,7 +144,7 @@ class Ref(Text):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
         if value is not INVALID:
-            ctx.references.append(Reference(self.kinds, value, path))
+            ctx.references.append((self.kinds, value, path))
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -175,7 +171,7 @@ class DirectiveOrNumber(Text):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
         if value is not INVALID and not NUMBER_RE.match(value):
-            ctx.references.append(Reference(("directive",), value, path))
+            ctx.references.append((("directive",), value, path))
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -188,7 +184,8 @@ class Date(Type):
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "a date (YYYY-MM-DD)")
         try:
-            return parse_iso(value)
+            parse_iso(value)
+            return value  # ISO text: compares chronologically, stays a builtin
         except DateError as exc:
             return ctx.add(exc.code, path, f"{field_name(path)}: {exc}", at_key=False)
 

@@ -65,7 +65,7 @@ def test_same_size_same_mtime_edit_in_the_racy_window_is_not_trusted(tmp_path: P
 def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: str) -> None:
     root, cache = _root(tmp_path), tmp_path / "c"
     validate(root, cache_dir=cache)
-    (blob,) = list(cache.rglob("files.pickle"))
+    (blob,) = list(cache.rglob("files"))
     data = blob.read_bytes()
     broken = {"truncate": data[: len(data) // 2],
               "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],

@@ -56,27 +56,27 @@ def _entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
         yield summary.id, Entry(summary.kind, summary.file, ("id",), summary.values)
 
 
-def check_duplicates(index: Index, today: date) -> Iterator[CrossFinding]:
+def check_duplicates(index: Index, today: str) -> Iterator[CrossFinding]:
     for record_id, entry in index.duplicates:
         first = index.by_id[record_id]
         msg = f"id '{record_id}' is already used by the {first.kind} in {first.file}"
         yield CrossFinding(entry.file, entry.path, "duplicate-id", msg)
 
 
-def check_references(index: Index, today: date) -> Iterator[CrossFinding]:
+def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
     for summary in index.summaries:
-        for ref in summary.references:
-            target = index.by_id.get(ref.target)
-            wanted = " or ".join(ref.kinds)
+        for kinds, name, path in summary.references:
+            target = index.by_id.get(name)
+            wanted = " or ".join(kinds)
             if target is None:
-                msg = f"'{ref.target}' names no {wanted} in the records"
-                yield CrossFinding(summary.file, ref.path, "unresolved-reference", msg)
-            elif target.kind not in ref.kinds:
-                msg = f"'{ref.target}' is a {target.kind} ({target.file}), not a {wanted}"
-                yield CrossFinding(summary.file, ref.path, "wrong-kind-reference", msg)
+                msg = f"'{name}' names no {wanted} in the records"
+                yield CrossFinding(summary.file, path, "unresolved-reference", msg)
+            elif target.kind not in kinds:
+                msg = f"'{name}' is a {target.kind} ({target.file}), not a {wanted}"
+                yield CrossFinding(summary.file, path, "wrong-kind-reference", msg)
 
 
-def _issued_of_task(index: Index, task_id: str) -> tuple[str, date] | None:
+def _issued_of_task(index: Index, task_id: str) -> tuple[str, str] | None:
     task = index.by_id.get(task_id)
     if task is None or task.kind != "task":
         return None
@@ -86,9 +86,9 @@ def _issued_of_task(index: Index, task_id: str) -> tuple[str, date] | None:
     return task.values["directive"], directive.values["issued"]
 
 
-def check_report_dates(index: Index, today: date) -> Iterator[CrossFinding]:
+def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
     for report in index.of_kind("report"):
-        when: date | None = report.values.get("date")
+        when: str | None = report.values.get("date")
         if when is None:
             continue
         for item in report.values.get("tasks", ()):
@@ -101,7 +101,7 @@ def check_report_dates(index: Index, today: date) -> Iterator[CrossFinding]:
                 break
 
 
-def _closed_tasks(index: Index, today: date) -> set[str]:
+def _closed_tasks(index: Index, today: str) -> set[str]:
     closed: set[str] = set()
     for report in index.of_kind("report"):
         if report.values.get("date", today) <= today:
@@ -113,7 +113,7 @@ def _done(item: dict[str, Any]) -> bool:
     return item.get("status") == "done" and "task" in item
 
 
-def _still_open(values: dict[str, Any], until: date, today: date) -> bool:
+def _still_open(values: dict[str, Any], until: str, today: str) -> bool:
     completed = values.get("completed")
     cancelled = values.get("cancelled", {}).get("date")
     if (completed and completed <= today) or (cancelled and cancelled <= today):
@@ -124,7 +124,7 @@ def _still_open(values: dict[str, Any], until: date, today: date) -> bool:
     return True
 
 
-def check_expired_leads(index: Index, today: date) -> Iterator[CrossFinding]:
+def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
     closed: set[str] | None = None
     for task in index.of_kind("task"):
         lead = index.by_id.get(task.values.get("lead", ""))
@@ -139,7 +139,8 @@ def check_expired_leads(index: Index, today: date) -> Iterator[CrossFinding]:
             yield CrossFinding(task.file, ("lead",), "agency-expired", msg)
 
 
-CrossCheck = Callable[[Index, date], Iterator[CrossFinding]]
+#: dates are ISO text here (as in summaries): they compare chronologically
+CrossCheck = Callable[[Index, str], Iterator[CrossFinding]]
 CROSS_CHECKS: tuple[CrossCheck, ...] = (
     check_duplicates,
     check_references,
@@ -150,4 +151,4 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
 
 def run_cross_checks(summaries: Iterable[Summary], today: date) -> list[CrossFinding]:
     index = Index(summaries)
-    return [finding for check in CROSS_CHECKS for finding in check(index, today)]
+    return [finding for check in CROSS_CHECKS for finding in check(index, today.isoformat())]

@@ -23,24 +23,24 @@ def check_record(data: dict[str, Any], relpath: str, positions: Positions | None
         ctx.add("unknown-kind", ("kind",) if "kind" in data else (),
                 f"kind is {found}; expected one of {', '.join(KINDS)}")  # fmt: skip
         return Checked(None, None, {}, ctx.findings, [])
-    _check_agencies_place(kind, relpath, ctx)
+    check_agencies_place(kind, relpath, ctx)
     values = SCHEMAS[kind].check(data, (), ctx)
     record_id = values.get("id") if kind != "agencies" else None
     if record_id is not None:
-        _check_file_name(record_id, relpath, ctx)
+        check_file_name(record_id, relpath, ctx)
     for rule in KIND_RULES.get(kind, ()):
         rule(values, data, ctx)
     return Checked(kind, record_id, values, ctx.findings, ctx.references)
 
 
-def _check_agencies_place(kind: str, relpath: str, ctx: Context) -> None:
+def check_agencies_place(kind: str, relpath: str, ctx: Context) -> None:
     if kind == "agencies" and relpath != AGENCIES_FILE:
         ctx.add("agencies-file", ("kind",), f"agencies belong in {AGENCIES_FILE} at the root")
     elif kind != "agencies" and relpath == AGENCIES_FILE:
         ctx.add("agencies-file", ("kind",), f"{AGENCIES_FILE} must hold kind: agencies")
 
 
-def _check_file_name(record_id: str, relpath: str, ctx: Context) -> None:
+def check_file_name(record_id: str, relpath: str, ctx: Context) -> None:
     name = relpath.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0]
     if stem != record_id:

@@ -1,0 +1,195 @@
+"""The happy path's checker: msgspec types compiled from :data:`cdsctl.schema.SCHEMAS`.
+
+:func:`fast_check` answers only "this record is clean, here are its values"; it returns
+None at the first doubt, and then :func:`cdsctl.checks.record.check_record` (the one source
+of diagnostics) runs.  msgspec validates a record about 8× faster than walking the schema
+in Python.  tests/test_fastcheck.py holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, Union
+
+import msgspec
+
+from .checks.record import KIND_RULES, check_agencies_place, check_file_name
+from .schema import (
+    ID_PATTERN,
+    NUMBER_PATTERN,
+    NUMBER_RE,
+    SCHEMAS,
+    Checked,
+    Context,
+    Date,
+    DateOrWorkingDays,
+    DirectiveOrNumber,
+    DocNumber,
+    Enum,
+    Id,
+    ListOf,
+    Number,
+    Ref,
+    Reference,
+    Struct,
+    Text,
+    Type,
+)
+from .yamlload import Path
+
+NOT_BLANK = r"\S"
+
+
+def _annotation(t: Type, name: str) -> Any:
+    """The msgspec type that accepts exactly what `t.check` accepts without a finding."""
+    if isinstance(t, Text):
+        return Annotated[str, msgspec.Meta(pattern=_text_pattern(t))]
+    if isinstance(t, Date):
+        return datetime.date
+    if isinstance(t, Enum):
+        return Literal[t.values]
+    if isinstance(t, Number):
+        return _number(t)
+    if isinstance(t, ListOf):
+        return list[_annotation(t.item, name)]  # type: ignore[misc]
+    if isinstance(t, DateOrWorkingDays):
+        return Union[datetime.date, _annotation(_working_days(), name)]  # noqa: UP007
+    if isinstance(t, Struct):
+        return _struct(t, name)
+    raise TypeError(f"no msgspec type for {t!r}")
+
+
+def _text_pattern(t: Text) -> str:
+    if isinstance(t, Ref | DirectiveOrNumber):
+        return NOT_BLANK
+    if isinstance(t, Id):
+        return ID_PATTERN
+    if isinstance(t, DocNumber):
+        return NUMBER_PATTERN
+    return t.pattern or NOT_BLANK
+
+
+def _working_days() -> Struct:
+    from .schema import WORKING_DAYS
+
+    return WORKING_DAYS
+
+
+def _number(t: Number) -> Any:
+    meta = msgspec.Meta(ge=t.minimum, le=t.maximum)
+    if t.integer:
+        return Annotated[int, meta]
+    return Union[Annotated[int, meta], Annotated[float, meta]]  # noqa: UP007
+
+
+def _struct(t: Struct, name: str) -> Any:
+    fields: list[Any] = []
+    for key, spec in t.fields.items():
+        annotation = _annotation(spec.type, f"{name}_{key}")
+        fields.append((key, annotation) if spec.required else (key, annotation | None, None))
+    return msgspec.defstruct(
+        name, fields, kw_only=True, forbid_unknown_fields=True, omit_defaults=True
+    )
+
+
+STRUCTS: dict[str, Any] = {kind: _struct(schema, kind) for kind, schema in SCHEMAS.items()}
+
+
+def _plan(t: Type) -> Any:
+    """What to keep of a value: None keeps all; a dict maps kept keys to their own plans."""
+    if isinstance(t, ListOf):
+        inner = _plan(t.item)
+        return ("list", inner) if inner is not None else None
+    if isinstance(t, Struct):
+        return {k: _plan(f.type) for k, f in t.fields.items() if f.compact}
+    return None
+
+
+PLANS = {kind: _plan(schema) for kind, schema in SCHEMAS.items()}
+
+
+def _compact(value: Any, plan: Any) -> Any:
+    if plan is None:
+        return value
+    if isinstance(plan, tuple):
+        return [_compact(v, plan[1]) for v in value]
+    return {k: _compact(v, plan[k]) for k, v in value.items() if k in plan}
+
+
+Collector = Callable[[Any, Path, list[Reference]], None]
+
+
+def _collector(t: Type) -> Collector | None:
+    """A function gathering the references inside a value of `t` (None: it holds none)."""
+    if isinstance(t, Ref):
+        kinds = t.kinds
+        return lambda value, path, out: out.append((kinds, value, path))
+    if isinstance(t, DirectiveOrNumber):
+        return _directive_or_number
+    if isinstance(t, ListOf):
+        return _list_collector(t)
+    if isinstance(t, Struct):
+        return _struct_collector(t)
+    return None
+
+
+def _directive_or_number(value: Any, path: Path, out: list[Reference]) -> None:
+    if not NUMBER_RE.match(value):  # an external document number names no record
+        out.append((("directive",), value, path))
+
+
+def _list_collector(t: ListOf) -> Collector | None:
+    item = _collector(t.item)
+    if item is None:
+        return None
+
+    def collect(value: Any, path: Path, out: list[Reference]) -> None:
+        for i, v in enumerate(value):
+            item(v, (*path, i), out)
+
+    return collect
+
+
+def _struct_collector(t: Struct) -> Collector | None:
+    fields = [(k, c) for k, f in t.fields.items() if (c := _collector(f.type)) is not None]
+    if not fields:
+        return None
+
+    def collect(value: Any, path: Path, out: list[Reference]) -> None:
+        for key, field_collector in fields:
+            if key in value:
+                field_collector(value[key], (*path, key), out)
+
+    return collect
+
+
+COLLECTORS = {kind: _collector(schema) for kind, schema in SCHEMAS.items()}
+
+
+def fast_check(data: dict[str, Any], text: str, relpath: str) -> Checked | None:
+    """A clean record's checked values, or None when only the full checker may decide."""
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in STRUCTS:
+        return None
+    if "\\" in text or not unicodedata.is_normalized("NFC", text):
+        return None  # (a backslash escape could spell text that is not NFC)
+    try:
+        converted = msgspec.convert(data, STRUCTS[kind])
+    except msgspec.ValidationError:
+        return None
+    values = msgspec.to_builtins(converted)  # dates become ISO text, as check_record keeps them
+    ctx = Context()
+    check_agencies_place(kind, relpath, ctx)
+    record_id = values.get("id") if kind != "agencies" else None
+    if record_id is not None:
+        check_file_name(record_id, relpath, ctx)
+    for rule in KIND_RULES.get(kind, ()):
+        rule(values, data, ctx)
+    if ctx.findings:
+        return None
+    collect = COLLECTORS[kind]
+    if collect is not None:
+        collect(values, (), ctx.references)
+    return Checked(kind, record_id, _compact(values, PLANS[kind]), [], ctx.references)
