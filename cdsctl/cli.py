@@ -13,12 +13,15 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
 import typer
 
 from . import __version__
 from .diagnostics import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, CdsError, Diagnostic, has_errors
+
+if TYPE_CHECKING:
+    from .selection import Selection
 
 P = ParamSpec("P")
 
@@ -97,29 +100,17 @@ def _paths_shown(root: Path) -> Callable[[str], str]:
     return shown
 
 
-def _selected(root: Path, paths: list[Path], changed_since: str | None) -> list[str] | None:
-    from .files import relative_record_path, walk
-    from .gitstore import changed_since as git_changed
+def _selected(root: Path, paths: list[Path], rev: str | None) -> Selection | None:
+    from .selection import Selection, select_changed, select_paths
 
-    if not paths and changed_since is None:
+    if not paths and rev is None:
         return None
-    selected: set[str] = set()
-    if changed_since is not None:
-        selected.update(git_changed(root, changed_since))
-    all_files = walk(root) if any(p.is_dir() for p in paths) else {}
-    for path in paths:
-        if path.is_dir():
-            prefix = relative_record_path(root, path / "x.yaml")
-            folder = prefix.rsplit("/", 1)[0] + "/" if prefix and "/" in prefix else ""
-            selected.update(f for f in all_files if f.startswith(folder))
-        elif not path.exists():
-            raise CdsError(f"{path}: no such file")
-        else:
-            rel = relative_record_path(root, path)
-            if rel is None:
-                raise CdsError(f"{path}: not a record file inside the records root {root}")
-            selected.add(rel)
-    return sorted(selected)
+    selection = select_paths(root, paths) if paths else Selection()
+    if rev is not None:
+        changed = select_changed(root, rev)
+        selection.files |= changed.files
+        selection.ids |= changed.ids
+    return selection
 
 
 def _use_colour() -> bool:
@@ -154,10 +145,15 @@ def validate(
     strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 1).")] = False,
     changed_since: Annotated[
         str | None,
-        typer.Option(help="Report only files changed since this git revision (and untracked)."),
+        typer.Option(
+            help="Report only files changed since this git revision (and untracked), and "
+            "problems about ids they define or removed."
+        ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and keep no cache.")] = False,
-    jobs: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: all cores).")
+    ] = None,
 ) -> None:
     """Check records against the record format; exit 1 on errors.
 

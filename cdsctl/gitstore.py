@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import CdsError
@@ -18,8 +19,34 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout
 
 
-def changed_since(root: Path, rev: str) -> list[str]:
-    """Files below `root` (relative to it) added, changed or untracked since `rev`."""
-    changed = _git(root, "diff", "--name-only", "--relative", "--diff-filter=ACMRT", rev, "--", ".")
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", ".")
-    return sorted({line for line in (changed + untracked).splitlines() if line})
+@dataclass(frozen=True)
+class Changes:
+    """What changed below a records root since a revision (paths relative to the root)."""
+
+    changed: list[str]  # added, modified, renamed to, or untracked
+    deleted: list[str]  # deleted, or renamed from
+
+
+def changed_since(root: Path, rev: str) -> Changes:
+    changed, deleted = set(), set()
+    out = _git(root, "diff", "--name-status", "-z", "--relative", "-M", rev, "--", ".")
+    fields = iter(out.split("\0"))
+    for status in fields:
+        if not status:
+            continue
+        paths = [next(fields)] + ([next(fields)] if status[0] in "RC" else [])
+        if status[0] == "D" or status[0] == "R":
+            deleted.add(paths[0])
+        if status[0] != "D":
+            changed.add(paths[-1])
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+    changed.update(p for p in untracked.split("\0") if p)
+    return Changes(sorted(changed), sorted(deleted))
+
+
+def show(root: Path, rev: str, relpath: str) -> str | None:
+    """A file's text at `rev` (path relative to `root`), or None where it did not exist."""
+    try:
+        return _git(root, "show", f"{rev}:./{relpath}")
+    except CdsError:
+        return None

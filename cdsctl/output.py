@@ -51,7 +51,11 @@ def as_github(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[str]:
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
+    checked = _count(files, "file")
     if not diagnostics:
-        return f"{files} files checked, no problems"
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} " \
-        f"in {files} files"  # fmt: skip
+        return f"{checked} checked, no problems"
+    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {checked}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"

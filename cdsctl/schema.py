@@ -68,7 +68,7 @@ def describe(value: Any, raw: str | None) -> str:
     if isinstance(value, bool):
         kind = f"the boolean {str(value).lower()}"
     elif value is None:
-        kind = "null (nothing)"
+        kind = "null"
     elif isinstance(value, int | float):
         kind = f"the number {value}"
     elif isinstance(value, list):
@@ -77,7 +77,8 @@ def describe(value: Any, raw: str | None) -> str:
         return "a mapping"
     else:
         return repr(value)
-    return f"{kind} (written `{raw}`)" if raw is not None and raw != str(value) else kind
+    plain = raw is None or raw.lower() in (str(value).lower(), "null", "~")
+    return kind if plain else f"{kind} (written `{raw}`)"
 
 
 class Type:
@@ -90,10 +91,13 @@ class Type:
         raise NotImplementedError
 
     def wrong(self, value: Any, path: Path, ctx: Context, expected: str) -> Any:
-        found = describe(value, ctx.raw.get(path))
-        hint = " — quote it" if isinstance(value, bool | int | float) and expected == "text" else ""
-        if isinstance(value, bool) and ctx.raw.get(path):
-            hint = f' — YAML 1.1 reads `{ctx.raw[path]}` as a boolean; write "{ctx.raw[path]}"'
+        raw = ctx.raw.get(path)
+        found, hint = describe(value, raw), ""
+        if isinstance(value, bool) and raw:
+            found = f"the boolean {str(value).lower()}"
+            hint = f': YAML 1.1 reads a bare `{raw}` as a boolean; quote it: "{raw}"'
+        elif isinstance(value, int | float) and expected == "text":
+            hint = f': quote it: "{raw or value}"'
         return ctx.add("type", path, f"{field_name(path)} must be {expected}, not {found}{hint}")
 
 
@@ -148,7 +152,9 @@ class Ref(Text):
         return value
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": ID_PATTERN, "description": f"id of a {self.kinds[0]}"}
+        kind = self.kinds[0]
+        article = "an" if kind[0] in "aeiou" else "a"
+        return {"type": "string", "pattern": ID_PATTERN, "description": f"id of {article} {kind}"}
 
 
 @dataclass(frozen=True)
@@ -288,12 +294,16 @@ class Struct(Type):
         return {
             "type": "object",
             "properties": {k: _described(f) for k, f in self.fields.items()},
+            # stricter than `validate` (which warns): an editor should flag `dead_line` at once
+            "additionalProperties": False,
             "required": [k for k, f in self.fields.items() if f.required],
         }
 
 
 def _described(f: Field) -> dict[str, Any]:
     out = f.type.schema()
+    if not f.required:  # an optional field may be null: it counts as absent
+        out = {"anyOf": [out, {"type": "null"}]}
     if f.description:
         out = {**out, "description": f.description}
     return out

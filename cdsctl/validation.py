@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import RACY_NS, Store, cache_home, now_ns, trusted
 from .diagnostics import Diagnostic, Severity
 from .files import Stamp, walk
+from .selection import Selection
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from .checks.crossfile import CrossFinding
@@ -50,7 +51,7 @@ class Validation:
 
 def validate(
     root: Path,
-    only: Iterable[str] | None = None,
+    only: Iterable[str] | Selection | None = None,
     *,
     cache_dir: Path | bool | None = None,
     jobs: int | None = None,
@@ -60,32 +61,40 @@ def validate(
 ) -> Validation:
     """Check every record under `root`.
 
-    `only`: relative paths whose diagnostics to keep (references still resolve against
-    the whole root).  `cache_dir`: None for the default cache, False for none.
+    `only`: relative paths (or a :class:`Selection`) whose diagnostics to keep; references
+    still resolve against the whole root.  `cache_dir`: None for the default cache, False for none.
     `summaries=False` lets an unchanged root be answered without loading any record.
     """
     today = today or date.today()
     stamps = walk(root)
     store = None if cache_dir is False else Store.for_root(_cache_dir(cache_dir), root)
-    known = _known_result(store, stamps, today) if not summaries else None
+    selection = only if isinstance(only, Selection) else Selection(set(only or ()))
+    reuse = not summaries and not selection.ids
+    known = _known_result(store, stamps, today) if reuse else None
     if known is not None:
-        return _selected(Validation(root, known, [], len(stamps), 0), only)
+        return _selected(Validation(root, known, [], len(stamps), 0), only, selection)
     from .checks.crossfile import run_cross_checks
 
     results, checked = _file_results(root, stamps, store, jobs, progress)
     found = [r.summary for r in results if r.summary is not None]
     diagnostics = [d for r in results for d in r.diagnostics]
-    diagnostics += _locate_cross(root, run_cross_checks(found, today))
+    cross = _locate_cross(root, run_cross_checks(found, today))
+    diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     if store is not None:
         _remember_result(store, stamps, today, diagnostics)
-    return _selected(Validation(root, diagnostics, found, len(stamps), checked), only)
+    about_ids = {d for d, about in cross if about is not None and about in selection.ids}
+    result = Validation(root, diagnostics, found, len(stamps), checked)
+    return _selected(result, only, selection, about_ids)
 
 
-def _selected(result: Validation, only: Iterable[str] | None) -> Validation:
+def _selected(
+    result: Validation, only: object, selection: Selection, also: Collection[Diagnostic] = ()
+) -> Validation:
+    """Keep the diagnostics of selected files, and `also` (findings about selected ids)."""
     if only is not None:
-        keep = set(only)
-        result.diagnostics = [d for d in result.diagnostics if d.file in keep]
+        keep = selection.files
+        result.diagnostics = [d for d in result.diagnostics if d.file in keep or d in also]
     return result
 
 
@@ -171,7 +180,7 @@ def _check_chunk(root: Path, relpaths: list[str]) -> list[tuple[Any, ...]]:
         gc.enable()
 
 
-def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[Diagnostic]:
+def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagnostic, str | None]]:
     from .records import positions_of
 
     by_file: dict[str, list[CrossFinding]] = defaultdict(list)
@@ -182,5 +191,5 @@ def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[Diagnostic]:
         positions = positions_of(root, relpath)
         for f in items:
             line, column = positions.find(f.path, f.at_key)
-            out.append(Diagnostic.make(relpath, line, column, f.code, f.message))
+            out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.about))
     return out

@@ -91,7 +91,8 @@ class _Builder:
             self.problem("anchor", f"YAML anchor '&{anchor}' is not allowed in records", event)
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            self.problem("tag", f"explicit YAML tag '{tag}' is not allowed in records", event)
+            shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.problem("tag", f"explicit YAML tag '{shown}' is not allowed in records", event)
 
     def attach(self, value: Any, event: Any) -> Path | None:
         """Put `value` where it belongs and return its path; None when it became a key."""
@@ -214,7 +215,9 @@ def _walk(parser: Any, builder: _Builder) -> None:
         if handler is not None:
             handler(builder, event)
         elif isinstance(event, yaml.AliasEvent):
-            builder.problem("anchor", f"YAML alias '*{event.anchor}' is not allowed", event)
+            builder.problem(
+                "anchor", f"YAML alias '*{event.anchor}' is not allowed in records", event
+            )
             path = builder.attach(None, event)
             if path is not None:
                 builder.pos.aliases.add(path)

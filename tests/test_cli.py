@@ -132,3 +132,49 @@ def test_json_is_an_array_of_spec_fields(records) -> None:  # type: ignore[no-un
          "code": "missing-field", "message": "task: required field 'lead' is missing"},
     ]  # fmt: skip
     assert json.dumps(items, ensure_ascii=False)
+
+
+REPORT = """\
+kind: report
+id: BC-1
+agency: STTTT
+date: 2022-05-19
+tasks:
+  - task: TB-128-2022.1
+    status: done
+"""
+
+
+def _committed(records) -> Path:  # type: ignore[no-untyped-def]
+    root = records({"reports/BC-1.yaml": REPORT})
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "start")
+    return root
+
+
+def test_changed_since_reports_breakage_a_deletion_causes_elsewhere(records) -> None:  # type: ignore[no-untyped-def]
+    root = _committed(records)
+    (root / "tasks" / "TB-128-2022.1.yaml").unlink()
+    code, items = validate_json(root, "--changed-since", "HEAD")
+    assert code == 1
+    assert [(i["file"], i["code"], i["line"]) for i in items] == [
+        ("reports/BC-1.yaml", "unresolved-reference", 6)
+    ]
+
+
+def test_changed_since_reports_tasks_of_a_removed_agency(records) -> None:  # type: ignore[no-untyped-def]
+    root = _committed(records)
+    agencies = root / "agencies.yaml"
+    text = agencies.read_text(encoding="utf-8")
+    agencies.write_text(text.replace("  - id: SCT\n    name: Sở Công Thương\n", ""), "utf-8")
+    code, items = validate_json(root, "--changed-since", "HEAD")
+    assert code == 1
+    assert {(i["file"], i["code"]) for i in items} == {
+        ("tasks/TB-128-2022.1.yaml", "unresolved-reference")
+    }
+
+
+def test_jobs_must_be_positive(records) -> None:  # type: ignore[no-untyped-def]
+    code, _ = invoke("validate", "--records", str(records({})), "--jobs", "0")
+    assert code == 2

@@ -48,3 +48,17 @@ def test_schema_rejects_what_validate_rejects() -> None:
 def test_unknown_kind_is_a_usage_error() -> None:
     code, _ = invoke("schema", "taks")
     assert code == 2
+
+
+def test_optional_null_is_absent_in_the_schema_too() -> None:
+    agencies = {"kind": "agencies", "agencies": [{"id": "A", "name": "n", "parent": None}]}
+    jsonschema.Draft202012Validator(json_schema("agencies")).validate(agencies)
+    task = {"kind": "task", "id": "x", "directive": "d", "title": "t", "lead": None}
+    with pytest.raises(jsonschema.ValidationError):  # a required field may not be null
+        jsonschema.Draft202012Validator(json_schema("task")).validate(task)
+
+
+def test_schema_flags_unknown_fields_for_editors() -> None:
+    task = {"kind": "task", "id": "x", "directive": "d", "title": "t", "lead": "L", "dead_line": 1}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(json_schema("task")).validate(task)

@@ -19,6 +19,8 @@ class CrossFinding:
     code: str
     message: str
     at_key: bool = False
+    #: the id in another record this finding is about (a reference's target, a duplicate id)
+    about: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +58,15 @@ def _entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
         yield summary.id, Entry(summary.kind, summary.file, ("id",), summary.values)
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 def check_duplicates(index: Index, today: str) -> Iterator[CrossFinding]:
     for record_id, entry in index.duplicates:
         first = index.by_id[record_id]
         msg = f"id '{record_id}' is already used by the {first.kind} in {first.file}"
-        yield CrossFinding(entry.file, entry.path, "duplicate-id", msg)
+        yield CrossFinding(entry.file, entry.path, "duplicate-id", msg, about=record_id)
 
 
 def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
@@ -70,10 +76,10 @@ def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
             wanted = " or ".join(kinds)
             if target is None:
                 msg = f"'{name}' names no {wanted} in the records"
-                yield CrossFinding(summary.file, path, "unresolved-reference", msg)
+                yield CrossFinding(summary.file, path, "unresolved-reference", msg, about=name)
             elif target.kind not in kinds:
-                msg = f"'{name}' is a {target.kind} ({target.file}), not a {wanted}"
-                yield CrossFinding(summary.file, path, "wrong-kind-reference", msg)
+                msg = f"'{name}' is {_a(target.kind)} ({target.file}), not {_a(wanted)}"
+                yield CrossFinding(summary.file, path, "wrong-kind-reference", msg, about=name)
 
 
 def _issued_of_task(index: Index, task_id: str) -> tuple[str, str] | None:
@@ -97,7 +103,8 @@ def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
                 directive, issued = found
                 msg = (f"report dated {when} is before {directive} (issued {issued}), "
                        f"which assigns task {item['task']}")  # fmt: skip
-                yield CrossFinding(report.file, ("date",), "report-before-directive", msg)
+                yield CrossFinding(report.file, ("date",), "report-before-directive", msg,
+                                   about=directive)  # fmt: skip
                 break
 
 
@@ -135,8 +142,9 @@ def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
         if task.id not in closed and _still_open(task.values, until, today):
             successor = lead.values.get("successor") if lead else None
             after = f"; its successor is {successor}" if successor else " and has no successor"
-            msg = f"lead '{task.values['lead']}' ceased to exist on {until}{after}"
-            yield CrossFinding(task.file, ("lead",), "agency-expired", msg)
+            lead_id = task.values["lead"]
+            msg = f"lead '{lead_id}' ceased to exist on {until}{after}"
+            yield CrossFinding(task.file, ("lead",), "agency-expired", msg, about=lead_id)
 
 
 #: dates are ISO text here (as in summaries): they compare chronologically

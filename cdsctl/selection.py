@@ -1,0 +1,74 @@
+"""Which diagnostics to report when only some files are asked about.
+
+References always resolve against the whole root; a selection only filters what is
+reported.  `--changed-since REV` selects the changed files *and* every cross-file finding
+about an id those changes define or removed, so deleting a task that reports still name,
+or an agency that tasks still lead, fails the check too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import CdsError
+from .files import AGENCIES, read_source, relative_record_path, walk
+
+
+@dataclass(slots=True)
+class Selection:
+    files: set[str] = field(default_factory=set)
+    #: ids whose cross-file findings are reported wherever they stand
+    ids: set[str] = field(default_factory=set)
+
+
+def select_paths(root: Path, paths: list[Path]) -> Selection:
+    """The record files named, or below the folders named; an error for anything else."""
+    selection = Selection()
+    for path in paths:
+        if path.is_dir():
+            inside = relative_record_path(root, path / "x.yaml")
+            if inside is None:
+                raise CdsError(f"{path}: not a folder inside the records root {root}")
+            folder = inside.rsplit("/", 1)[0] + "/" if "/" in inside else ""
+            selection.files.update(f for f in walk(root) if f.startswith(folder))
+        elif not path.exists():
+            raise CdsError(f"{path}: no such file")
+        else:
+            relpath = relative_record_path(root, path)
+            if relpath is None:
+                raise CdsError(f"{path}: not a record file inside the records root {root}")
+            selection.files.add(relpath)
+    return selection
+
+
+def select_changed(root: Path, rev: str) -> Selection:
+    """Files changed since `rev`, and the ids the changed and deleted files define."""
+    from .gitstore import changed_since, show
+
+    changes = changed_since(root, rev)
+    selection = Selection(set(changes.changed))
+    for relpath in changes.changed + changes.deleted:
+        name = relpath.rsplit("/", 1)[-1]
+        if relpath == AGENCIES:
+            selection.ids |= _agency_ids(show(root, rev, AGENCIES)) | _agency_ids(_text(root))
+        elif name.endswith((".yaml", ".yml", ".md")):
+            selection.ids.add(name.rsplit(".", 1)[0])  # a record's id is its file name
+    return selection
+
+
+def _text(root: Path) -> str | None:
+    try:
+        return read_source(root / AGENCIES).yaml
+    except Exception:
+        return None
+
+
+def _agency_ids(text: str | None) -> set[str]:
+    from .yamlload import load_exact
+
+    data = load_exact(text).data if text else None
+    entries = data.get("agencies") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return set()
+    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}

@@ -1,0 +1,239 @@
+"""Task state as of a date D (spec §4), for one-off tasks and recurring instances.
+
+Everything dated after D is ignored — reports, extensions granted, completions,
+cancellations — so a past D answers what was knowable then.  Two readings the spec
+leaves open are settled here and documented in the README:
+
+* a task whose directive was issued after D did not exist yet: it is left out;
+* a task done with no deadline at all is done-on-time (there was nothing to be late for).
+
+A recurring task (`every`) has one instance per period that has begun by D and whose due
+day falls between `start` and `end` (or the day the task was closed by hand with
+`completed`).  An instance is due on its period's due day and done by the earliest report
+dated ≤ D for that `period` with the task `done`.  Instances due after the task was
+cancelled are cancelled.
+"""
+
+from __future__ import annotations
+
+import calendar as _monthcal
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from .model import Records, Task
+
+
+class State(StrEnum):
+    DONE_ON_TIME = "done-on-time"
+    DONE_LATE = "done-late"
+    OVERDUE = "overdue"
+    OPEN = "open"
+    NO_DEADLINE = "no-deadline"
+    CANCELLED = "cancelled"
+
+
+DONE = (State.DONE_ON_TIME, State.DONE_LATE)
+
+
+class Calendar(Protocol):
+    def add_working_days(self, start: date, n: int) -> date: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """The latest report on a task (or instance) dated ≤ D."""
+
+    date: date
+    report: str
+    status: str
+    progress: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskState:
+    """One task, or one instance `TASK@PERIOD` of a recurring task, as of D."""
+
+    id: str
+    task: Task
+    period: str | None
+    state: State
+    deadline: date | None
+    completed: date | None
+    as_of: date
+    latest: Progress | None = None
+
+    @property
+    def days_overdue(self) -> int | None:
+        if self.state is not State.OVERDUE or self.deadline is None:
+            return None
+        return (self.as_of - self.deadline).days
+
+    @property
+    def days_late(self) -> int | None:
+        """For a task done late: how many days after its deadline."""
+        if self.state is not State.DONE_LATE or self.completed is None or self.deadline is None:
+            return None
+        return (self.completed - self.deadline).days
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    date: date
+    report: str
+    status: str
+    progress: float | None
+    period: str | None
+
+
+class ReportIndex:
+    """Report items per task, dated ≤ D, in date order."""
+
+    def __init__(self, records: Records, as_of: date) -> None:
+        self.by_task: dict[str, list[_Entry]] = defaultdict(list)
+        for report in sorted(records.reports.values(), key=lambda r: (r.date, r.id)):
+            if report.date > as_of:
+                continue
+            for item in report.tasks:
+                entry = _Entry(report.date, report.id, item.status, item.progress, report.period)
+                self.by_task[item.task].append(entry)
+
+    def first_done(self, task_id: str, period: str | None = None) -> date | None:
+        for entry in self.by_task.get(task_id, ()):
+            if entry.status == "done" and (period is None or entry.period == period):
+                return entry.date
+        return None
+
+    def latest(self, task_id: str, period: str | None = None) -> Progress | None:
+        entries = self.by_task.get(task_id, ())
+        for entry in reversed(entries):
+            if period is None or entry.period == period:
+                return Progress(entry.date, entry.report, entry.status, entry.progress)
+        return None
+
+
+def base_due(task: Task, records: Records, calendar: Calendar) -> date | None:
+    """`due` as a date: given, or counted in working days from the directive's issue date."""
+    if task.due is not None:
+        return task.due
+    directive = records.directives.get(task.directive)
+    if task.due_working_days is not None and directive is not None:
+        return calendar.add_working_days(directive.issued, task.due_working_days)
+    return None
+
+
+def deadline_in_force(task: Task, records: Records, calendar: Calendar, as_of: date) -> date | None:
+    """The due of the last extension granted on or before D, else `due`."""
+    granted = [e for e in task.extensions if e.granted <= as_of]
+    if granted:
+        return max(granted, key=lambda e: e.granted).due  # max keeps the first of equal dates
+    return base_due(task, records, calendar)
+
+
+def _judge(done: date | None, deadline: date | None, as_of: date) -> State:
+    if done is not None:
+        return State.DONE_ON_TIME if deadline is None or done <= deadline else State.DONE_LATE
+    if deadline is None:
+        return State.NO_DEADLINE
+    return State.OVERDUE if deadline < as_of else State.OPEN
+
+
+def _one_off(task: Task, records: Records, calendar: Calendar, as_of: date,
+             reports: ReportIndex) -> TaskState:  # fmt: skip
+    deadline = deadline_in_force(task, records, calendar, as_of)
+    completed = task.completed if task.completed and task.completed <= as_of else None
+    done = completed or reports.first_done(task.id)
+    if task.cancelled is not None and task.cancelled.date <= as_of:
+        state = State.CANCELLED
+    else:
+        state = _judge(done, deadline, as_of)
+    return TaskState(task.id, task, None, state, deadline, done, as_of, reports.latest(task.id))
+
+
+# -- recurring tasks ------------------------------------------------------------------------
+
+MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
+
+
+def period_name(every: str, year: int, index: int) -> str:
+    """`2022-05`, `2022-Q2`, `2022-H1`, `2022` for the index-th period (from 1) of a year."""
+    if every == "monthly":
+        return f"{year}-{index:02d}"
+    if every == "quarterly":
+        return f"{year}-Q{index}"
+    if every == "half-yearly":
+        return f"{year}-H{index}"
+    return str(year)
+
+
+def _period_of(every: str, day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // MONTHS[every] + 1
+
+
+def periods(every: str, first: date, last: date) -> Iterator[tuple[int, int]]:
+    """(year, index) of every period from the one holding `first` to the one holding `last`."""
+    year, index = _period_of(every, first)
+    per_year = 12 // MONTHS[every]
+    while (year, index) <= _period_of(every, last):
+        yield year, index
+        year, index = (year, index + 1) if index < per_year else (year + 1, 1)
+
+
+def instance_due(task: Task, year: int, index: int) -> date:
+    """The period's due day: `due_month` of the period (default its last), `due_day` clipped."""
+    months = MONTHS[task.every or "monthly"]
+    month = (index - 1) * months + (task.due_month or months)
+    last_day = _monthcal.monthrange(year, month)[1]
+    return date(year, month, min(task.due_day or last_day, last_day))
+
+
+def _series_limit(task: Task, as_of: date) -> date | None:
+    """The last day the obligation runs: `end`, or the day it was closed by hand."""
+    ends = [task.end] if task.end is not None else []
+    if task.completed is not None and task.completed <= as_of:
+        ends.append(task.completed)
+    return min(ends) if ends else None
+
+
+def _instances(task: Task, as_of: date, reports: ReportIndex) -> Iterator[TaskState]:
+    if task.every is None or task.start is None or task.start > as_of:
+        return
+    limit = _series_limit(task, as_of)
+    cancelled = task.cancelled.date if task.cancelled and task.cancelled.date <= as_of else None
+    last = min(as_of, limit) if limit else as_of
+    for year, index in periods(task.every, task.start, last):
+        due = instance_due(task, year, index)
+        if due < task.start or (limit is not None and due > limit):
+            continue  # the period's due day falls outside the obligation
+        period = period_name(task.every, year, index)
+        done = reports.first_done(task.id, period)
+        state = _judge(done, due, as_of)
+        if cancelled is not None and due > cancelled and state not in DONE:
+            state = State.CANCELLED
+        latest = reports.latest(task.id, period)
+        yield TaskState(f"{task.id}@{period}", task, period, state, due, done, as_of, latest)
+
+
+def task_states(records: Records, as_of: date, calendar: Calendar) -> list[TaskState]:
+    """Every task and recurring instance known on `as_of`, with its state (spec §4)."""
+    reports = ReportIndex(records, as_of)
+    out: list[TaskState] = []
+    for task in records.tasks.values():
+        directive = records.directives.get(task.directive)
+        if directive is not None and directive.issued > as_of:
+            continue  # not yet assigned on D
+        if task.every is not None:
+            out.extend(_instances(task, as_of, reports))
+        else:
+            out.append(_one_off(task, records, calendar, as_of, reports))
+    return out
+
+
+def states_by_task(states: Iterable[TaskState]) -> dict[str, list[TaskState]]:
+    grouped: dict[str, list[TaskState]] = defaultdict(list)
+    for state in states:
+        grouped[state.task.id].append(state)
+    return grouped
