@@ -207,6 +207,7 @@ class Kind(StrEnum):
     report = "report"
     meeting = "meeting"
     indicator = "indicator"
+    calendar = "calendar"
 
 
 @command

@@ -63,7 +63,12 @@ CODES: dict[str, Code] = _catalogue(
     ("date-format", E, "A date is not ISO `YYYY-MM-DD`; the message proposes the ISO form."),
     ("date-invalid", E, "A date that does not exist (`2022-02-30`)."),
     ("not-nfc", W, "Text is not in Unicode NFC (decomposed diacritics)."),
-    ("agencies-file", E, "`kind: agencies` outside the root's `agencies.yaml`, or the reverse."),
+    (
+        "root-file",
+        E,
+        "`agencies`/`calendar` outside the root's `agencies.yaml`/`calendar.yaml`, "
+        "or another kind in those files.",
+    ),
     # documents
     ("doc-number", E, "A document number does not follow Nghị định 30/2020's format."),
     ("doc-type-mismatch", W, "A directive's `type` differs from the type code in its number."),

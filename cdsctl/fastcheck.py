@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from .checks.record import KIND_RULES, check_agencies_place, check_file_name
+from .checks.record import KIND_RULES, ROOT_FILES, check_root_file, check_file_name
 from .schema import (
     ID_PATTERN,
     NUMBER_PATTERN,
@@ -181,8 +181,8 @@ def fast_check(data: dict[str, Any], text: str, relpath: str) -> Checked | None:
         return None
     values = msgspec.to_builtins(converted)  # dates become ISO text, as check_record keeps them
     ctx = Context()
-    check_agencies_place(kind, relpath, ctx)
-    record_id = values.get("id") if kind != "agencies" else None
+    check_root_file(kind, relpath, ctx)
+    record_id = values.get("id") if kind not in ROOT_FILES else None
     if record_id is not None:
         check_file_name(record_id, relpath, ctx)
     for rule in KIND_RULES.get(kind, ()):

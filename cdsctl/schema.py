@@ -341,7 +341,7 @@ GROUPS = (
 )  # fmt: skip
 STATUSES = ("not-started", "in-progress", "blocked", "done")
 EVERY = ("monthly", "quarterly", "half-yearly", "yearly")
-KINDS = ("agencies", "directive", "task", "report", "meeting", "indicator")
+KINDS = ("agencies", "directive", "task", "report", "meeting", "indicator", "calendar")
 
 
 def _common(kind: str) -> dict[str, Field]:
@@ -490,6 +490,14 @@ SCHEMAS: dict[str, Struct] = {
             "body": Field(TEXT, compact=False),
         },
         "meeting",
+    ),
+    "calendar": Struct(  # cdsctl's addition (README): the repository's own days off and on
+        {
+            "kind": Field(Enum(("calendar",)), required=True),
+            "days_off": Field(ListOf(DATE), description="extra days off (moved holidays)"),
+            "working_days": Field(ListOf(DATE), description="days worked (swapped Saturdays)"),
+        },
+        "calendar",
     ),
     "indicator": Struct(
         {

@@ -109,7 +109,7 @@ EXPECTED: list[tuple[str, str, int]] = [
     ("tasks/bad-date-unpadded.yaml", "date-format", 6),     # `due: 2022-5-20`
     ("tasks/bad-date-invalid.yaml", "date-invalid", 6),     # `due: 2022-02-30`
     ("tasks/bad-not-nfc.yaml", "not-nfc", 4),               # decomposed title (warning)
-    ("extra/agencies.yaml", "agencies-file", 1),            # `kind: agencies` in a subfolder
+    ("extra/agencies.yaml", "root-file", 1),            # `kind: agencies` in a subfolder
     # --- documents ------------------------------------------------------------------------
     ("directives/bad-doc-number-space.yaml", "doc-number", 4),   # `128-TB UBND`
     ("directives/bad-doc-number-order.yaml", "doc-number", 4),   # `TB/128`

@@ -9,7 +9,7 @@ from typing import Any
 from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
 from ..yamlload import Positions
 
-AGENCIES_FILE = "agencies.yaml"
+ROOT_FILES = {"agencies": "agencies.yaml", "calendar": "calendar.yaml"}
 _NUMBER_PARTS = re.compile(r"^\d+(?:/\d{4})?([/-])(.*)$")
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 
@@ -23,9 +23,9 @@ def check_record(data: dict[str, Any], relpath: str, positions: Positions | None
         ctx.add("unknown-kind", ("kind",) if "kind" in data else (),
                 f"kind is {found}; expected one of {', '.join(KINDS)}")  # fmt: skip
         return Checked(None, None, {}, ctx.findings, [])
-    check_agencies_place(kind, relpath, ctx)
+    check_root_file(kind, relpath, ctx)
     values = SCHEMAS[kind].check(data, (), ctx)
-    record_id = values.get("id") if kind != "agencies" else None
+    record_id = values.get("id") if kind not in ROOT_FILES else None
     if record_id is not None:
         check_file_name(record_id, relpath, ctx)
     for rule in KIND_RULES.get(kind, ()):
@@ -33,11 +33,13 @@ def check_record(data: dict[str, Any], relpath: str, positions: Positions | None
     return Checked(kind, record_id, values, ctx.findings, ctx.references)
 
 
-def check_agencies_place(kind: str, relpath: str, ctx: Context) -> None:
-    if kind == "agencies" and relpath != AGENCIES_FILE:
-        ctx.add("agencies-file", ("kind",), f"agencies belong in {AGENCIES_FILE} at the root")
-    elif kind != "agencies" and relpath == AGENCIES_FILE:
-        ctx.add("agencies-file", ("kind",), f"{AGENCIES_FILE} must hold kind: agencies")
+def check_root_file(kind: str, relpath: str, ctx: Context) -> None:
+    """`agencies` and `calendar` live in one file each at the root, and those files hold them."""
+    home = ROOT_FILES.get(kind)
+    if home is not None and relpath != home:
+        ctx.add("root-file", ("kind",), f"kind: {kind} belongs in {home} at the root")
+    elif home is None and relpath in ROOT_FILES.values():
+        ctx.add("root-file", ("kind",), f"{relpath} must hold kind: {relpath.split('.')[0]}")
 
 
 def check_file_name(record_id: str, relpath: str, ctx: Context) -> None:
@@ -84,6 +86,13 @@ def _check_task_schedule(values: dict[str, Any], data: dict[str, Any], ctx: Cont
         ctx.add("invalid-value", ("end",), f"end {end} is before start {start}")
 
 
+def _check_calendar(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
+    both = set(values.get("days_off", ())) & set(values.get("working_days", ()))
+    for day in sorted(both):
+        where = ("working_days", data["working_days"].index(day))
+        ctx.add("invalid-value", where, f"{day} is both a day off and a working day")
+
+
 def _check_report(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
     if isinstance(data.get("tasks"), list) and not data["tasks"]:
         ctx.add("invalid-value", ("tasks",), "a report names at least one task")
@@ -94,4 +103,5 @@ KIND_RULES: dict[str, tuple[Rule, ...]] = {
     "directive": (_check_directive,),
     "task": (_check_task_schedule,),
     "report": (_check_report,),
+    "calendar": (_check_calendar,),
 }
