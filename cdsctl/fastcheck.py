@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from .checks.record import KIND_RULES, ROOT_FILES, check_root_file, check_file_name
+from .checks.record import KIND_RULES, ROOT_FILES, check_file_name, check_root_file
 from .schema import (
     ID_PATTERN,
     NUMBER_PATTERN,
