@@ -98,12 +98,14 @@ STRUCTS: dict[str, Any] = {kind: _struct(schema, kind) for kind, schema in SCHEM
 
 
 def _plan(t: Type) -> Any:
-    """What to keep of a value: None keeps all; a dict maps kept keys to their own plans."""
+    """What to keep of a value: None keeps it whole; a dict maps kept keys to their plans."""
     if isinstance(t, ListOf):
         inner = _plan(t.item)
         return ("list", inner) if inner is not None else None
     if isinstance(t, Struct):
-        return {k: _plan(f.type) for k, f in t.fields.items() if f.compact}
+        plan = {k: _plan(f.type) for k, f in t.fields.items() if f.compact}
+        whole = len(plan) == len(t.fields) and all(p is None for p in plan.values())
+        return None if whole else plan
     return None
 
 
@@ -115,7 +117,9 @@ def _compact(value: Any, plan: Any) -> Any:
         return value
     if isinstance(plan, tuple):
         return [_compact(v, plan[1]) for v in value]
-    return {k: _compact(v, plan[k]) for k, v in value.items() if k in plan}
+    return {
+        k: v if plan[k] is None else _compact(v, plan[k]) for k, v in value.items() if k in plan
+    }
 
 
 Collector = Callable[[Any, Path, list[Reference]], None]

@@ -147,6 +147,14 @@ class Indicator:
     actuals: tuple[Measure, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """The repository's own calendar.yaml: extra days off, and days worked."""
+
+    days_off: tuple[date, ...]
+    working_days: tuple[date, ...]
+
+
 @dataclass(slots=True)
 class Records:
     """Every usable record of a root, by kind and id."""
@@ -157,6 +165,7 @@ class Records:
     reports: dict[str, Report] = field(default_factory=dict)
     meetings: dict[str, Meeting] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    calendar: Calendar = field(default_factory=lambda: Calendar((), ()))
 
 
 def _tuple(values: dict[str, Any], key: str) -> tuple[Any, ...]:
@@ -224,3 +233,8 @@ def indicator(v: dict[str, Any], src: Source) -> Indicator:
     return Indicator(v["id"], v["name"], v["better"], src, v.get("unit"),
                      tuple(Measure(**m) for m in v.get("targets", ())),
                      tuple(Measure(**m) for m in v.get("actuals", ())))  # fmt: skip
+
+
+def calendar(v: dict[str, Any]) -> Calendar:
+    return Calendar(tuple(date.fromisoformat(d) for d in v.get("days_off", ())),
+                    tuple(date.fromisoformat(d) for d in v.get("working_days", ())))  # fmt: skip

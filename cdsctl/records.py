@@ -7,27 +7,33 @@ parsed again by the position-aware loader, so every diagnostic carries its line.
 
 from __future__ import annotations
 
+import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
+from .checks.crossfile import cross_view
 from .checks.record import check_record
 from .diagnostics import Diagnostic
 from .fastcheck import fast_check
-from .files import ReadProblem, Source, read_source
+from .files import BROKEN, ReadProblem, Source, Stamp, read_bytes, read_source, source_of
 from .schema import Checked, Finding, Reference
 from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast
 
 
 @dataclass(slots=True)
 class Summary:
-    """A record reduced to its checked, normalised values (long text left out)."""
+    """What the cross-file checks need of a record: kind, id, references, a few fields.
+
+    Its full checked values (long text left out) travel beside it as a marshal blob
+    (:attr:`FileResult.blob`) that only queries decode.
+    """
 
     kind: str
     id: str | None
     file: str
-    values: dict[str, Any]
+    values: dict[str, Any]  # the cross-check view (checks.crossfile.cross_view)
     references: list[Reference] = field(default_factory=list)
 
     def to_wire(self) -> tuple[Any, ...]:
@@ -43,35 +49,54 @@ class FileResult:
     file: str
     diagnostics: list[Diagnostic]
     summary: Summary | None
+    blob: bytes | None = None  # marshal of the record's full compact values
+    stamp: Stamp = BROKEN  # of the bytes that were read (not part of the wire form)
 
     def to_wire(self) -> tuple[Any, ...]:
         """Plain tuples: cheap to send between processes and to store with marshal."""
         summary = self.summary.to_wire() if self.summary is not None else None
-        return (self.file, [d.to_wire() for d in self.diagnostics], summary)
+        return (self.file, [d.to_wire() for d in self.diagnostics], summary, self.blob)
 
     @classmethod
     def from_wire(cls, wire: tuple[Any, ...]) -> FileResult:
-        file, diagnostics, summary = wire
-        return cls(file, [Diagnostic.from_wire(d) for d in diagnostics],
-                   Summary.from_wire(summary) if summary is not None else None)  # fmt: skip
+        file, diagnostics, summary, blob = wire
+        return cls(file, [Diagnostic.from_wire(d) for d in diagnostics] if diagnostics else [],
+                   Summary.from_wire(summary) if summary is not None else None, blob)  # fmt: skip
 
 
 def check_file(root: FsPath, relpath: str) -> FileResult:
     """Read, parse and check one record file on its own."""
+    path = os.path.join(root, relpath)  # (str paths: pathlib is slow on this hot path)
     try:
-        source = read_source(os.path.join(root, relpath))  # (str paths: pathlib is slow here)
+        data, stamp = read_bytes(path)
+        source = source_of(data, relpath.endswith(".md"))
     except ReadProblem as problem:
-        return FileResult(relpath, [Diagnostic.make(relpath, problem.line, 1, problem.code,
-                                                    str(problem))], None)  # fmt: skip
+        found = [Diagnostic.make(relpath, problem.line, 1, problem.code, str(problem))]
+        return FileResult(relpath, found, None, stamp=_stamp_of(path))
     except OSError as exc:
         message = f"cannot read the file: {exc.strerror}"
-        return FileResult(relpath, [Diagnostic.make(relpath, 1, 1, "unreadable", message)], None)
+        found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
+        return FileResult(relpath, found, None, stamp=_stamp_of(path))
+    result = _check_source(source, relpath)
+    result.stamp = stamp
+    return result
+
+
+def _stamp_of(path: str) -> Stamp:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return BROKEN
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _check_source(source: Source, relpath: str) -> FileResult:
     data = load_fast(source.yaml)
     if data is not None and (source.body is None or "body" not in data):
         text = source.yaml if source.body is None else source.yaml + source.body
         checked = fast_check(_with_body(data, source), text, relpath)
         if checked is not None:
-            return FileResult(relpath, [], _summary(checked, relpath))
+            return _result(relpath, [], checked)
     return _check_exactly(source, relpath)
 
 
@@ -108,7 +133,7 @@ def _check_exactly(source: Source, relpath: str) -> FileResult:
         return FileResult(relpath, diagnostics, None)
     checked = check_record(loaded.data, relpath, loaded.positions)
     diagnostics += [locate(relpath, f, loaded.positions) for f in checked.findings]
-    return FileResult(relpath, diagnostics, _summary(checked, relpath))
+    return _result(relpath, diagnostics, checked)
 
 
 def locate(relpath: str, finding: Finding, positions: Positions) -> Diagnostic:
@@ -116,10 +141,12 @@ def locate(relpath: str, finding: Finding, positions: Positions) -> Diagnostic:
     return Diagnostic.make(relpath, line, column, finding.code, finding.message)
 
 
-def _summary(checked: Checked, relpath: str) -> Summary | None:
-    if checked.kind is None:
-        return None
-    return Summary(checked.kind, checked.id, relpath, checked.values, checked.references)
+def _result(relpath: str, diagnostics: list[Diagnostic], checked: Checked | None) -> FileResult:
+    if checked is None or checked.kind is None:
+        return FileResult(relpath, diagnostics, None)
+    view = cross_view(checked.kind, checked.values)
+    summary = Summary(checked.kind, checked.id, relpath, view, checked.references)
+    return FileResult(relpath, diagnostics, summary, marshal.dumps(checked.values))
 
 
 def positions_of(root: FsPath, relpath: str) -> Positions:

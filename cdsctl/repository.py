@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -44,17 +45,20 @@ def load(
     records = model.Records()
     for summary in validation.summaries:
         if summary.file not in broken:
-            _add(records, summary)
+            _add(records, summary, marshal.loads(validation.blobs[summary.file]))
     return Repository(root, records, validation)
 
 
-def _add(records: model.Records, summary: Summary) -> None:
+def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:
     if summary.kind == "agencies":
-        for entry in summary.values.get("agencies", ()):
+        for entry in values.get("agencies", ()):
             records.agencies.setdefault(entry["id"], model.agency(entry))
         return
+    if summary.kind == "calendar":
+        records.calendar = model.calendar(values)
+        return
     attribute, build = _BUILD[summary.kind]
-    getattr(records, attribute)[summary.id] = build(summary.values, model.Source(summary.file))
+    getattr(records, attribute)[summary.id] = build(values, model.Source(summary.file))
 
 
 def full_record(root: Path, relpath: str) -> dict[str, Any]:

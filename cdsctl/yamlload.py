@@ -242,9 +242,10 @@ def _may_have_property(text: str) -> bool:
 
 _PROPERTY = re.compile(r"(?:^|[\s\[{,])(?:[&*!][^\s,\]}]|<<)", re.MULTILINE)
 # A whole plain scalar that YAML 1.1 and 1.2 read as different numbers: leading zeros,
-# 0b/0o/0x, underscores, exponents without a dot.
+# 0b/0o/0x, underscores, exponents (1.1 wants a dot and a signed exponent), signed `.5`.
 _NUMBERISH = re.compile(
-    r"(?:^[ \t]*-|[:\[{,])[ \t]*[-+]?(?:0[0-9_]|0[bBoOxX]|[0-9][0-9_]*_|[0-9.]*[0-9][eE])"
+    r"(?:^[ \t]*-|[:\[{,])[ \t]*[-+]?"
+    r"(?:0[0-9_]|0[bBoOxX]|[0-9][0-9_]*_|[0-9.]*[0-9][eE]|\.[0-9])"
     r"[^\s,\]}#]*[ \t]*(?:$|[,\]}#])",
     re.MULTILINE,
 )
@@ -256,11 +257,11 @@ def _scan(data: Any) -> tuple[bool, bool]:
     while stack:
         item = stack.pop()
         if type(item) is str:
-            if item and item[0] in _DOUBTFUL_START and _ambiguous(item):
+            if item and item[0] in _DOUBTFUL_START and _doubtful(item):
                 return True, numbers
         elif isinstance(item, dict):
             for key in item:
-                if type(key) is not str or (key and key[0] in _DOUBTFUL_START and _ambiguous(key)):
+                if type(key) is not str or (key and key[0] in _DOUBTFUL_START and _doubtful(key)):
                     return True, numbers
             stack.extend(item.values())
         elif isinstance(item, list):
@@ -270,7 +271,19 @@ def _scan(data: Any) -> tuple[bool, bool]:
     return False, numbers
 
 
-_DOUBTFUL_START = frozenset("0123456789-+.~oOyYnNtTfF<=")
+#: first characters of YAML 1.1 non-text plain scalars (yes/no/on/off among the letters)
+_DOUBTFUL_START = frozenset("0123456789-+.~oOyYnN<=")
+
+
+def _doubtful(text: str) -> bool:
+    """Cheap exits first: text with a space, and ISO dates, are text for both YAML versions."""
+    if text[0].isalpha():
+        return len(text) <= 3 and text.lower() in ("yes", "no", "on", "off")
+    if " " in text:
+        return False
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return False  # YYYY-MM-DD: a timestamp for 1.1, text for yaml-rs; both keep the text
+    return _ambiguous(text)
 
 
 _TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})

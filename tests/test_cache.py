@@ -101,3 +101,42 @@ def test_no_cache_writes_nothing(tmp_path: Path) -> None:
     root = _root(tmp_path)
     validate(root, cache_dir=False)
     assert not (tmp_path / "c").exists()
+
+
+def test_a_broken_link_does_not_make_every_run_cold(tmp_path: Path) -> None:
+    root, cache = _root(tmp_path), tmp_path / "c"
+    (root / "tasks" / "gone.yaml").symlink_to(root / "nowhere.yaml")
+    first = validate(root, cache_dir=cache)
+    second = validate(root, cache_dir=cache)
+    assert (first.checked, second.checked) == (4, 0)
+    assert [d.code for d in second.diagnostics] == ["unreadable"]
+
+
+def test_whole_run_result_is_reused_only_for_the_same_files_and_day(tmp_path: Path) -> None:
+    from datetime import date
+
+    root, cache = _root(tmp_path), tmp_path / "c"
+    agencies = root / "agencies.yaml"
+    text = agencies.read_text(encoding="utf-8")
+    text = text.replace("  - id: STTTT\n", "  - id: STTTT\n    until: 2022-12-31\n")
+    agencies.write_text(text, encoding="utf-8")
+    os.utime(agencies, (HOUR_AGO, HOUR_AGO))
+    before = date(2022, 12, 31)
+    first = validate(root, cache_dir=cache, today=before, summaries=False)
+    again = validate(root, cache_dir=cache, today=before, summaries=False)
+    assert (first.checked, again.checked, again.diagnostics) == (3, 0, [])
+    later = validate(root, cache_dir=cache, today=date(2023, 1, 1), summaries=False)
+    assert [d.code for d in later.diagnostics] == ["agency-expired"]  # the day matters
+    _edit(root / "tasks/TB-128-2022.1.yaml", "lead: STTTT", "lead: SCT")
+    edited = validate(root, cache_dir=cache, today=date(2023, 1, 1), summaries=False)
+    assert (edited.checked, edited.diagnostics) == (1, [])
+
+
+def test_the_stamps_digest_is_canonical() -> None:
+    from cdsctl.validation import _digest
+
+    shared = (10, 20, 30)
+    a = {"x.yaml": shared, "y.yaml": shared}  # one object twice (marshal would share it)
+    b = {"y.yaml": (10, 20, 30), "x.yaml": (10, 20, 30)}
+    assert _digest(a) == _digest(b)
+    assert _digest(a) != _digest({"x.yaml": shared, "y.yaml": (10, 20, 31)})

@@ -13,6 +13,9 @@ from cdsctl.yamlload import load_exact, load_fast
 # Plain scalars whose meaning differs between YAML 1.1 and 1.2, or that look like other types.
 TRICKY_PLAIN = [
     "no", "yes", "On", "OFF", "y", "n", "true", "False", "~", "null", "NULL",
+    "No", "NO", "Yes", "YES", "on", "ON", "off", "Off", "Y", "N", "TRUE", "FALSE", "True",
+    "Null", "t", "f", "ok", "1:30", "-1:30", "+5", "0.5", "05", "1.", "-.5", "0o",
+    "2022-05-20 10:00:00",
     "14:00", "1:30:00", "017", "0o17", "0x1F", "0b101", "1_000", "1e3", "1.5e3", "+12", "-3",
     ".inf", "-.inf", ".nan", "3", "3.25", "2022-05-20", "2022-5-20", "20/5/2022",
     "Sở TT&TT", "Đề án 06", "a*b", "x!", "=", "<<", "TB-128-2022.1",

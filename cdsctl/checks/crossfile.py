@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..files import AGENCIES
-from ..records import Summary
 from ..yamlload import Path
+
+if TYPE_CHECKING:
+    from ..records import Summary
 
 
 @dataclass(slots=True)
@@ -60,6 +62,27 @@ def _entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
 
 def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
+#: What the checks below read of each kind's values; the rest stays in the cache, unread.
+CROSS_FIELDS: dict[str, tuple[str, ...]] = {
+    "agencies": ("agencies",),
+    "directive": ("issued",),
+    "task": ("directive", "lead", "completed", "cancelled", "every", "end"),
+    "report": ("date", "tasks"),
+}
+_ITEM_FIELDS = {"agencies": ("id", "until", "successor"), "tasks": ("task", "status")}
+
+
+def cross_view(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The part of a record's values the cross-file checks read (small: cheap to ship)."""
+    view = {}
+    for key in CROSS_FIELDS.get(kind, ()):
+        if key in values:
+            value = values[key]
+            keep = _ITEM_FIELDS.get(key)
+            view[key] = [{k: i[k] for k in keep if k in i} for i in value] if keep else value
+    return view
 
 
 def check_duplicates(index: Index, today: str) -> Iterator[CrossFinding]:
