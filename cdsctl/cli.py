@@ -222,4 +222,22 @@ def schema(kind: Annotated[Kind, typer.Argument(help="Record kind.")]) -> None:
 
 
 def run() -> None:
-    app()
+    """The console entry point: run the app, flush, and leave without tearing down.
+
+    Freeing every object at interpreter exit cost 0.12-0.16 s after a 20,000-file run;
+    nothing is left to do by then (worker pools are closed, files written atomically).
+    """
+    code: int
+    try:
+        app()
+        code = EXIT_OK
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `cdsctl … | head`: the reader left; that is not our error
+        pass
+    os._exit(code)

@@ -158,7 +158,7 @@ def source_of(data: bytes, markdown: bool) -> Source:
     text = _decode(data)
     if markdown:
         return _front_matter(text)
-    if not text.strip():
+    if not text or text.isspace():
         raise ReadProblem("empty", "the file is empty")
     return Source(text)
 

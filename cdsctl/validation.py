@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import marshal
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from .selection import Selection
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from .checks.crossfile import CrossFinding
-    from .records import FileResult, Summary
+    from .records import Summary
 
 #: below this many files to check, worker processes cost more than they save
 PARALLEL_FROM = 400
@@ -81,18 +82,16 @@ def validate(
     stamps = dict(sorted(stamps.items()))
     from .checks.crossfile import run_cross_checks
 
-    results, checked = _file_results(root, stamps, store, jobs, progress)
-    stamps = {r.file: r.stamp for r in results}
-    found = [r.summary for r in results if r.summary is not None]
-    diagnostics = [d for r in results for d in r.diagnostics]
+    gathered = _file_results(root, stamps, store, jobs, progress)
+    stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
     cross = _locate_cross(root, run_cross_checks(found, today))
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     if store is not None:
         _remember_result(store, stamps, today, diagnostics)
     about_ids = {d for d, about in cross if about is not None and about in selection.ids}
-    blobs = {r.file: r.blob for r in results if r.blob is not None} if summaries else {}
-    result = Validation(root, diagnostics, found, len(stamps), checked, blobs)
+    blobs = gathered.blobs if summaries else {}
+    result = Validation(root, diagnostics, found, len(stamps), gathered.checked, blobs)
     return _selected(result, only, selection, about_ids)
 
 
@@ -114,8 +113,9 @@ def _digest(stamps: dict[str, Stamp]) -> bytes:
     """One value for the whole map of stamps (order-independent).
 
     Spelled out as text: marshal's bytes are not canonical (they encode object sharing).
+    Stamps are tuples of ints, so (path, stamp) pairs sort without ties.
     """
-    text = "\n".join(f"{f}\0{s[0]}\0{s[1]}\0{s[2]}" for f, s in sorted(stamps.items()))
+    text = repr(sorted(stamps.items()))  # str and int reprs: canonical, and built in C
     return hashlib.blake2b(text.encode(), digest_size=20).digest()
 
 
@@ -136,68 +136,114 @@ def _remember_result(store: Store, stamps: dict[str, Stamp], today: date,
                          "diagnostics": [d.to_wire() for d in diagnostics]})  # fmt: skip
 
 
+@dataclass(slots=True)
+class _Gathered:
+    """Every file's own result, in path order."""
+
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    summaries: list[Summary] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    checked: int = 0
+
+    def add(self, file: str, stamp: Stamp, wire: tuple[Any, ...]) -> None:
+        from .records import Summary
+
+        self.stamps[file] = stamp
+        _, diagnostics, summary, blob = wire
+        if diagnostics:
+            self.diagnostics.extend(Diagnostic.from_wire(d) for d in diagnostics)
+        if summary is not None:
+            self.summaries.append(Summary(*summary))
+        if blob is not None:
+            self.blobs[file] = blob
+
+
 def _file_results(
     root: Path,
     stamps: dict[str, Stamp],
     store: Store | None,
     jobs: int | None,
     progress: Progress | None,
-) -> tuple[list[FileResult], int]:
-    """Each file's own result: from the cache where it may be trusted, else checked now."""
-    from .records import FileResult
+) -> _Gathered:
+    """Each file's own result: from the cache where it may be trusted, else checked now.
 
-    cached = store.read(FILES) if store is not None and UNKNOWN not in stamps.values() else None
-    cached = cached if isinstance(cached, dict) else {}
-    written = cached.get("written_ns", 0)
-    entries: dict[str, Any] = cached.get("files", {})
-    found = {f: (tuple(entries[f][0]), entries[f][1]) for f, s in stamps.items()
-             if f in entries and trusted(s, tuple(entries[f][0]), written)}  # fmt: skip
+    Workers send their results as marshal bytes, one blob per chunk of files; a cold run
+    stores those blobs as the cache unchanged, so the main process never re-encodes them.
+    """
+    entries = _cached_entries(store) if UNKNOWN not in stamps.values() else {}
+    written = entries.pop("", (0,))[0]
+    found = {f: entries[f] for f, s in stamps.items() if f in entries
+             and trusted(s, tuple(entries[f][0]), written)}  # fmt: skip
     todo = [f for f in stamps if f not in found]
-    found.update(_check_files(root, todo, jobs, progress))
+    gathered = _Gathered(checked=len(todo))
+    for f, (stamp, wire) in found.items():
+        gathered.add(f, tuple(stamp), wire)
+    chunks = []
+    for chunk in _check_files(root, todo, jobs, progress):  # as they arrive: while others run
+        chunks.append(chunk)
+        for stamp, wire in marshal.loads(chunk):
+            found[wire[0]] = (stamp, wire)
+            gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
-        store.write(FILES, {"written_ns": now_ns(), "files": {f: found[f] for f in stamps}})
-    results = []
-    for f in stamps:
-        result = FileResult.from_wire(found[f][1])
-        result.stamp = found[f][0]
-        results.append(result)
-    return results, len(todo)
+        if len(todo) < len(stamps):  # some came from the cache: store everything anew
+            items = [found[f] for f in stamps]
+            chunks = [marshal.dumps(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
+        store.write(FILES, {"written_ns": now_ns(), "chunks": chunks})
+    gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
+    return gathered
+
+
+def _by_file(summary: Summary) -> str:
+    return summary.file
+
+
+def _cached_entries(store: Store | None) -> dict[str, Any]:
+    """file → (stamp, wire) from the cache; under "" the time it was written."""
+    cached = store.read(FILES) if store is not None else None
+    if not isinstance(cached, dict) or not isinstance(cached.get("chunks"), list):
+        return {}
+    entries: dict[str, Any] = {"": (cached.get("written_ns", 0),)}
+    try:
+        for chunk in cached["chunks"]:
+            entries.update((wire[0], (stamp, wire)) for stamp, wire in marshal.loads(chunk))
+    except (EOFError, ValueError, TypeError, IndexError):
+        return {}
+    return entries
 
 
 def _check_files(root: Path, todo: Sequence[str], jobs: int | None,
-                 progress: Progress | None) -> Iterator[tuple[str, Any]]:  # fmt: skip
-    """(file, (stamp, wire result)) for each file in `todo`, on all cores when there are many."""
+                 progress: Progress | None) -> Iterator[bytes]:  # fmt: skip
+    """Marshalled [(stamp, wire result)] per chunk of `todo`, on all cores when there are many."""
     workers = jobs or os.cpu_count() or 1
     chunks = [list(todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK)]
     if workers == 1 or len(todo) < PARALLEL_FROM:
-        results: Iterable[list[tuple[Any, ...]]] = (_check_chunk(root, c) for c in chunks)
-        yield from _counted(results, len(todo), progress)
+        yield from _counted((_check_chunk(root, c) for c in chunks), chunks, progress)
         return
     from . import records  # noqa: F401  (imported before the fork, workers share it)
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = pool.map(_check_chunk, [root] * len(chunks), chunks)
-        yield from _counted(results, len(todo), progress)
+        yield from _counted(results, chunks, progress)
 
 
-def _counted(results: Iterable[list[tuple[Any, ...]]], total: int,
-             progress: Progress | None) -> Iterator[tuple[str, Any]]:  # fmt: skip
-    done = 0
-    for chunk in results:
-        for stamp, wire in chunk:
-            yield wire[0], (stamp, wire)
+def _counted(results: Iterable[bytes], chunks: list[list[str]],
+             progress: Progress | None) -> Iterator[bytes]:  # fmt: skip
+    done, total = 0, sum(map(len, chunks))
+    for chunk, blob in zip(chunks, results, strict=True):
+        yield blob
         done += len(chunk)
         if progress:
             progress(done, total)
 
 
-def _check_chunk(root: Path, relpaths: list[str]) -> list[tuple[Any, ...]]:
+def _check_chunk(root: Path, relpaths: list[str]) -> bytes:
     from .records import check_file
 
     gc.disable()  # the loop allocates much and frees it all, never in cycles
     try:
         results = [check_file(root, relpath) for relpath in relpaths]
-        return [(r.stamp, r.to_wire()) for r in results]
+        return marshal.dumps([(r.stamp, r.to_wire()) for r in results])
     finally:
         gc.enable()
 

@@ -40,24 +40,28 @@ class Index:
         self.by_id: dict[str, Entry] = {}
         self.duplicates: list[tuple[str, Entry]] = []
         self.summaries = list(summaries)
+        by_id = self.by_id
         for summary in self.summaries:
-            for record_id, entry in _entries(summary):
-                if record_id in self.by_id:
+            if summary.kind == "agencies":
+                pairs: Iterable[tuple[str, Entry]] = _agency_entries(summary)
+            elif summary.id is not None:
+                pairs = ((summary.id, Entry(summary.kind, summary.file, ("id",), summary.values)),)
+            else:
+                continue
+            for record_id, entry in pairs:
+                if record_id in by_id:
                     self.duplicates.append((record_id, entry))
                 else:
-                    self.by_id[record_id] = entry
+                    by_id[record_id] = entry
 
     def of_kind(self, kind: str) -> Iterator[Summary]:
         return (s for s in self.summaries if s.kind == kind)
 
 
-def _entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
-    if summary.kind == "agencies":
-        for i, agency in enumerate(summary.values.get("agencies", ())):
-            if "id" in agency:
-                yield agency["id"], Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
-    elif summary.id is not None:
-        yield summary.id, Entry(summary.kind, summary.file, ("id",), summary.values)
+def _agency_entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
+    for i, agency in enumerate(summary.values.get("agencies", ())):
+        if "id" in agency:
+            yield agency["id"], Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
 
 
 def _a(noun: str) -> str:
@@ -93,14 +97,17 @@ def check_duplicates(index: Index, today: str) -> Iterator[CrossFinding]:
 
 
 def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
+    by_id = index.by_id
     for summary in index.summaries:
         for kinds, name, path in summary.references:
-            target = index.by_id.get(name)
+            target = by_id.get(name)
+            if target is not None and target.kind in kinds:
+                continue
             wanted = " or ".join(kinds)
             if target is None:
                 msg = f"'{name}' names no {wanted} in the records"
                 yield CrossFinding(summary.file, path, "unresolved-reference", msg, about=name)
-            elif target.kind not in kinds:
+            else:
                 msg = f"'{name}' is {_a(target.kind)} ({target.file}), not {_a(wanted)}"
                 yield CrossFinding(summary.file, path, "wrong-kind-reference", msg, about=name)
 
