@@ -66,20 +66,34 @@ class FileResult:
 
 def check_file(root: FsPath, relpath: str) -> FileResult:
     """Read, parse and check one record file on its own."""
+    stamp, wire = check_file_wire(root, relpath)
+    result = FileResult.from_wire(wire)
+    result.stamp = stamp
+    return result
+
+
+def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any, ...]]:
+    """:func:`check_file` as (stamp, wire tuple): what workers send, built directly."""
     path = os.path.join(root, relpath)  # (str paths: pathlib is slow on this hot path)
     try:
         data, stamp = read_bytes(path)
         source = source_of(data, relpath.endswith(".md"))
     except ReadProblem as problem:
         found = [Diagnostic.make(relpath, problem.line, 1, problem.code, str(problem))]
-        return FileResult(relpath, found, None, stamp=_stamp_of(path))
+        return _stamp_of(path), FileResult(relpath, found, None).to_wire()
     except OSError as exc:
         message = f"cannot read the file: {exc.strerror}"
         found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
-        return FileResult(relpath, found, None, stamp=_stamp_of(path))
-    result = _check_source(source, relpath)
-    result.stamp = stamp
-    return result
+        return _stamp_of(path), FileResult(relpath, found, None).to_wire()
+    fast = load_fast(source.yaml)
+    if fast is not None and (source.body is None or "body" not in fast):
+        text = source.yaml if source.body is None else source.yaml + source.body
+        checked = fast_check(_with_body(fast, source), text, relpath)
+        if checked is not None and checked.kind is not None:  # the happy path
+            view = cross_view(checked.kind, checked.values)
+            summary = (checked.kind, checked.id, relpath, view, checked.references)
+            return stamp, (relpath, (), summary, marshal.dumps(checked.values))
+    return stamp, _check_exactly(source, relpath).to_wire()
 
 
 def _stamp_of(path: str) -> Stamp:
@@ -88,16 +102,6 @@ def _stamp_of(path: str) -> Stamp:
     except OSError:
         return BROKEN
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _check_source(source: Source, relpath: str) -> FileResult:
-    data = load_fast(source.yaml)
-    if data is not None and (source.body is None or "body" not in data):
-        text = source.yaml if source.body is None else source.yaml + source.body
-        checked = fast_check(_with_body(data, source), text, relpath)
-        if checked is not None:
-            return _result(relpath, [], checked)
-    return _check_exactly(source, relpath)
 
 
 def _with_body(data: dict[str, Any], source: Source) -> dict[str, Any]:

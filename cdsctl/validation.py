@@ -238,12 +238,12 @@ def _counted(results: Iterable[bytes], chunks: list[list[str]],
 
 
 def _check_chunk(root: Path, relpaths: list[str]) -> bytes:
-    from .records import check_file
+    from .records import check_file_wire
 
     gc.disable()  # the loop allocates much and frees it all, never in cycles
     try:
-        results = [check_file(root, relpath) for relpath in relpaths]
-        return marshal.dumps([(r.stamp, r.to_wire()) for r in results])
+        base = str(root)
+        return marshal.dumps([check_file_wire(base, relpath) for relpath in relpaths])
     finally:
         gc.enable()
 
