@@ -82,7 +82,7 @@ def validate(
     stamps = dict(sorted(stamps.items()))
     from .checks.crossfile import run_cross_checks
 
-    gathered = _file_results(root, stamps, store, jobs, progress)
+    gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
     stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
     cross = _locate_cross(root, run_cross_checks(found, today))
     diagnostics += [d for d, _ in cross]
@@ -90,8 +90,7 @@ def validate(
     if store is not None:
         _remember_result(store, stamps, today, diagnostics)
     about_ids = {d for d, about in cross if about is not None and about in selection.ids}
-    blobs = gathered.blobs if summaries else {}
-    result = Validation(root, diagnostics, found, len(stamps), gathered.checked, blobs)
+    result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs)
     return _selected(result, only, selection, about_ids)
 
 
@@ -145,6 +144,7 @@ class _Gathered:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     blobs: dict[str, bytes] = field(default_factory=dict)
     checked: int = 0
+    want_blobs: bool = True
 
     def add(self, file: str, stamp: Stamp, wire: tuple[Any, ...]) -> None:
         from .records import Summary
@@ -155,7 +155,7 @@ class _Gathered:
             self.diagnostics.extend(Diagnostic.from_wire(d) for d in diagnostics)
         if summary is not None:
             self.summaries.append(Summary(*summary))
-        if blob is not None:
+        if blob is not None and self.want_blobs:
             self.blobs[file] = blob
 
 
@@ -165,6 +165,7 @@ def _file_results(
     store: Store | None,
     jobs: int | None,
     progress: Progress | None,
+    want_blobs: bool = True,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now.
 
@@ -176,17 +177,18 @@ def _file_results(
     found = {f: entries[f] for f, s in stamps.items() if f in entries
              and trusted(s, tuple(entries[f][0]), written)}  # fmt: skip
     todo = [f for f in stamps if f not in found]
-    gathered = _Gathered(checked=len(todo))
+    gathered = _Gathered(checked=len(todo), want_blobs=want_blobs)
     for f, (stamp, wire) in found.items():
         gathered.add(f, tuple(stamp), wire)
-    chunks = []
+    chunks, partial = [], len(todo) < len(stamps)
     for chunk in _check_files(root, todo, jobs, progress):  # as they arrive: while others run
         chunks.append(chunk)
         for stamp, wire in marshal.loads(chunk):
-            found[wire[0]] = (stamp, wire)
+            if partial:  # kept to store everything anew below
+                found[wire[0]] = (stamp, wire)
             gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
-        if len(todo) < len(stamps):  # some came from the cache: store everything anew
+        if partial:  # some came from the cache: store everything anew
             items = [found[f] for f in stamps]
             chunks = [marshal.dumps(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
         store.write(FILES, {"written_ns": now_ns(), "chunks": chunks})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..files import AGENCIES
 from ..yamlload import Path
@@ -25,8 +26,7 @@ class CrossFinding:
     about: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: 300,000 of them are built per run
     kind: str
     file: str
     path: Path
@@ -40,28 +40,30 @@ class Index:
         self.by_id: dict[str, Entry] = {}
         self.duplicates: list[tuple[str, Entry]] = []
         self.summaries = list(summaries)
-        by_id = self.by_id
+        self.by_kind: dict[str, list[Summary]] = defaultdict(list)
+        by_id, id_path = self.by_id, ("id",)
         for summary in self.summaries:
+            self.by_kind[summary.kind].append(summary)
             if summary.kind == "agencies":
-                pairs: Iterable[tuple[str, Entry]] = _agency_entries(summary)
+                self._add_agencies(summary)
             elif summary.id is not None:
-                pairs = ((summary.id, Entry(summary.kind, summary.file, ("id",), summary.values)),)
-            else:
-                continue
-            for record_id, entry in pairs:
-                if record_id in by_id:
-                    self.duplicates.append((record_id, entry))
+                if summary.id in by_id:
+                    entry = Entry(summary.kind, summary.file, id_path, summary.values)
+                    self.duplicates.append((summary.id, entry))
                 else:
-                    by_id[record_id] = entry
+                    by_id[summary.id] = Entry(summary.kind, summary.file, id_path, summary.values)
 
-    def of_kind(self, kind: str) -> Iterator[Summary]:
-        return (s for s in self.summaries if s.kind == kind)
+    def _add_agencies(self, summary: Summary) -> None:
+        for i, agency in enumerate(summary.values.get("agencies", ())):
+            if "id" in agency:
+                entry = Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
+                if agency["id"] in self.by_id:
+                    self.duplicates.append((agency["id"], entry))
+                else:
+                    self.by_id[agency["id"]] = entry
 
-
-def _agency_entries(summary: Summary) -> Iterator[tuple[str, Entry]]:
-    for i, agency in enumerate(summary.values.get("agencies", ())):
-        if "id" in agency:
-            yield agency["id"], Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
+    def of_kind(self, kind: str) -> list[Summary]:
+        return self.by_kind.get(kind, [])
 
 
 def _a(noun: str) -> str:
@@ -112,23 +114,26 @@ def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
                 yield CrossFinding(summary.file, path, "wrong-kind-reference", msg, about=name)
 
 
-def _issued_of_task(index: Index, task_id: str) -> tuple[str, str] | None:
-    task = index.by_id.get(task_id)
-    if task is None or task.kind != "task":
-        return None
-    directive = index.by_id.get(task.values.get("directive", ""))
-    if directive is None or directive.kind != "directive" or "issued" not in directive.values:
-        return None
-    return task.values["directive"], directive.values["issued"]
+def _issued_by_task(index: Index) -> dict[str, tuple[str, str]]:
+    """task id → (its directive, the directive's issue date), for tasks whose both resolve."""
+    issued = {}
+    for task in index.of_kind("task"):
+        directive = index.by_id.get(task.values.get("directive", ""))
+        if directive is None or directive.kind != "directive" or task.id is None:
+            continue
+        if "issued" in directive.values:
+            issued[task.id] = (task.values["directive"], directive.values["issued"])
+    return issued
 
 
 def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
+    issued_by_task = _issued_by_task(index)
     for report in index.of_kind("report"):
         when: str | None = report.values.get("date")
         if when is None:
             continue
         for item in report.values.get("tasks", ()):
-            found = _issued_of_task(index, item.get("task", ""))
+            found = issued_by_task.get(item.get("task", ""))
             if found and when < found[1]:
                 directive, issued = found
                 msg = (f"report dated {when} is before {directive} (issued {issued}), "
