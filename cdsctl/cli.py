@@ -9,8 +9,11 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
@@ -21,6 +24,9 @@ from . import __version__
 from .diagnostics import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, CdsError, Diagnostic, has_errors
 
 if TYPE_CHECKING:
+    from .queries import TaskFilter
+    from .render import Column
+    from .repository import Repository
     from .selection import Selection
 
 P = ParamSpec("P")
@@ -200,6 +206,309 @@ def _print_text(diagnostics: list[Diagnostic], shown: Callable[[str], str], summ
         typer.echo(summary, err=True)
 
 
+class Tabular(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+AsOfOption = Annotated[
+    str,
+    typer.Option(
+        "--as-of",
+        help="As of this date: 2022-06-30, 30/6/2022, today, yesterday, +7d, -2w, eom, eoq, eoy.",
+    ),
+]
+AgencyOption = Annotated[
+    str | None, typer.Option("--agency", help="Tasks this agency leads (see --involved).")
+]
+InvolvedOption = Annotated[
+    bool, typer.Option("--involved", help="With --agency: also tasks it supports.")
+]
+DirectiveOption = Annotated[
+    str | None, typer.Option("--directive", help="Tasks of this directive.")
+]
+GroupOption = Annotated[str | None, typer.Option("--group", help="Tasks of this group.")]
+FormatOption = Annotated[Tabular, typer.Option("--format", "-f", help="Output format.")]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="Read the records as committed at this git revision (no checkout)."),
+]
+
+
+def _as_of(text: str) -> date:
+    from .when import WhenError, parse_when
+
+    try:
+        return parse_when(text, date.today())
+    except WhenError as exc:
+        raise CdsError(f"--as-of: {exc}") from None
+
+
+_EXPORTS: list[tempfile.TemporaryDirectory[str]] = []  # removed by run() before leaving
+
+
+def _repository(records: Path | None, at: str | None = None) -> Repository:
+    """The records (as committed at `at`, if given), validated; files with errors are left
+    out, with a warning."""
+    from .repository import load
+
+    root = _root(records)
+    if at is not None:
+        from .gitstore import export_tree
+
+        _EXPORTS.append(tempfile.TemporaryDirectory(prefix="cdsctl-at-"))
+        root = export_tree(root, at, Path(_EXPORTS[-1].name))
+    repo = load(root, cache_dir=False if at is not None else None)
+    if repo.skipped:
+        typer.echo(f"cdsctl: {len(repo.skipped)} file(s) with errors left out; "
+                   "run `cdsctl validate`", err=True)  # fmt: skip
+    return repo
+
+
+def _emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title: str) -> None:
+    from .render import render
+
+    colour = fmt is Tabular.table and _use_colour()
+    width = shutil.get_terminal_size((100, 24)).columns
+    typer.echo(render(fmt.value, rows, columns, title, colour, width), nl=False)
+
+
+def _filter(agency: str | None, involved: bool, directive: str | None, group: str | None,
+            **more: Any) -> TaskFilter:  # fmt: skip
+    from .queries import TaskFilter
+
+    return TaskFilter(agency, involved, directive, group, **more)
+
+
+def _task_columns() -> list[Column]:
+    from .render import Column
+
+    return [Column("id", "id"), Column("title", "title", 40), Column("lead", "lead"),
+            Column("deadline", "deadline")]  # fmt: skip
+
+
+@command
+def overdue(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    agency: AgencyOption = None,
+    involved: InvolvedOption = False,
+    directive: DirectiveOption = None,
+    group: GroupOption = None,
+    min_days: Annotated[int | None, typer.Option(help="Only tasks at least N days late.")] = None,
+    fmt: FormatOption = Tabular.table,
+    fail_if_any: Annotated[
+        bool, typer.Option("--fail-if-any", help="Exit 1 when anything is overdue (for CI).")
+    ] = False,
+) -> None:
+    """What is late, who leads it, by how many days: most overdue first.
+
+    Example: cdsctl overdue --as-of 2022-06-30 --agency ND-STTTT --involved
+    """
+    from .queries import overdue as find_overdue
+    from .queries import overdue_row, per_agency_totals
+    from .render import Column
+
+    repo, day = _repository(records, at), _as_of(as_of)
+    keep = _filter(agency, involved, directive, group, min_days=min_days)
+    items = find_overdue(repo.states(day), repo.records, keep)
+    columns = [*_task_columns(), Column("days", "days_overdue", right=True)]
+    _emit(fmt, [overdue_row(s) for s in items], columns, f"Overdue as of {day}")
+    if fmt in (Tabular.table, Tabular.md) and items:
+        typer.echo("")
+        for lead, count, most in per_agency_totals(items):
+            name = repo.records.agencies[lead].display if lead in repo.records.agencies else lead
+            typer.echo(f"{lead} ({name}): {count} overdue, the oldest by {most} days")
+    raise typer.Exit(EXIT_ERRORS if fail_if_any and items else EXIT_OK)
+
+
+@command
+def tasks(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    agency: AgencyOption = None,
+    involved: InvolvedOption = False,
+    directive: DirectiveOption = None,
+    group: GroupOption = None,
+    state: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only this state (repeat for several): done-on-time, done-late, "
+            "overdue, open, no-deadline, cancelled."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Words to find, diacritics optional: 'so thong tin'.")
+    ] = None,
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Every task and recurring instance with its state as of a date.
+
+    Example: cdsctl tasks --as-of 2022-06-30 --search "thuong mai dien tu"
+    """
+    from .queries import in_order, select, task_row
+    from .render import Column
+    from .state import State
+
+    try:
+        states = frozenset(State(s) for s in state) if state else None
+    except ValueError as exc:
+        raise CdsError(f"--state: {exc}") from None
+    repo, day = _repository(records, at), _as_of(as_of)
+    keep = _filter(agency, involved, directive, group, states=states, search=search)
+    items = in_order(select(repo.states(day), keep, repo.records))
+    columns = [*_task_columns(), Column("state", "state"),
+               Column("days late", "days_overdue", right=True)]  # fmt: skip
+    _emit(fmt, [task_row(s) for s in items], columns, f"Tasks as of {day}")
+
+
+@command
+def due(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    within: Annotated[str, typer.Option(help="How far ahead: 14d, 2w, 1m.")] = "14d",
+    agency: AgencyOption = None,
+    involved: InvolvedOption = False,
+    directive: DirectiveOption = None,
+    group: GroupOption = None,
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Open tasks due soon: from the as-of date to --within after it, soonest first.
+
+    Example: cdsctl due --as-of 2022-05-16 --within 2w
+    """
+    from .queries import due_within, task_row
+    from .when import WhenError, parse_span
+
+    try:
+        span = parse_span(within)
+    except WhenError as exc:
+        raise CdsError(f"--within: {exc}") from None
+    repo, day = _repository(records, at), _as_of(as_of)
+    keep = _filter(agency, involved, directive, group)
+    items = due_within(repo.states(day), repo.records, day, day + span, keep)
+    _emit(fmt, [task_row(s) for s in items], _task_columns(), f"Due {day} to {day + span}")
+
+
+class By(StrEnum):
+    agency = "agency"
+    directive = "directive"
+    group = "group"
+
+
+@command
+def stats(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    by: Annotated[By, typer.Option(help="Count per lead agency, directive or group.")] = By.agency,
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Per agency (or directive, or group): assigned, done on time, late, overdue, open, rates.
+
+    on-time % = done on time / (done + overdue); done % = done / (done + overdue), the
+    government's headline completion rate.  Example: cdsctl stats --as-of 2022-12-31
+    """
+    from .queries import stats as tally
+    from .render import Column
+
+    repo, day = _repository(records, at), _as_of(as_of)
+    rows = [t.row() for t in tally(repo.states(day), repo.records, by.value)]
+    numbers = [("assigned", "assigned"), ("on time", "done_on_time"), ("late", "done_late"),
+               ("overdue", "overdue"), ("open", "open"), ("no deadline", "no_deadline"),
+               ("on-time %", "on_time_rate"), ("done %", "completion_rate")]  # fmt: skip
+    columns = [Column(by.value, "key"), Column("name", "name", 32),
+               *(Column(h, k, right=True) for h, k in numbers)]  # fmt: skip
+    _emit(fmt, rows, columns, f"By {by.value}, as of {day}")
+
+
+class Shown(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@command
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id, or TASK@PERIOD.")],
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    fmt: Annotated[Shown, typer.Option("--format", "-f", help="Output format.")] = Shown.text,
+) -> None:
+    """One record with its references resolved: directive, agencies by name, reports, state
+    and the history of its deadline.
+
+    Example: cdsctl show TB-128-2022.4 --as-of 2022-06-30
+    """
+    from .show import describe
+
+    repo, day = _repository(records, at), _as_of(as_of)
+    found = describe(repo, record_id, day)
+    if fmt is Shown.json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo("\n".join(_show_text(found, day)))
+
+
+def _show_text(found: dict[str, Any], day: date) -> list[str]:
+    names = found.get("agencies", {})
+    head = f"{found['id']} ({found['kind']}, {found['file']})"
+    if found["kind"] != "task":
+        import yaml
+
+        body = yaml.safe_dump(found["record"], allow_unicode=True, sort_keys=False).rstrip()
+        return [head, *body.splitlines(), *(f"  {a}: {n}" for a, n in names.items())]
+    record, directive = found["record"], found["directive"]
+    lines = [head, f"  {found['title']}"]
+    if directive:
+        number = f"{directive['number']}, " if directive["number"] else ""
+        lines.append(f"Directive  {directive['id']} ({number}{directive['issued']}): "
+                     f"{directive['title']}")  # fmt: skip
+    lead = record.get("lead", "")
+    lines.append(f"Lead       {lead} ({names.get(lead, '?')})")
+    for agency in record.get("support") or []:
+        lines.append(f"Support    {agency} ({names.get(agency, '?')})")
+    lines += _show_deadlines(found["deadlines"])
+    lines += [f"As of {day}:"] + [_show_state(row) for row in found["states"]]
+    lines += ["Reports:"] + [_show_report(r) for r in found["reports"]] or ["  none"]
+    return lines
+
+
+def _show_deadlines(rows: list[dict[str, Any]]) -> list[str]:
+    out = ["Deadlines:"]
+    for row in rows:
+        if "every" in row:
+            out.append(f"  every {row['every']} from {row['start']}"
+                       + (f" to {row['end']}" if row["end"] else ""))  # fmt: skip
+        elif row["granted"] is None:
+            counted = f" ({row['working_days']} working days)" if row["working_days"] else ""
+            out.append(f"  {row['due'] or 'none'}  first{counted}")
+        else:
+            note = "" if row["counted"] else "  (granted after the as-of date: not counted)"
+            out.append(f"  {row['due']}  extended on {row['granted']} by {row['by'] or '?'}"
+                       f"{': ' + row['reason'] if row.get('reason') else ''}{note}")  # fmt: skip
+    return out
+
+
+def _show_state(row: dict[str, Any]) -> str:
+    late = row["days_overdue"] or row["days_late"]
+    extra = f", {late} days late" if late else ""
+    done = f", done {row['completed']}" if row["completed"] else ""
+    return f"  {row['id']}: {row['state']}, deadline {row['deadline'] or 'none'}{done}{extra}"
+
+
+def _show_report(r: dict[str, Any]) -> str:
+    progress = f" {r['progress']:g}%" if r["progress"] is not None else ""
+    period = f" [{r['period']}]" if r["period"] else ""
+    note = "" if r["counted"] else "  (after the as-of date: not counted)"
+    return f"  {r['date']}  {r['id']}  {r['agency']}  {r['status']}{progress}{period}{note}"
+
+
 class Kind(StrEnum):
     agencies = "agencies"
     directive = "directive"
@@ -235,6 +544,8 @@ def run() -> None:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)
+    for export in _EXPORTS:
+        export.cleanup()
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -50,3 +50,22 @@ def show(root: Path, rev: str, relpath: str) -> str | None:
         return _git(root, "show", f"{rev}:./{relpath}")
     except CdsError:
         return None
+
+
+def export_tree(root: Path, rev: str, into: Path) -> Path:
+    """The records root as committed at `rev`, unpacked below `into` (no checkout: the
+    working tree and the index are not touched).  Returns the unpacked root."""
+    import io
+    import tarfile
+
+    prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    try:
+        done = subprocess.run(["git", "archive", "--format=tar", f"{rev}:{prefix}"], cwd=root,
+                              capture_output=True, check=False)  # fmt: skip
+    except FileNotFoundError:
+        raise CdsError("git is not installed") from None
+    if done.returncode != 0:
+        raise CdsError(f"--at {rev}: {done.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(into, filter="data")
+    return into

@@ -76,6 +76,7 @@ class Task:
     lead: str
     source: Source
     item: str | None = None
+    description: str | None = None
     support: tuple[str, ...] = ()
     report_to: str | None = None
     via: tuple[str, ...] = ()
@@ -207,7 +208,7 @@ def task(v: dict[str, Any], src: Source) -> Task:
     due = v.get("due")
     working = due.get("working_days") if isinstance(due, dict) else None
     return Task(
-        v["id"], v["directive"], v["title"], v["lead"], src, v.get("item"),
+        v["id"], v["directive"], v["title"], v["lead"], src, v.get("item"), v.get("description"),
         _tuple(v, "support"), v.get("report_to"), _tuple(v, "via"), v.get("group"),
         _tuple(v, "tags"), v.get("parent"), _tuple(v, "indicators"),
         _date(due) if isinstance(due, str) else None, working, v.get("every"), v.get("due_day"),

@@ -13,7 +13,9 @@ from . import model
 from .diagnostics import Severity
 from .files import read_source
 from .records import Summary, load_positions
+from .state import TaskState, task_states
 from .validation import Validation, validate
+from .workdays import WorkCalendar
 
 _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
     "directive": ("directives", model.directive),
@@ -34,6 +36,15 @@ class Repository:
     def skipped(self) -> list[str]:
         """Files left out of queries because they have errors."""
         return sorted({d.file for d in self.validation.errors})
+
+    def calendar(self) -> WorkCalendar:
+        """Vietnamese working days, with the repository's calendar.yaml on top."""
+        own = self.records.calendar
+        return WorkCalendar(own.days_off, own.working_days)
+
+    def states(self, as_of: date) -> list[TaskState]:
+        """Every task and recurring instance as of `as_of`, with its state (spec §4)."""
+        return task_states(self.records, as_of, self.calendar())
 
 
 def load(

@@ -420,7 +420,7 @@ SCHEMAS: dict[str, Struct] = {
             "directive": Field(Ref(kinds=("directive",)), required=True),
             "item": Field(TEXT, description='number inside the directive, text: "3.a"'),
             "title": Field(TEXT, required=True),
-            "description": Field(TEXT, compact=False),
+            "description": Field(TEXT),  # kept: `cdsctl tasks --search` looks in it
             "lead": Field(AGENCY, required=True, description="agency that leads (chủ trì)"),
             "support": Field(ListOf(AGENCY), description="supporting agencies (phối hợp)"),
             "report_to": Field(AGENCY),
