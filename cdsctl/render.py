@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 TABULAR = ("table", "json", "csv", "md")
@@ -63,6 +63,7 @@ def as_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: s
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    columns = _fitted(columns, rows, width)
     for c in columns:
         table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True)
     for row in rows:
@@ -71,6 +72,17 @@ def as_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: s
                       force_terminal=colour, highlight=False)  # fmt: skip
     console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _fitted(columns: Sequence[Column], rows: Sequence[dict[str, Any]],
+            width: int) -> list[Column]:  # fmt: skip
+    """Columns whose text ones (those with a width) are cut to what the terminal leaves."""
+    fixed = [c for c in columns if not c.width]
+    used = sum(max([len(c.header), *(len(c.cell(r)) for r in rows)]) for c in fixed)
+    used += 3 * (len(columns) - 1)  # " │ " between columns
+    texts = [c for c in columns if c.width]
+    room = max(12, (width - used) // max(1, len(texts)))
+    return [replace(c, width=min(c.width, room)) if c.width else c for c in columns]
 
 
 def render(fmt: str, rows: Sequence[dict[str, Any]], columns: Sequence[Column],
