@@ -261,10 +261,31 @@ def _repository(records: Path | None, at: str | None = None) -> Repository:
         _EXPORTS.append(tempfile.TemporaryDirectory(prefix="cdsctl-at-"))
         root = export_tree(root, at, Path(_EXPORTS[-1].name))
     repo = load(root, cache_dir=False if at is not None else None)
-    if repo.skipped:
-        typer.echo(f"cdsctl: {len(repo.skipped)} file(s) with errors left out; "
-                   "run `cdsctl validate`", err=True)  # fmt: skip
+    _warn_skipped(len(repo.skipped))
     return repo
+
+
+def _warn_skipped(count: int) -> None:
+    if count:
+        typer.echo(f"cdsctl: {count} file(s) with errors left out; run `cdsctl validate`",
+                   err=True)  # fmt: skip
+
+
+def _query(records: Path | None, at: str | None, key: str,
+           compute: Callable[[Repository], Any]) -> Any:  # fmt: skip
+    """`compute(repository)`, or its stored answer when the records have not changed."""
+    from .querycache import answer
+    from .repository import load
+
+    def fresh() -> dict[str, Any]:
+        repo = load(root) if at is None else _repository(records, at)
+        return {"skipped": len(repo.skipped), "value": compute(repo)}
+
+    root = _root(records)
+    found = answer(root, key, fresh, use_cache=at is None)
+    if at is None:
+        _warn_skipped(found["skipped"])
+    return found["value"]
 
 
 def _emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title: str) -> None:
@@ -312,17 +333,24 @@ def overdue(
     from .queries import overdue_row, per_agency_totals
     from .render import Column
 
-    repo, day = _repository(records, at), _as_of(as_of)
+    day = _as_of(as_of)
     keep = _filter(agency, involved, directive, group, min_days=min_days)
-    items = find_overdue(repo.states(day), repo.records, keep)
+
+    def compute(repo: Repository) -> dict[str, Any]:
+        items = find_overdue(repo.states(day), repo.records, keep)
+        names = {a.id: a.display for a in repo.records.agencies.values()}
+        totals = [(lead, names.get(lead, lead), n, most)
+                  for lead, n, most in per_agency_totals(items)]  # fmt: skip
+        return {"rows": [overdue_row(s) for s in items], "totals": totals}
+
+    found = _query(records, at, f"overdue|{day}|{keep.key()}", compute)
     columns = [*_task_columns(), Column("days", "days_overdue", right=True)]
-    _emit(fmt, [overdue_row(s) for s in items], columns, f"Overdue as of {day}")
-    if fmt in (Tabular.table, Tabular.md) and items:
+    _emit(fmt, found["rows"], columns, f"Overdue as of {day}")
+    if fmt in (Tabular.table, Tabular.md) and found["rows"]:
         typer.echo("")
-        for lead, count, most in per_agency_totals(items):
-            name = repo.records.agencies[lead].display if lead in repo.records.agencies else lead
+        for lead, name, count, most in found["totals"]:
             typer.echo(f"{lead} ({name}): {count} overdue, the oldest by {most} days")
-    raise typer.Exit(EXIT_ERRORS if fail_if_any and items else EXIT_OK)
+    raise typer.Exit(EXIT_ERRORS if fail_if_any and found["rows"] else EXIT_OK)
 
 
 @command
@@ -358,12 +386,16 @@ def tasks(
         states = frozenset(State(s) for s in state) if state else None
     except ValueError as exc:
         raise CdsError(f"--state: {exc}") from None
-    repo, day = _repository(records, at), _as_of(as_of)
+    day = _as_of(as_of)
     keep = _filter(agency, involved, directive, group, states=states, search=search)
-    items = in_order(select(repo.states(day), keep, repo.records))
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        return [task_row(s) for s in in_order(select(repo.states(day), keep, repo.records))]
+
+    rows = _query(records, at, f"tasks|{day}|{keep.key()}", compute)
     columns = [*_task_columns(), Column("state", "state"),
                Column("days late", "days_overdue", right=True)]  # fmt: skip
-    _emit(fmt, [task_row(s) for s in items], columns, f"Tasks as of {day}")
+    _emit(fmt, rows, columns, f"Tasks as of {day}")
 
 
 @command
@@ -389,10 +421,15 @@ def due(
         span = parse_span(within)
     except WhenError as exc:
         raise CdsError(f"--within: {exc}") from None
-    repo, day = _repository(records, at), _as_of(as_of)
+    day = _as_of(as_of)
     keep = _filter(agency, involved, directive, group)
-    items = due_within(repo.states(day), repo.records, day, day + span, keep)
-    _emit(fmt, [task_row(s) for s in items], _task_columns(), f"Due {day} to {day + span}")
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        found = due_within(repo.states(day), repo.records, day, day + span, keep)
+        return [task_row(s) for s in found]
+
+    rows = _query(records, at, f"due|{day}|{day + span}|{keep.key()}", compute)
+    _emit(fmt, rows, _task_columns(), f"Due {day} to {day + span}")
 
 
 class By(StrEnum):
@@ -417,8 +454,12 @@ def stats(
     from .queries import stats as tally
     from .render import Column
 
-    repo, day = _repository(records, at), _as_of(as_of)
-    rows = [t.row() for t in tally(repo.states(day), repo.records, by.value)]
+    day = _as_of(as_of)
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        return [t.row() for t in tally(repo.states(day), repo.records, by.value)]
+
+    rows = _query(records, at, f"stats|{day}|{by.value}", compute)
     numbers = [("assigned", "assigned"), ("on time", "done_on_time"), ("late", "done_late"),
                ("overdue", "overdue"), ("open", "open"), ("no deadline", "no_deadline"),
                ("on-time %", "on_time_rate"), ("done %", "completion_rate")]  # fmt: skip
@@ -552,3 +593,6 @@ def run() -> None:
     except BrokenPipeError:  # `cdsctl … | head`: the reader left; that is not our error
         pass
     os._exit(code)
+
+
+from . import cli_more  # noqa: E402,F401

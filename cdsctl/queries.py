@@ -29,6 +29,12 @@ class TaskFilter:
     search: str | None = None
     min_days: int | None = None
 
+    def key(self) -> str:
+        """A canonical spelling of the filter (frozenset order is not stable across runs)."""
+        states = sorted(self.states) if self.states is not None else None
+        return repr((self.agency, self.involved, self.directive, self.group, states,
+                     self.search, self.min_days))  # fmt: skip
+
     def _involves(self, s: TaskState) -> bool:
         task = s.task
         return task.lead == self.agency or (self.involved and self.agency in task.support)

@@ -108,7 +108,7 @@ def _cache_dir(cache_dir: Path | bool | None) -> Path:
     return cache_dir if isinstance(cache_dir, Path) else cache_home()
 
 
-def _digest(stamps: dict[str, Stamp]) -> bytes:
+def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
     """One value for the whole map of stamps (order-independent).
 
     Spelled out as text: marshal's bytes are not canonical (they encode object sharing).
@@ -123,7 +123,9 @@ def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
     if not isinstance(cached, dict) or cached.get("today") != today.isoformat():
         return None
     newest = max((stamp[1] for stamp in stamps.values()), default=0)
-    if newest >= cached.get("written_ns", 0) - RACY_NS or cached.get("digest") != _digest(stamps):
+    if newest >= cached.get("written_ns", 0) - RACY_NS or cached.get("digest") != stamps_digest(
+        stamps
+    ):
         return None  # something changed, or may have changed unseen (racy)
     return [Diagnostic.from_wire(d) for d in cached["diagnostics"]]
 
@@ -131,7 +133,7 @@ def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
 def _remember_result(store: Store, stamps: dict[str, Stamp], today: date,
                      diagnostics: list[Diagnostic]) -> None:  # fmt: skip
     store.write(RESULT, {"written_ns": now_ns(), "today": today.isoformat(),
-                         "digest": _digest(stamps),
+                         "digest": stamps_digest(stamps),
                          "diagnostics": [d.to_wire() for d in diagnostics]})  # fmt: skip
 
 

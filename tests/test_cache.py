@@ -133,10 +133,35 @@ def test_whole_run_result_is_reused_only_for_the_same_files_and_day(tmp_path: Pa
 
 
 def test_the_stamps_digest_is_canonical() -> None:
-    from cdsctl.validation import _digest
+    from cdsctl.validation import stamps_digest as _digest
 
     shared = (10, 20, 30)
     a = {"x.yaml": shared, "y.yaml": shared}  # one object twice (marshal would share it)
     b = {"y.yaml": (10, 20, 30), "x.yaml": (10, 20, 30)}
     assert _digest(a) == _digest(b)
     assert _digest(a) != _digest({"x.yaml": shared, "y.yaml": (10, 20, 31)})
+
+
+def test_query_answers_are_reused_only_while_the_records_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdsctl import repository
+    from cdsctl.querycache import answer
+
+    root = _root(tmp_path)
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "c"))
+    calls: list[int] = []
+
+    def compute() -> list[str]:
+        calls.append(1)
+        repo = repository.load(root)
+        return sorted(repo.records.tasks)
+
+    assert answer(root, "k", compute) == ["TB-128-2022.1"]
+    assert answer(root, "k", compute) == ["TB-128-2022.1"]
+    assert len(calls) == 1  # the second came from the cache
+    assert answer(root, "other", compute) and len(calls) == 2  # another question
+    build_tree(root, {"tasks/TB-128-2022.2.yaml": TASK.replace(".1", ".2")})
+    os.utime(root / "tasks/TB-128-2022.2.yaml", (HOUR_AGO, HOUR_AGO))
+    assert answer(root, "k", compute) == ["TB-128-2022.1", "TB-128-2022.2"]
+    assert len(calls) == 3

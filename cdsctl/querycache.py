@@ -1,0 +1,65 @@
+"""Answers of queries over records that have not changed since they were last asked.
+
+A query's rows are stored under a key (the command, the as-of date, its options) together
+with the digest of every record file's stamp, in the same cache folder as validation.  They
+are served only while the digest is the same and no stamp is in the racy window (see
+:mod:`cdsctl.cache`); the code fingerprint and the `holidays` version (it decides working
+days) are part of the key too.  So an unchanged repository answers the same question
+without reading a record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .cache import RACY_NS, Store, cache_home, now_ns
+from .files import walk
+
+QUERIES, RESULT = "queries", "result"
+KEEP = 16  # answers kept per records root
+
+
+def _holidays_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return "?"
+
+
+def answer(root: Path, key: str, compute: Callable[[], Any], use_cache: bool = True) -> Any:
+    """The stored answer to `key` if the records are unchanged, else `compute()` (stored).
+
+    `compute` must validate `root` through the cache (it writes the digest stored here).
+    """
+    if not use_cache:
+        return compute()
+    store = Store.for_root(cache_home(), root)
+    key = f"{key}|holidays={_holidays_version()}"
+    cached = store.read(QUERIES)
+    cached = cached if isinstance(cached, dict) else {}
+    if key in cached.get("answers", {}) and _unchanged(root, cached):
+        return cached["answers"][key]
+    value = compute()
+    result = store.read(RESULT)  # what the validation inside compute() saw
+    if isinstance(result, dict) and isinstance(result.get("digest"), bytes):
+        same = cached.get("digest") == result["digest"]
+        answers = dict(list(cached.get("answers", {}).items())[-(KEEP - 1) :]) if same else {}
+        answers[key] = value
+        store.write(QUERIES, {"digest": result["digest"], "written_ns": now_ns(),
+                              "answers": answers})  # fmt: skip
+    return value
+
+
+def _unchanged(root: Path, cached: dict[str, Any]) -> bool:
+    """Every record file's stamp is as when the answers were stored, and none is racy."""
+    from .validation import stamps_digest
+
+    stamps = walk(root, ordered=False)
+    newest = max((s[1] for s in stamps.values()), default=0)
+    return newest < cached.get("written_ns", 0) - RACY_NS and cached.get("digest") == stamps_digest(
+        stamps
+    )
