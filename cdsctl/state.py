@@ -10,8 +10,12 @@ leaves open are settled here and documented in the README:
 A recurring task (`every`) has one instance per period that has begun by D and whose due
 day falls between `start` and `end` (or the day the task was closed by hand with
 `completed`).  An instance is due on its period's due day and done by the earliest report
-dated ≤ D for that `period` with the task `done`.  Instances due after the task was
-cancelled are cancelled.
+dated ≤ D for that `period` with the task `done`.  A cancelled series has no periods after
+the one holding the cancellation; there, an instance due after it is cancelled unless done.
+
+Where several readings were possible: of two extensions granted the same day the one written
+last counts; a one-off task done before it was cancelled stays done (moving D forward never
+undoes "done"); `completed` is C even when a report said done earlier (spec §4, literally).
 """
 
 from __future__ import annotations
@@ -128,8 +132,8 @@ def base_due(task: Task, records: Records, calendar: Calendar) -> date | None:
 def deadline_in_force(task: Task, records: Records, calendar: Calendar, as_of: date) -> date | None:
     """The due of the last extension granted on or before D, else `due`."""
     granted = [e for e in task.extensions if e.granted <= as_of]
-    if granted:
-        return max(granted, key=lambda e: e.granted).due  # max keeps the first of equal dates
+    if granted:  # the last granted; of two granted the same day, the one written last
+        return sorted(granted, key=lambda e: e.granted)[-1].due
     return base_due(task, records, calendar)
 
 
@@ -146,8 +150,9 @@ def _one_off(task: Task, records: Records, calendar: Calendar, as_of: date,
     deadline = deadline_in_force(task, records, calendar, as_of)
     completed = task.completed if task.completed and task.completed <= as_of else None
     done = completed or reports.first_done(task.id)
-    if task.cancelled is not None and task.cancelled.date <= as_of:
-        state = State.CANCELLED
+    cancelled = task.cancelled.date if task.cancelled and task.cancelled.date <= as_of else None
+    if cancelled is not None and not (done is not None and done <= cancelled):
+        state = State.CANCELLED  # (a task finished before it was cancelled stays done)
     else:
         state = _judge(done, deadline, as_of)
     return TaskState(task.id, task, None, state, deadline, done, as_of, reports.latest(task.id))
@@ -203,7 +208,7 @@ def _instances(task: Task, as_of: date, reports: ReportIndex) -> Iterator[TaskSt
         return
     limit = _series_limit(task, as_of)
     cancelled = task.cancelled.date if task.cancelled and task.cancelled.date <= as_of else None
-    last = min(as_of, limit) if limit else as_of
+    last = min(d for d in (as_of, limit, cancelled) if d is not None)  # no periods after these
     for year, index in periods(task.every, task.start, last):
         due = instance_due(task, year, index)
         if due < task.start or (limit is not None and due > limit):
