@@ -448,8 +448,9 @@ def stats(
 ) -> None:
     """Per agency (or directive, or group): assigned, done on time, late, overdue, open, rates.
 
-    on-time % = done on time / (done + overdue); done % = done / (done + overdue), the
-    government's headline completion rate.  Example: cdsctl stats --as-of 2022-12-31
+    on-time % = done on time / (done + overdue); done % = done / (done + overdue).
+
+    Example: cdsctl stats --as-of 2022-12-31
     """
     from .queries import stats as tally
     from .render import Column
@@ -481,8 +482,7 @@ def show(
     as_of: AsOfOption = "today",
     fmt: Annotated[Shown, typer.Option("--format", "-f", help="Output format.")] = Shown.text,
 ) -> None:
-    """One record with its references resolved: directive, agencies by name, reports, state
-    and the history of its deadline.
+    """One record with its references resolved: directive, agencies, reports, state, deadlines.
 
     Example: cdsctl show TB-128-2022.4 --as-of 2022-06-30
     """

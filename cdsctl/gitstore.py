@@ -69,3 +69,74 @@ def export_tree(root: Path, rev: str, into: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
         archive.extractall(into, filter="data")
     return into
+
+
+# -- one file's history (cdsctl history) ------------------------------------------------------
+
+
+def _git_bytes(root: Path, *args: str) -> bytes:
+    """Like :func:`_git`, but the output as bytes (file contents are decoded by the caller)."""
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise CdsError("git is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip() or "failed"
+        raise CdsError(f"git {' '.join(args)}: {message}")
+    return done.stdout
+
+
+def prefix(root: Path) -> str:
+    """Where `root` is inside its git work tree (``records/``, or ``""`` at the top).
+
+    :class:`CdsError` when `root` is not in a git work tree.
+    """
+    return _git_bytes(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+
+
+@dataclass(frozen=True)
+class FileCommit:
+    """One commit that changed a file; paths are relative to the top of the work tree."""
+
+    commit: str
+    short: str
+    date: str  # author date, strict ISO 8601
+    author: str
+    subject: str
+    status: str  # A added, M modified, D deleted, R renamed (with a similarity score)…
+    old_path: str  # the file's path in the commit's first parent
+    path: str  # its path in the commit
+
+
+_FIELDS, _COMMIT = "\x1f", "\x1e"
+_LOG_FORMAT = f"--format={_COMMIT}%H{_FIELDS}%h{_FIELDS}%aI{_FIELDS}%an{_FIELDS}%s"
+
+
+def file_log(root: Path, relpath: str) -> list[FileCommit]:
+    """The commits that changed `relpath` (relative to `root`), newest first, across renames.
+
+    Merge commits are left out: their changes are those of the commits they merge.
+    """
+    args = ["-c", "core.quotePath=false", "log", "--follow", "--no-merges", "--name-status"]
+    out = _git_bytes(root, *args, _LOG_FORMAT, "--", relpath).decode("utf-8", "replace")
+    commits = (_file_commit(chunk) for chunk in out.split(_COMMIT) if chunk.strip())
+    return [c for c in commits if c is not None]
+
+
+def _file_commit(chunk: str) -> FileCommit | None:
+    header, _, rest = chunk.partition("\n")
+    statuses = [line.split("\t") for line in rest.splitlines() if "\t" in line]
+    if not statuses:
+        return None
+    commit, short, when, author, subject = header.split(_FIELDS, 4)
+    status, *paths = statuses[0]
+    return FileCommit(commit, short, when, author, subject, status, paths[0], paths[-1])
+
+
+def show_bytes(root: Path, rev: str, path: str) -> bytes | None:
+    """A file's bytes at `rev` (path relative to the top of the work tree), or None where
+    it did not exist (or `rev` does not: the parent of a first commit)."""
+    try:
+        return _git_bytes(root, "show", f"{rev}:{path}")
+    except CdsError:
+        return None

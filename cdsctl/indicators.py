@@ -1,0 +1,162 @@
+"""Where each indicator stands as of a date D: latest actual, its target, on track, trend.
+
+Periods (spec §3: ``2022``, ``2022-Q2``, ``2022-H1``, ``2022-05``) are ordered by their
+END date, and periods ending on the same day by form, shortest first: month < quarter <
+half-year < year.  So ``2023-05`` < ``2023-06`` < ``2023-Q2`` < ``2023-H1`` < ``2023-Q3``
+and ``2023-Q4`` < ``2023-H2`` < ``2023``: of two figures covering the same end date, the
+one over the longer period (the year's) is the later, more complete word.
+
+Readings the spec leaves open, settled here:
+
+* an actual counts on D once its period has begun (``2023`` counts on 2023-06-01): figures
+  carry no date of their own, and a provisional yearly figure may be entered mid-year;
+* the target of an actual is the target for the same period, else the next later target
+  (``2025`` for an actual of ``2023``); targets are plans, so they all count whatever D is;
+* with no actual yet, the target shown is the first one whose period has not ended by D;
+* when a period is listed twice, the later entry wins (a corrected figure or a revised target);
+* on track: ``better: lower`` (a rank) means actual ≤ target, ``higher`` actual ≥ target.
+"""
+
+from __future__ import annotations
+
+import calendar as _monthcal
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .model import Indicator, Measure, Records
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$")
+
+#: tie-break between periods ending on the same day: the longer period is the later word
+_FORM_RANK = {"month": 0, "quarter": 1, "half": 2, "year": 3}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """A reporting period; instances compare by (end date, form rank), see the module doc."""
+
+    end: date
+    rank: int
+    start: date
+    text: str
+
+
+def parse_period(text: str) -> Period:
+    """``2022``, ``2022-Q2``, ``2022-H1`` or ``2022-05`` as a :class:`Period`."""
+    match = _PERIOD.match(text)
+    if match is None:
+        raise ValueError(f"not a period: {text!r} (2022, 2022-Q2, 2022-H1 or 2022-05)")
+    year, month, quarter, half = match.groups()
+    first, months, form = _span(month, quarter, half)
+    last = first + months - 1
+    end = date(int(year), last, _monthcal.monthrange(int(year), last)[1])
+    return Period(end, _FORM_RANK[form], date(int(year), first, 1), text)
+
+
+def _span(month: str | None, quarter: str | None, half: str | None) -> tuple[int, int, str]:
+    """(first month, number of months, form) of a period's parsed parts."""
+    if month is not None:
+        return int(month), 1, "month"
+    if quarter is not None:
+        return (int(quarter) - 1) * 3 + 1, 3, "quarter"
+    if half is not None:
+        return (int(half) - 1) * 6 + 1, 6, "half"
+    return 1, 12, "year"
+
+
+def _by_period(measures: Iterable[Measure]) -> list[tuple[Period, Measure]]:
+    """Measures in period order, one per period (the later entry of a repeated period wins)."""
+    latest: dict[Period, Measure] = {}
+    for measure in measures:
+        latest[parse_period(measure.period)] = measure
+    return sorted(latest.items(), key=lambda item: item[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One indicator as of D: its latest and previous actual and the target that applies."""
+
+    indicator: Indicator
+    actual: tuple[Period, Measure] | None
+    previous: tuple[Period, Measure] | None
+    target: tuple[Period, Measure] | None
+
+    @property
+    def on_track(self) -> bool | None:
+        """Actual against target, respecting `better`; None without both."""
+        if self.actual is None or self.target is None:
+            return None
+        return _at_least_as_good(self.indicator.better, self.actual[1].value, self.target[1].value)
+
+    @property
+    def change(self) -> float | None:
+        """Latest actual minus the previous one (rounded off float noise)."""
+        if self.actual is None or self.previous is None:
+            return None
+        return _tidy(self.actual[1].value - self.previous[1].value)
+
+    @property
+    def trend(self) -> str | None:
+        """``better``, ``worse`` or ``same`` than the previous actual, respecting `better`."""
+        change = self.change
+        if change is None:
+            return None
+        if change == 0:
+            return "same"
+        improved = change < 0 if self.indicator.better == "lower" else change > 0
+        return "better" if improved else "worse"
+
+
+def _at_least_as_good(better: str, value: float, target: float) -> bool:
+    return value <= target if better == "lower" else value >= target
+
+
+def _tidy(number: float) -> float:
+    """52.1 - 27.8 is 24.300000000000004 in binary floats; show 24.3."""
+    rounded = round(number, 9)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def standing(indicator: Indicator, as_of: date) -> Standing:
+    """Where one indicator stands on `as_of` (see the module doc for the rules)."""
+    actuals = [(p, m) for p, m in _by_period(indicator.actuals) if p.start <= as_of]
+    targets = _by_period(indicator.targets)
+    actual = actuals[-1] if actuals else None
+    previous = actuals[-2] if len(actuals) > 1 else None
+    return Standing(indicator, actual, previous, _target_for(targets, actual, as_of))
+
+
+def _target_for(targets: list[tuple[Period, Measure]], actual: tuple[Period, Measure] | None,
+                as_of: date) -> tuple[Period, Measure] | None:  # fmt: skip
+    """The target of the actual's period, else the next later one; with no actual, the
+    first target whose period has not ended by D."""
+    if actual is None:
+        return next(((p, m) for p, m in targets if p.end >= as_of), None)
+    return next(((p, m) for p, m in targets if p >= actual[0]), None)
+
+
+def standings(records: Records, as_of: date) -> list[Standing]:
+    """Every indicator's standing on `as_of`, by indicator id."""
+    return [standing(records.indicators[i], as_of) for i in sorted(records.indicators)]
+
+
+def indicator_row(s: Standing) -> dict[str, Any]:
+    """One item of `cdsctl indicators --format json`."""
+    ind = s.indicator
+    return {"id": ind.id, "name": ind.name, "unit": ind.unit, "better": ind.better,
+            "period": s.actual[0].text if s.actual else None,
+            "actual": s.actual[1].value if s.actual else None,
+            "target": s.target[1].value if s.target else None,
+            "target_period": s.target[0].text if s.target else None,
+            "on_track": s.on_track,
+            "previous_period": s.previous[0].text if s.previous else None,
+            "previous": s.previous[1].value if s.previous else None,
+            "change": s.change, "trend": s.trend}  # fmt: skip
+
+
+def indicator_rows(records: Records, as_of: date) -> list[dict[str, Any]]:
+    """The rows of `cdsctl indicators`, sorted by indicator id."""
+    return [indicator_row(s) for s in standings(records, as_of)]
