@@ -172,8 +172,12 @@ def _struct_collector(t: Struct) -> Collector | None:
 COLLECTORS = {kind: _collector(schema) for kind, schema in SCHEMAS.items()}
 
 
-def fast_check(data: dict[str, Any], text: str, relpath: str) -> Checked | None:
-    """A clean record's checked values, or None when only the full checker may decide."""
+def fast_check(data: dict[str, Any], text: str, relpath: str, nulls: bool = True) -> Checked | None:
+    """A clean record's checked values, or None when only the full checker may decide.
+
+    `nulls=False` promises `data` holds no null: then, once msgspec has accepted it, it is
+    already the builtin form (dates are ISO text from yaml-rs) and is used as it is.
+    """
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in STRUCTS:
         return None
@@ -183,7 +187,8 @@ def fast_check(data: dict[str, Any], text: str, relpath: str) -> Checked | None:
         converted = msgspec.convert(data, STRUCTS[kind])
     except msgspec.ValidationError:
         return None
-    values = msgspec.to_builtins(converted)  # dates become ISO text, as check_record keeps them
+    # dates become ISO text, as check_record keeps them; nulls (absent fields) are dropped
+    values = msgspec.to_builtins(converted) if nulls else data
     ctx = Context()
     check_root_file(kind, relpath, ctx)
     record_id = values.get("id") if kind not in ROOT_FILES else None

@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic
 from .fastcheck import fast_check
 from .files import BROKEN, ReadProblem, Source, Stamp, read_bytes, read_source, source_of
 from .schema import Checked, Finding, Reference
-from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast
+from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast_scanned
 
 
 @dataclass(slots=True)
@@ -85,10 +85,11 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
         message = f"cannot read the file: {exc.strerror}"
         found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
         return _stamp_of(path), FileResult(relpath, found, None).to_wire()
-    fast = load_fast(source.yaml)
-    if fast is not None and (source.body is None or "body" not in fast):
+    scanned = load_fast_scanned(source.yaml)
+    if scanned is not None and (source.body is None or "body" not in scanned[0]):
+        fast, nulls = scanned
         text = source.yaml if source.body is None else source.yaml + source.body
-        checked = fast_check(_with_body(fast, source), text, relpath)
+        checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
         if checked is not None and checked.kind is not None:  # the happy path
             view = cross_view(checked.kind, checked.values)
             summary = (checked.kind, checked.id, relpath, view, checked.references)

@@ -251,24 +251,27 @@ _NUMBERISH = re.compile(
 )
 
 
-def _scan(data: Any) -> tuple[bool, bool]:
-    """(some text could have been a plain YAML 1.1 non-text scalar, some value is a number)."""
-    stack, numbers = [data], False
+def _scan(data: Any) -> tuple[bool, bool, bool]:
+    """(some text could have been a plain YAML 1.1 non-text scalar, some value is a number,
+    some value is null)."""
+    stack, numbers, nulls = [data], False, False
     while stack:
         item = stack.pop()
         if type(item) is str:
             if item and item[0] in _DOUBTFUL_START and _doubtful(item):
-                return True, numbers
+                return True, numbers, nulls
         elif isinstance(item, dict):
             for key in item:
                 if type(key) is not str or (key and key[0] in _DOUBTFUL_START and _doubtful(key)):
-                    return True, numbers
+                    return True, numbers, nulls
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, int | float):
             numbers = True
-    return False, numbers
+        elif item is None:
+            nulls = True
+    return False, numbers, nulls
 
 
 #: first characters of YAML 1.1 non-text plain scalars (yes/no/on/off among the letters)
@@ -318,6 +321,12 @@ except ImportError:  # pragma: no cover
 
 def load_fast(text: str) -> dict[str, Any] | None:
     """A mapping parsed by yaml-rs, or None when only :func:`load_exact` may decide."""
+    found = load_fast_scanned(text)
+    return found[0] if found is not None else None
+
+
+def load_fast_scanned(text: str) -> tuple[dict[str, Any], bool] | None:
+    """:func:`load_fast`, and whether the data holds a null anywhere."""
     if yaml_rs is None or (_may_have_property(text) and _PROPERTY.search(text)):
         return None
     try:
@@ -326,7 +335,7 @@ def load_fast(text: str) -> dict[str, Any] | None:
         return None
     if type(data) is not dict:
         return None
-    doubtful, numbers = _scan(data)
+    doubtful, numbers, nulls = _scan(data)
     if doubtful or (numbers and _NUMBERISH.search(text)):
         return None
-    return data
+    return data, nulls

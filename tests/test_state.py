@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cdsctl.model import (
@@ -897,7 +897,7 @@ def test_one_off_matches_spec(case: tuple[Task, list[Report]], as_of: date) -> N
         assert got.days_late is None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(case=one_off_records(), first=days, later=offsets)
 def test_done_stays_done(case: tuple[Task, list[Report]], first: date, later: int) -> None:
     t, reports = case
