@@ -21,6 +21,7 @@ undoes "done"); `completed` is C even when a report said done earlier (spec §4,
 from __future__ import annotations
 
 import calendar as _monthcal
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Calendar(Protocol):
     def add_working_days(self, start: date, n: int) -> date: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Progress:
     """The latest report on a task (or instance) dated ≤ D."""
 
@@ -57,7 +58,7 @@ class Progress:
     progress: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskState:
     """One task, or one instance `TASK@PERIOD` of a recurring task, as of D."""
 
@@ -84,39 +85,40 @@ class TaskState:
         return (self.completed - self.deadline).days
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    date: date
-    report: str
-    status: str
-    progress: float | None
-    period: str | None
+#: one report item as the index keeps it: (date, report id, status, progress, period)
+_Entry = tuple[date, str, str, "float | None", "str | None"]
 
 
 class ReportIndex:
-    """Report items per task, dated ≤ D, in date order."""
+    """Report items per task, dated ≤ D, in date order (then report id)."""
 
     def __init__(self, records: Records, as_of: date) -> None:
         self.by_task: dict[str, list[_Entry]] = defaultdict(list)
-        for report in sorted(records.reports.values(), key=lambda r: (r.date, r.id)):
+        for report in records.reports.values():
             if report.date > as_of:
                 continue
             for item in report.tasks:
-                entry = _Entry(report.date, report.id, item.status, item.progress, report.period)
+                entry = (report.date, report.id, item.status, item.progress, report.period)
                 self.by_task[item.task].append(entry)
+        for entries in self.by_task.values():
+            if len(entries) > 1:
+                entries.sort(key=_date_and_id)
 
     def first_done(self, task_id: str, period: str | None = None) -> date | None:
-        for entry in self.by_task.get(task_id, ()):
-            if entry.status == "done" and (period is None or entry.period == period):
-                return entry.date
+        for day, _, status, _, entry_period in self.by_task.get(task_id, ()):
+            if status == "done" and (period is None or entry_period == period):
+                return day
         return None
 
     def latest(self, task_id: str, period: str | None = None) -> Progress | None:
-        entries = self.by_task.get(task_id, ())
-        for entry in reversed(entries):
-            if period is None or entry.period == period:
-                return Progress(entry.date, entry.report, entry.status, entry.progress)
+        for day, report, status, progress, entry_period in reversed(self.by_task.get(task_id, ())):
+            if period is None or entry_period == period:
+                return Progress(day, report, status, progress)
         return None
+
+
+def _date_and_id(entry: _Entry) -> tuple[date, str]:
+    return entry[0], entry[1]
 
 
 def base_due(task: Task, records: Records, calendar: Calendar) -> date | None:
@@ -187,11 +189,16 @@ def periods(every: str, first: date, last: date) -> Iterator[tuple[int, int]]:
         year, index = (year, index + 1) if index < per_year else (year + 1, 1)
 
 
+@functools.lru_cache(maxsize=1024)
+def _days_in_month(year: int, month: int) -> int:
+    return _monthcal.monthrange(year, month)[1]
+
+
 def instance_due(task: Task, year: int, index: int) -> date:
     """The period's due day: `due_month` of the period (default its last), `due_day` clipped."""
     months = MONTHS[task.every or "monthly"]
     month = (index - 1) * months + (task.due_month or months)
-    last_day = _monthcal.monthrange(year, month)[1]
+    last_day = _days_in_month(year, month)
     return date(year, month, min(task.due_day or last_day, last_day))
 
 
