@@ -21,6 +21,7 @@ from .schema import (
     NUMBER_PATTERN,
     NUMBER_RE,
     SCHEMAS,
+    WORKING_DAYS,
     Checked,
     Context,
     Date,
@@ -55,7 +56,7 @@ def _annotation(t: Type, name: str) -> Any:
     if isinstance(t, ListOf):
         return list[_annotation(t.item, name)]  # type: ignore[misc]
     if isinstance(t, DateOrWorkingDays):
-        return Union[datetime.date, _annotation(_working_days(), name)]  # noqa: UP007
+        return Union[datetime.date, _annotation(WORKING_DAYS, name)]  # noqa: UP007
     if isinstance(t, Struct):
         return _struct(t, name)
     raise TypeError(f"no msgspec type for {t!r}")
@@ -69,12 +70,6 @@ def _text_pattern(t: Text) -> str:
     if isinstance(t, DocNumber):
         return NUMBER_PATTERN
     return t.pattern or NOT_BLANK
-
-
-def _working_days() -> Struct:
-    from .schema import WORKING_DAYS
-
-    return WORKING_DAYS
 
 
 def _number(t: Number) -> Any:

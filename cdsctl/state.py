@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar as _monthcal
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -242,10 +242,3 @@ def task_states(records: Records, as_of: date, calendar: Calendar) -> list[TaskS
         else:
             out.append(_one_off(task, records, calendar, as_of, reports))
     return out
-
-
-def states_by_task(states: Iterable[TaskState]) -> dict[str, list[TaskState]]:
-    grouped: dict[str, list[TaskState]] = defaultdict(list)
-    for state in states:
-        grouped[state.task.id].append(state)
-    return grouped

@@ -165,3 +165,15 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
     os.utime(root / "tasks/TB-128-2022.2.yaml", (HOUR_AGO, HOUR_AGO))
     assert answer(root, "k", compute) == ["TB-128-2022.1", "TB-128-2022.2"]
     assert len(calls) == 3
+
+
+def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:
+    from cdsctl.records import check_file
+
+    root = _root(tmp_path)
+    result = check_file(root, "tasks/TB-128-2022.1.yaml")
+    assert result.diagnostics == [] and result.summary is not None
+    assert (result.summary.kind, result.summary.id) == ("task", "TB-128-2022.1")
+    assert result.stamp[0] == (root / "tasks/TB-128-2022.1.yaml").stat().st_size
+    bad = check_file(root, "agencies.yaml".replace("agencies", "nowhere"))
+    assert [d.code for d in bad.diagnostics] == ["unreadable"]
