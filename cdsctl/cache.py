@@ -14,6 +14,7 @@ folder per records root.  It is trusted only when it proves itself:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -75,6 +76,17 @@ class Store:
             return marshal.loads(payload)  # builtins only: loading runs no code
         except (EOFError, ValueError, TypeError):  # checksummed yet unreadable: absent
             return None
+
+    def remove_except(self, keep: list[str], prefix: str) -> None:
+        """Delete this folder's files named `prefix…` that are not in `keep` (old shards)."""
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(prefix) and name not in keep:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.folder / name)
 
     def write(self, name: str, value: Any) -> None:
         """Atomically replace `name`; a cache that cannot be written is just not written."""

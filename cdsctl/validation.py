@@ -171,8 +171,10 @@ def _file_results(
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now.
 
-    Workers send their results as marshal bytes, one blob per chunk of files; a cold run
-    stores those blobs as the cache unchanged, so the main process never re-encodes them.
+    The cache holds each chunk of files' full results in a shard, named in a manifest.  On
+    a run with no usable cache the workers write the shards themselves and send the main
+    process only what it reads (value blobs only when asked for): it has the two cores to
+    share with them.
     """
     entries = _cached_entries(store) if UNKNOWN not in stamps.values() else {}
     written = entries.pop("", (0,))[0]
@@ -182,20 +184,29 @@ def _file_results(
     gathered = _Gathered(checked=len(todo), want_blobs=want_blobs)
     for f, (stamp, wire) in found.items():
         gathered.add(f, tuple(stamp), wire)
-    chunks, partial = [], len(todo) < len(stamps)
-    for chunk in _check_files(root, todo, jobs, progress):  # as they arrive: while others run
-        chunks.append(chunk)
+    partial = len(todo) < len(stamps)
+    shards = store if store is not None and not partial else None  # workers write them
+    for chunk in _check_files(root, todo, jobs, progress, shards, want_blobs or partial):
         for stamp, wire in marshal.loads(chunk):
             if partial:  # kept to store everything anew below
                 found[wire[0]] = (stamp, wire)
             gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
+        count = -(-len(todo) // CHUNK)
         if partial:  # some came from the cache: store everything anew
             items = [found[f] for f in stamps]
-            chunks = [marshal.dumps(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
-        store.write(FILES, {"written_ns": now_ns(), "chunks": chunks})
+            count = -(-len(items) // CHUNK)
+            for n in range(count):
+                store.write(_shard(n), items[n * CHUNK : (n + 1) * CHUNK])
+        names = [_shard(n) for n in range(count)]
+        store.write(FILES, {"written_ns": now_ns(), "shards": names})
+        store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
     gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
     return gathered
+
+
+def _shard(n: int) -> str:
+    return f"{FILES}.{n}"
 
 
 def _by_file(summary: Summary) -> str:
@@ -204,30 +215,37 @@ def _by_file(summary: Summary) -> str:
 
 def _cached_entries(store: Store | None) -> dict[str, Any]:
     """file → (stamp, wire) from the cache; under "" the time it was written."""
-    cached = store.read(FILES) if store is not None else None
-    if not isinstance(cached, dict) or not isinstance(cached.get("chunks"), list):
+    manifest = store.read(FILES) if store is not None else None
+    if store is None or not isinstance(manifest, dict):
         return {}
-    entries: dict[str, Any] = {"": (cached.get("written_ns", 0),)}
+    entries: dict[str, Any] = {"": (manifest.get("written_ns", 0),)}
     try:
-        for chunk in cached["chunks"]:
-            entries.update((wire[0], (stamp, wire)) for stamp, wire in marshal.loads(chunk))
-    except (EOFError, ValueError, TypeError, IndexError):
+        for name in manifest["shards"]:
+            shard = store.read(name)
+            if not isinstance(shard, list):
+                return {}  # a shard missing or damaged: trust none of it
+            entries.update((wire[0], (stamp, wire)) for stamp, wire in shard)
+    except (KeyError, TypeError, ValueError, IndexError):
         return {}
     return entries
 
 
-def _check_files(root: Path, todo: Sequence[str], jobs: int | None,
-                 progress: Progress | None) -> Iterator[bytes]:  # fmt: skip
-    """Marshalled [(stamp, wire result)] per chunk of `todo`, on all cores when there are many."""
+def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: Progress | None,
+                 shards: Store | None, blobs: bool) -> Iterator[bytes]:  # fmt: skip
+    """Marshalled [(stamp, wire result)] per chunk of `todo`, on all cores when there are many.
+
+    With `shards`, chunk n's full results are also written to the cache as shard n.
+    """
     workers = jobs or os.cpu_count() or 1
     chunks = [list(todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK)]
+    jobs_args = [(root, c, shards, _shard(n), blobs) for n, c in enumerate(chunks)]
     if workers == 1 or len(todo) < PARALLEL_FROM:
-        yield from _counted((_check_chunk(root, c) for c in chunks), chunks, progress)
+        yield from _counted((_check_chunk(*a) for a in jobs_args), chunks, progress)
         return
     from . import records  # noqa: F401  (imported before the fork, workers share it)
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_check_chunk, [root] * len(chunks), chunks)
+        results = pool.map(_check_chunk, *zip(*jobs_args, strict=True))
         yield from _counted(results, chunks, progress)
 
 
@@ -241,13 +259,19 @@ def _counted(results: Iterable[bytes], chunks: list[list[str]],
             progress(done, total)
 
 
-def _check_chunk(root: Path, relpaths: list[str]) -> bytes:
+def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: str,
+                 blobs: bool) -> bytes:  # fmt: skip
     from .records import check_file_wire
 
     gc.disable()  # the loop allocates much and frees it all, never in cycles
     try:
         base = str(root)
-        return marshal.dumps([check_file_wire(base, relpath) for relpath in relpaths])
+        results = [check_file_wire(base, relpath) for relpath in relpaths]
+        if shards is not None:
+            shards.write(name, results)
+        if not blobs:  # the main process does not read them: do not send them
+            results = [(stamp, (*wire[:3], None)) for stamp, wire in results]
+        return marshal.dumps(results)
     finally:
         gc.enable()
 

@@ -61,16 +61,20 @@ def test_same_size_same_mtime_edit_in_the_racy_window_is_not_trusted(tmp_path: P
     assert [d.code for d in result.diagnostics] == ["date-invalid"]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage"])
-def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "missing"])
+@pytest.mark.parametrize("part", ["files", "files.0"])  # the manifest, a shard
+def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: str, part: str) -> None:
     root, cache = _root(tmp_path), tmp_path / "c"
     validate(root, cache_dir=cache)
-    (blob,) = list(cache.rglob("files"))
+    (blob,) = list(cache.rglob(part))
     data = blob.read_bytes()
     broken = {"truncate": data[: len(data) // 2],
               "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
-              "garbage": b"\x80\x05not a cache"}[damage]  # fmt: skip
-    blob.write_bytes(broken)
+              "garbage": b"\x80\x05not a cache", "missing": None}[damage]  # fmt: skip
+    if broken is None:
+        blob.unlink()
+    else:
+        blob.write_bytes(broken)
     _edit(root / "tasks/TB-128-2022.1.yaml", "lead: STTTT", "lead: NOPE")
     result = validate(root, cache_dir=cache)
     assert result.checked == 3
