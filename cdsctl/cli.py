@@ -338,8 +338,7 @@ def overdue(
 
     def compute(repo: Repository) -> dict[str, Any]:
         items = find_overdue(repo.states(day), repo.records, keep)
-        names = {a.id: a.display for a in repo.records.agencies.values()}
-        totals = [(lead, names.get(lead, lead), n, most)
+        totals = [(lead, repo.records.agency_name(lead), n, most)
                   for lead, n, most in per_agency_totals(items)]  # fmt: skip
         return {"rows": [overdue_row(s) for s in items], "totals": totals}
 

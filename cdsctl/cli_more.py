@@ -27,7 +27,6 @@ from .cli import (
 )
 
 if TYPE_CHECKING:
-    from .model import Records
     from .render import Column
 
 
@@ -119,17 +118,12 @@ def calendar(
     repo, day = _repository(records, at), _as_of(as_of)
     keep = _filter(agency, involved, directive, group)
     items = select(repo.states(day), keep, repo.records)
-    name = f"{CALENDAR_NAME} — {_agency_display(repo.records, agency)}" if agency else CALENDAR_NAME
+    name = f"{CALENDAR_NAME} — {repo.records.agency_name(agency)}" if agency else CALENDAR_NAME
     data = ical_bytes(items, repo.records, day, name)
     if output is None:
         typer.echo(data, nl=False)  # bytes as they are: UTF-8 with CRLF line ends
     else:
         write_new(output, data, force)
-
-
-def _agency_display(records: Records, agency: str) -> str:
-    known = records.agencies.get(agency)
-    return known.display if known else agency
 
 
 class HistoryFormat(StrEnum):

@@ -84,18 +84,22 @@ def _scan_folders(stack: list[tuple[str, str]], found: dict[str, Stamp], stat: b
                     continue
                 if name.endswith(RECORD_SUFFIXES) and name != "README.md":
                     # broken links too: reading them says why
-                    found[prefix + name] = _stamp(name, fd) if stat else UNKNOWN
+                    found[prefix + name] = stat_stamp(name, fd) if stat else UNKNOWN
                 elif os.path.isdir(path := os.path.join(folder, name)) and not os.path.islink(path):
                     stack.append((path, f"{prefix}{name}/"))
         finally:
             os.close(fd)
 
 
-def _stamp(name: str, folder_fd: int) -> Stamp:
+def stat_stamp(path: str, dir_fd: int | None = None) -> Stamp:
+    """A file's stamp from stat (BROKEN for a broken link or a link loop)."""
     try:
-        st = os.stat(name, dir_fd=folder_fd)
+        return stamp_of(os.stat(path, dir_fd=dir_fd))
     except OSError:
         return BROKEN
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
@@ -147,7 +151,7 @@ def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes, Stamp]:
                 raise ReadProblem("too-large", "the file is over 2 MiB; a record is at most that")
     finally:
         os.close(fd)
-    return data, (st.st_size, st.st_mtime_ns, st.st_ino)
+    return data, stamp_of(st)
 
 
 def source_of(data: bytes, markdown: bool) -> Source:

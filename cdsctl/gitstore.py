@@ -9,14 +9,25 @@ from pathlib import Path
 from .diagnostics import CdsError
 
 
-def _git(root: Path, *args: str) -> str:
+def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `root`; the one place that starts it."""
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
     except FileNotFoundError:
         raise CdsError("git is not installed") from None
+
+
+def _git_bytes(root: Path, *args: str) -> bytes:
+    """git's output as bytes (file contents are decoded by the caller); CdsError on failure."""
+    done = _run(root, *args)
     if done.returncode != 0:
-        raise CdsError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
+        message = done.stderr.decode("utf-8", "replace").strip() or "failed"
+        raise CdsError(f"git {' '.join(args)}: {message}")
     return done.stdout
+
+
+def _git(root: Path, *args: str) -> str:
+    return _git_bytes(root, *args).decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -46,10 +57,8 @@ def changed_since(root: Path, rev: str) -> Changes:
 
 def show(root: Path, rev: str, relpath: str) -> str | None:
     """A file's text at `rev` (path relative to `root`), or None where it did not exist."""
-    try:
-        return _git(root, "show", f"{rev}:./{relpath}")
-    except CdsError:
-        return None
+    data = show_bytes(root, rev, f"./{relpath}")
+    return data.decode("utf-8", "replace") if data is not None else None
 
 
 def export_tree(root: Path, rev: str, into: Path) -> Path:
@@ -58,12 +67,7 @@ def export_tree(root: Path, rev: str, into: Path) -> Path:
     import io
     import tarfile
 
-    prefix = _git(root, "rev-parse", "--show-prefix").strip()
-    try:
-        done = subprocess.run(["git", "archive", "--format=tar", f"{rev}:{prefix}"], cwd=root,
-                              capture_output=True, check=False)  # fmt: skip
-    except FileNotFoundError:
-        raise CdsError("git is not installed") from None
+    done = _run(root, "archive", "--format=tar", f"{rev}:{prefix(root)}")
     if done.returncode != 0:
         raise CdsError(f"--at {rev}: {done.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
@@ -72,18 +76,6 @@ def export_tree(root: Path, rev: str, into: Path) -> Path:
 
 
 # -- one file's history (cdsctl history) ------------------------------------------------------
-
-
-def _git_bytes(root: Path, *args: str) -> bytes:
-    """Like :func:`_git`, but the output as bytes (file contents are decoded by the caller)."""
-    try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise CdsError("git is not installed") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or "failed"
-        raise CdsError(f"git {' '.join(args)}: {message}")
-    return done.stdout
 
 
 def prefix(root: Path) -> str:

@@ -172,6 +172,11 @@ class Records:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=lambda: Calendar((), ()))
 
+    def agency_name(self, agency_id: str) -> str:
+        """The agency's display name, or the id itself when no agency has it."""
+        known = self.agencies.get(agency_id)
+        return known.display if known else agency_id
+
 
 def _tuple(values: dict[str, Any], key: str) -> tuple[Any, ...]:
     return tuple(values.get(key, ()))

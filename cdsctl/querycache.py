@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .cache import RACY_NS, Store, cache_home, now_ns
+from .cache import Store, cache_home, now_ns
 from .files import walk
 
 QUERIES, RESULT = "queries", "result"
@@ -56,10 +56,6 @@ def answer(root: Path, key: str, compute: Callable[[], Any], use_cache: bool = T
 
 def _unchanged(root: Path, cached: dict[str, Any]) -> bool:
     """Every record file's stamp is as when the answers were stored, and none is racy."""
-    from .validation import stamps_digest
+    from .validation import unchanged
 
-    stamps = walk(root, ordered=False)
-    newest = max((s[1] for s in stamps.values()), default=0)
-    return newest < cached.get("written_ns", 0) - RACY_NS and cached.get("digest") == stamps_digest(
-        stamps
-    )
+    return unchanged(walk(root, ordered=False), cached)

@@ -17,7 +17,16 @@ from .checks.crossfile import cross_view
 from .checks.record import check_record
 from .diagnostics import Diagnostic
 from .fastcheck import fast_check
-from .files import BROKEN, ReadProblem, Source, Stamp, read_bytes, read_source, source_of
+from .files import (
+    BROKEN,
+    ReadProblem,
+    Source,
+    Stamp,
+    read_bytes,
+    read_source,
+    source_of,
+    stat_stamp,
+)
 from .schema import Checked, Finding, Reference
 from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast_scanned
 
@@ -80,11 +89,11 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
         source = source_of(data, relpath.endswith(".md"))
     except ReadProblem as problem:
         found = [Diagnostic.make(relpath, problem.line, 1, problem.code, str(problem))]
-        return _stamp_of(path), FileResult(relpath, found, None).to_wire()
+        return stat_stamp(path), FileResult(relpath, found, None).to_wire()
     except OSError as exc:
         message = f"cannot read the file: {exc.strerror}"
         found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
-        return _stamp_of(path), FileResult(relpath, found, None).to_wire()
+        return stat_stamp(path), FileResult(relpath, found, None).to_wire()
     scanned = load_fast_scanned(source.yaml)
     if scanned is not None and (source.body is None or "body" not in scanned[0]):
         fast, nulls = scanned
@@ -95,14 +104,6 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
             summary = (checked.kind, checked.id, relpath, view, checked.references)
             return stamp, (relpath, (), summary, marshal.dumps(checked.values))
     return stamp, _check_exactly(source, relpath).to_wire()
-
-
-def _stamp_of(path: str) -> Stamp:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return BROKEN
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _with_body(data: dict[str, Any], source: Source) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """Validate a records root: every file on its own (in parallel, cached), then across files.
 
 The cache holds two things (see :mod:`cdsctl.cache` for when it is trusted):
-``files``, each file's own result keyed by its stamp, and ``result``, the whole run's
-diagnostics for a set of stamps and a day.  A root unchanged since the last run (same
-files, same stamps, same day) is answered from ``result`` without reading any record.
+``files``, a manifest of shards holding each file's own result with its stamp, and
+``result``, the whole run's diagnostics for a digest of all stamps and a day.  A root
+unchanged since the last run (same files, same stamps, same day) is answered from
+``result`` without reading any record.
 """
 
 from __future__ import annotations
@@ -118,15 +119,20 @@ def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=20).digest()
 
 
+def unchanged(stamps: dict[str, Stamp], cached: dict[str, Any]) -> bool:
+    """Whether `cached` (with its `digest` and `written_ns`) still describes these files:
+    the same stamps, and none so close to its writing that a change could hide (racy)."""
+    newest = max((stamp[1] for stamp in stamps.values()), default=0)
+    fresh = newest < cached.get("written_ns", 0) - RACY_NS
+    return fresh and cached.get("digest") == stamps_digest(stamps)
+
+
 def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
     """The last run's diagnostics if nothing has changed since (nor the day), else None."""
     if not isinstance(cached, dict) or cached.get("today") != today.isoformat():
         return None
-    newest = max((stamp[1] for stamp in stamps.values()), default=0)
-    if newest >= cached.get("written_ns", 0) - RACY_NS or cached.get("digest") != stamps_digest(
-        stamps
-    ):
-        return None  # something changed, or may have changed unseen (racy)
+    if not unchanged(stamps, cached):
+        return None
     return [Diagnostic.from_wire(d) for d in cached["diagnostics"]]
 
 
