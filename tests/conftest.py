@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -47,15 +47,18 @@ due: 2022-05-20
 """
 
 
-def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write `files` (relative path → text or bytes) under `root`; return `root`."""
+def build_tree(root: Path, files: Mapping[str, str | bytes | Callable[[Path], None]]) -> Path:
+    """Write `files` under `root`: relative path → text, bytes, or a function that makes the
+    file at the path it is given (a link, say). Returns `root`."""
     for relpath, content in files.items():
         path = root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
-        else:
+        elif isinstance(content, str):
             path.write_text(content, encoding="utf-8")
+        else:
+            content(path)
     return root
 
 

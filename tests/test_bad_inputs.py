@@ -25,7 +25,6 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -39,6 +38,8 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 from cdsctl.diagnostics import CODES
+
+from .conftest import build_tree
 
 TESTS = Path(__file__).resolve().parent
 PROJECT = TESTS.parent
@@ -211,17 +212,8 @@ Writer = Callable[[Path], None]
 def _records_root(tmp_path: Path, files: dict[str, bytes | Writer]) -> Path:
     """A tiny records root: the corpus's valid `agencies.yaml` plus `files` (bytes, or a
     function that makes the file at the path it is given)."""
-    root = tmp_path / "records"
-    root.mkdir()
-    shutil.copyfile(CORPUS / "agencies.yaml", root / "agencies.yaml")
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            data(path)
-    return root
+    agencies = (CORPUS / "agencies.yaml").read_bytes()
+    return build_tree(tmp_path / "records", {"agencies.yaml": agencies, **files})
 
 
 def _assert_only(code: int, diagnostics: Diagnostics, rel: str, expected: str) -> None:
