@@ -243,10 +243,12 @@ def _may_have_property(text: str) -> bool:
 _PROPERTY = re.compile(r"(?:^|[\s\[{,])(?:[&*!][^\s,\]}]|<<)", re.MULTILINE)
 # A whole plain scalar that YAML 1.1 and 1.2 read as different numbers: leading zeros,
 # 0b/0o/0x, underscores, exponents (1.1 wants a dot and a signed exponent), signed `.5`.
+# Its rest is drawn from the characters of YAML 1.1's number forms, so that document
+# numbers such as `01/BC-BNĐ` (text for both) do not send a file down the exact path.
 _NUMBERISH = re.compile(
     r"(?:^[ \t]*-|[:\[{,])[ \t]*[-+]?"
     r"(?:0[0-9_]|0[bBoOxX]|[0-9][0-9_]*_|[0-9.]*[0-9][eE]|\.[0-9])"
-    r"[^\s,\]}#]*[ \t]*(?:$|[,\]}#])",
+    r"[0-9A-Za-z_.:+-]*[ \t]*(?:$|[,\]}#])",
     re.MULTILINE,
 )
 
@@ -282,13 +284,15 @@ def _doubtful(text: str) -> bool:
     """Cheap exits first: text with a space, and ISO dates, are text for both YAML versions."""
     if text[0].isalpha():
         return len(text) <= 3 and text.lower() in ("yes", "no", "on", "off")
-    if " " in text:
-        return False
+    if " " in text or not _NON_TEXT_ALPHABET.fullmatch(text):
+        return False  # YAML 1.1 reads nothing with a space or a `/` as a non-text scalar
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         return False  # YYYY-MM-DD: a timestamp for 1.1, text for yaml-rs; both keep the text
     return _ambiguous(text)
 
 
+#: every character of YAML 1.1's implicit non-text scalars (numbers, booleans, null, `<<`, `=`)
+_NON_TEXT_ALPHABET = re.compile(r"[0-9A-Za-z_.:+~<=-]+")
 _TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
 
 
