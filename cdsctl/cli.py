@@ -7,6 +7,7 @@ exit 2 with one line on stderr; they are mapped to exit codes in :func:`run` onl
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import shutil
@@ -575,8 +576,11 @@ def run() -> None:
 
     Freeing every object at interpreter exit cost 0.12-0.16 s after a 20,000-file run;
     nothing is left to do by then (worker pools are closed, files written atomically).
+    The cyclic collector stays off for the whole short-lived process: the records make no
+    cycles, and each full collection walked every live object (≈ 0.4-1.5 s at 300,000 files).
     """
     code: int
+    gc.disable()
     try:
         app()
         code = EXIT_OK

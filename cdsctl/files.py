@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import CdsError
+from .gcpause import gc_paused
 
 AGENCIES = "agencies.yaml"
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
@@ -66,11 +66,8 @@ def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp
     """
     found: dict[str, Stamp] = {}
     stack = [(str(root), "")]
-    gc.disable()  # many small tuples, no cycles: the collector would only cost time
-    try:
+    with gc_paused():  # many small tuples, no cycles: the collector would only cost time
         _scan_folders(stack, found, stat)
-    finally:
-        gc.enable()
     return dict(sorted(found.items())) if ordered else found
 
 

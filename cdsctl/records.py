@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from .checks.crossfile import cross_view
+from .checks.crossfile import WHOLE_VIEW, cross_view
 from .checks.record import check_record
 from .diagnostics import Diagnostic
 from .fastcheck import fast_check
@@ -36,7 +36,8 @@ class Summary:
     """What the cross-file checks need of a record: kind, id, references, a few fields.
 
     Its full checked values (long text left out) travel beside it as a marshal blob
-    (:attr:`FileResult.blob`) that only queries decode.
+    (:attr:`FileResult.blob`) that only queries decode; for the kinds in
+    :data:`~cdsctl.checks.crossfile.WHOLE_VIEW` (reports) `values` holds them all, no blob.
     """
 
     kind: str
@@ -102,7 +103,7 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
         if checked is not None and checked.kind is not None:  # the happy path
             view = cross_view(checked.kind, checked.values)
             summary = (checked.kind, checked.id, relpath, view, checked.references)
-            return stamp, (relpath, (), summary, marshal.dumps(checked.values))
+            return stamp, (relpath, (), summary, _blob(checked))
     return stamp, _check_exactly(source, relpath).to_wire()
 
 
@@ -152,7 +153,12 @@ def _result(relpath: str, diagnostics: list[Diagnostic], checked: Checked | None
         return FileResult(relpath, diagnostics, None)
     view = cross_view(checked.kind, checked.values)
     summary = Summary(checked.kind, checked.id, relpath, view, checked.references)
-    return FileResult(relpath, diagnostics, summary, marshal.dumps(checked.values))
+    return FileResult(relpath, diagnostics, summary, _blob(checked))
+
+
+def _blob(checked: Checked) -> bytes | None:
+    """The record's compact values, marshalled; None where the summary's view holds them."""
+    return None if checked.kind in WHOLE_VIEW else marshal.dumps(checked.values)
 
 
 def positions_of(root: FsPath, relpath: str) -> Positions:

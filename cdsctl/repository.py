@@ -11,7 +11,9 @@ from typing import Any
 
 from . import model
 from .diagnostics import Severity
+from .checks.crossfile import WHOLE_VIEW
 from .files import read_source
+from .gcpause import gc_paused
 from .records import Summary, load_positions
 from .state import TaskState, task_states
 from .validation import Validation, validate
@@ -44,7 +46,8 @@ class Repository:
 
     def states(self, as_of: date) -> list[TaskState]:
         """Every task and recurring instance as of `as_of`, with its state (spec §4)."""
-        return task_states(self.records, as_of, self.calendar())
+        with gc_paused():
+            return task_states(self.records, as_of, self.calendar())
 
 
 def load(
@@ -54,9 +57,14 @@ def load(
     validation = validate(root, cache_dir=cache_dir, today=today)
     broken = {d.file for d in validation.diagnostics if d.severity is Severity.ERROR}
     records = model.Records()
-    for summary in validation.summaries:
-        if summary.file not in broken:
-            _add(records, summary, marshal.loads(validation.blobs[summary.file]))
+    with gc_paused():  # a typed record per file: many objects, no cycles
+        for summary in validation.summaries:
+            if summary.file in broken:
+                continue
+            if summary.kind in WHOLE_VIEW:  # the view is the whole compact values
+                _add(records, summary, summary.values)
+            else:
+                _add(records, summary, marshal.loads(validation.blobs[summary.file]))
     return Repository(root, records, validation)
 
 

@@ -9,7 +9,6 @@ unchanged since the last run (same files, same stamps, same day) is answered fro
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import marshal
 import os
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import RACY_NS, Store, cache_home, now_ns, trusted
 from .diagnostics import Diagnostic, Severity
 from .files import UNKNOWN, Stamp, walk
+from .gcpause import gc_paused
 from .selection import Selection
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
@@ -46,7 +46,8 @@ class Validation:
     summaries: list[Summary]
     files: int
     checked: int  # files read and parsed in this run (the rest came from the cache)
-    #: each usable record's full compact values, marshalled (decoded by queries only)
+    #: each usable record's full compact values, marshalled (decoded by queries only);
+    #: a report's are its summary's `values` (see checks.crossfile.WHOLE_VIEW)
     blobs: dict[str, bytes] = field(default_factory=dict)
 
     @property
@@ -83,9 +84,10 @@ def validate(
     stamps = dict(sorted(stamps.items()))
     from .checks.crossfile import run_cross_checks
 
-    gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
-    stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
-    cross = _locate_cross(root, run_cross_checks(found, today))
+    with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
+        gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
+        stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
+        cross = _locate_cross(root, run_cross_checks(found, today))
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     if store is not None:
@@ -153,16 +155,20 @@ class _Gathered:
     blobs: dict[str, bytes] = field(default_factory=dict)
     checked: int = 0
     want_blobs: bool = True
+    summary: type[Summary] = field(init=False)
+
+    def __post_init__(self) -> None:
+        from .records import Summary  # (imported here: an unchanged root needs none of it)
+
+        self.summary = Summary
 
     def add(self, file: str, stamp: Stamp, wire: tuple[Any, ...]) -> None:
-        from .records import Summary
-
         self.stamps[file] = stamp
         _, diagnostics, summary, blob = wire
         if diagnostics:
             self.diagnostics.extend(Diagnostic.from_wire(d) for d in diagnostics)
         if summary is not None:
-            self.summaries.append(Summary(*summary))
+            self.summaries.append(self.summary(*summary))
         if blob is not None and self.want_blobs:
             self.blobs[file] = blob
 
@@ -269,8 +275,7 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
                  blobs: bool) -> bytes:  # fmt: skip
     from .records import check_file_wire
 
-    gc.disable()  # the loop allocates much and frees it all, never in cycles
-    try:
+    with gc_paused():  # the loop allocates much and frees it all, never in cycles
         base = str(root)
         results = [check_file_wire(base, relpath) for relpath in relpaths]
         if shards is not None:
@@ -278,8 +283,6 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
         if not blobs:  # the main process does not read them: do not send them
             results = [(stamp, (*wire[:3], None)) for stamp, wire in results]
         return marshal.dumps(results)
-    finally:
-        gc.enable()
 
 
 def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagnostic, str | None]]:
