@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .diagnostics import Severity
 from .checks.crossfile import WHOLE_VIEW
+from .diagnostics import Severity
 from .files import read_source
 from .gcpause import gc_paused
 from .records import Summary, load_positions

@@ -8,8 +8,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cdsctl.queries import TaskFilter, due_within, overdue, overdue_row, stats, task_row
+from cdsctl.render import as_json
 from cdsctl.repository import load
 from cdsctl.state import State
 
@@ -177,3 +180,21 @@ def test_at_reads_a_past_revision_without_touching_the_tree(records) -> None:  #
 def test_library_filter_keeps_what_it_says(repo) -> None:  # type: ignore[no-untyped-def]
     keep = TaskFilter(agency="ND-SBN")
     assert {s.task.lead for s in overdue(repo.states(D), repo.records, keep)} == {"ND-SBN"}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text()
+    | st.floats(min_value=-1e15, max_value=1e15).filter(lambda x: x == 0 or abs(x) >= 1e-4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(), JSON_VALUES, max_size=5), max_size=4))
+def test_json_rows_are_what_the_standard_library_writes(rows: list[dict[str, object]]) -> None:
+    """as_json uses msgspec for speed; its text must stay json.dumps(indent=2)'s.
+
+    (Numbers below 1e-4 or from 1e16 are the same values in another spelling: Python writes
+    1e-05 where msgspec writes 0.00001; rows carry no such numbers but user-given values.)"""
+    assert as_json(rows) == json.dumps(rows, ensure_ascii=False, indent=2)
