@@ -90,9 +90,12 @@ class Store:
 
     def write(self, name: str, value: Any) -> None:
         """Atomically replace `name`; a cache that cannot be written is just not written."""
+        self.write_marshalled(name, marshal.dumps(value))
+
+    def write_marshalled(self, name: str, payload: bytes) -> None:
+        """:meth:`write` of a value already marshalled (`payload`), as workers have it."""
         import tempfile
 
-        payload = marshal.dumps(value)
         blob = _MAGIC + self.fingerprint + hashlib.blake2b(payload).digest()[:32] + payload
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ in Python.  tests/test_fastcheck.py holds the two to the same answers.
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
@@ -92,29 +93,43 @@ def _struct(t: Struct, name: str) -> Any:
 STRUCTS: dict[str, Any] = {kind: _struct(schema, kind) for kind, schema in SCHEMAS.items()}
 
 
-def _plan(t: Type) -> Any:
-    """What to keep of a value: None keeps it whole; a dict maps kept keys to their plans."""
+Compactor = Callable[[Any], None]
+
+
+def _compactor(t: Type) -> Compactor | None:
+    """A function removing in place what compact values leave out (None: nothing to remove).
+
+    In place: the parsed data is this record's own, and popping a key or two is much
+    cheaper than building a new dict of the kept ones.
+    """
     if isinstance(t, ListOf):
-        inner = _plan(t.item)
-        return ("list", inner) if inner is not None else None
+        item = _compactor(t.item)
+        return None if item is None else functools.partial(_each, item)
     if isinstance(t, Struct):
-        plan = {k: _plan(f.type) for k, f in t.fields.items() if f.compact}
-        whole = len(plan) == len(t.fields) and all(p is None for p in plan.values())
-        return None if whole else plan
+        drop = tuple(k for k, f in t.fields.items() if not f.compact)
+        inner = tuple((k, c) for k, f in t.fields.items()
+                      if f.compact and (c := _compactor(f.type)) is not None)  # fmt: skip
+        if not drop and not inner:
+            return None
+        return functools.partial(_struct_compact, drop, inner)
     return None
 
 
-PLANS = {kind: _plan(schema) for kind, schema in SCHEMAS.items()}
+def _each(item: Compactor, value: list[Any]) -> None:
+    for v in value:
+        item(v)
 
 
-def _compact(value: Any, plan: Any) -> Any:
-    if plan is None:
-        return value
-    if isinstance(plan, tuple):
-        return [_compact(v, plan[1]) for v in value]
-    return {
-        k: v if plan[k] is None else _compact(v, plan[k]) for k, v in value.items() if k in plan
-    }
+def _struct_compact(drop: tuple[str, ...], inner: tuple[tuple[str, Compactor], ...],
+                    value: dict[str, Any]) -> None:  # fmt: skip
+    for key in drop:
+        value.pop(key, None)
+    for key, compact in inner:
+        if key in value:
+            compact(value[key])
+
+
+COMPACTORS = {kind: _compactor(schema) for kind, schema in SCHEMAS.items()}
 
 
 Collector = Callable[[Any, Path, list[Reference]], None]
@@ -196,4 +211,7 @@ def fast_check(data: dict[str, Any], text: str, relpath: str, nulls: bool = True
     collect = COLLECTORS[kind]
     if collect is not None:
         collect(values, (), ctx.references)
-    return Checked(kind, record_id, _compact(values, PLANS[kind]), [], ctx.references)
+    compact = COMPACTORS[kind]
+    if compact is not None:
+        compact(values)
+    return Checked(kind, record_id, values, [], ctx.references)

@@ -278,11 +278,12 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
     with gc_paused():  # the loop allocates much and frees it all, never in cycles
         base = str(root)
         results = [check_file_wire(base, relpath) for relpath in relpaths]
+        whole = marshal.dumps(results)
         if shards is not None:
-            shards.write(name, results)
+            shards.write_marshalled(name, whole)
         if not blobs:  # the main process does not read them: do not send them
-            results = [(stamp, (*wire[:3], None)) for stamp, wire in results]
-        return marshal.dumps(results)
+            return marshal.dumps([(stamp, (*wire[:3], None)) for stamp, wire in results])
+        return whole
 
 
 def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagnostic, str | None]]:
