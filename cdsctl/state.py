@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar as _monthcal
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,9 +101,10 @@ class ReportIndex:
             for item in report.tasks:
                 entry = (report.date, report.id, item.status, item.progress, report.period)
                 self.by_task[item.task].append(entry)
+        by_date_and_id = operator.itemgetter(0, 1)
         for entries in self.by_task.values():
             if len(entries) > 1:
-                entries.sort(key=_date_and_id)
+                entries.sort(key=by_date_and_id)
 
     def first_done(self, task_id: str, period: str | None = None) -> date | None:
         for day, _, status, _, entry_period in self.by_task.get(task_id, ()):
@@ -115,10 +117,6 @@ class ReportIndex:
             if period is None or entry_period == period:
                 return Progress(day, report, status, progress)
         return None
-
-
-def _date_and_id(entry: _Entry) -> tuple[date, str]:
-    return entry[0], entry[1]
 
 
 def base_due(task: Task, records: Records, calendar: Calendar) -> date | None:

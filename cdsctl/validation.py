@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,11 +116,18 @@ def _cache_dir(cache_dir: Path | bool | None) -> Path:
 def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
     """One value for the whole map of stamps (order-independent).
 
-    Spelled out as text: marshal's bytes are not canonical (they encode object sharing).
-    Stamps are tuples of ints, so (path, stamp) pairs sort without ties.
+    The sorted paths (they hold no NUL) and then every stamp's three numbers in that order,
+    as machine integers: built in C, about twice as fast as the repr of the pairs.
+    (marshal's bytes would not do: they are not canonical, they encode object sharing.)
     """
-    text = repr(sorted(stamps.items()))  # str and int reprs: canonical, and built in C
-    return hashlib.blake2b(text.encode(), digest_size=20).digest()
+    paths = sorted(stamps)
+    numbers = list(chain.from_iterable(map(stamps.__getitem__, paths)))
+    digest = hashlib.blake2b("\0".join(paths).encode(), digest_size=20)
+    try:
+        digest.update(array("q", numbers).tobytes())
+    except OverflowError:  # an inode number past 2**63: spelled out instead
+        digest.update(repr(numbers).encode())
+    return digest.digest()
 
 
 def unchanged(stamps: dict[str, Stamp], cached: dict[str, Any]) -> bool:

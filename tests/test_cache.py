@@ -144,6 +144,9 @@ def test_the_stamps_digest_is_canonical() -> None:
     b = {"y.yaml": (10, 20, 30), "x.yaml": (10, 20, 30)}
     assert _digest(a) == _digest(b)
     assert _digest(a) != _digest({"x.yaml": shared, "y.yaml": (10, 20, 31)})
+    assert _digest({"xy.yaml": shared}) != _digest({"x.yaml": shared, "y.yaml": ()})
+    huge = {"x.yaml": (10, 20, 2**64 - 1)}  # inode numbers can pass a signed 64-bit int
+    assert _digest(huge) == _digest(dict(huge)) != _digest({"x.yaml": (10, 20, 2**64 - 2)})
 
 
 def test_query_answers_are_reused_only_while_the_records_are_unchanged(
