@@ -61,7 +61,9 @@ def load(
         for summary in validation.summaries:
             if summary.file in broken:
                 continue
-            if summary.kind in WHOLE_VIEW:  # the view is the whole compact values
+            if summary.kind == "report":  # built into objects only if asked for
+                records.report_values.append((summary.values, model.Source(summary.file)))
+            elif summary.kind in WHOLE_VIEW:  # the view is the whole compact values
                 _add(records, summary, summary.values)
             else:
                 _add(records, summary, marshal.loads(validation.blobs[summary.file]))

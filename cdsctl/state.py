@@ -95,12 +95,27 @@ class ReportIndex:
 
     def __init__(self, records: Records, as_of: date) -> None:
         self.by_task: dict[str, list[_Entry]] = defaultdict(list)
-        for report in records.reports.values():
-            if report.date > as_of:
+        by_task, seen = self.by_task, set(records.built_reports)
+        for report in records.built_reports.values():
+            if report.date <= as_of:
+                for item in report.tasks:
+                    entry = (report.date, report.id, item.status, item.progress, report.period)
+                    by_task[item.task].append(entry)
+        # reports not built into objects: straight from their values (as Records.reports
+        # would build them: the first holder of an id stays)
+        days: dict[str, date] = {}
+        for values, _ in records.report_values:
+            report_id, text = values["id"], values["date"]
+            if report_id in seen:
                 continue
-            for item in report.tasks:
-                entry = (report.date, report.id, item.status, item.progress, report.period)
-                self.by_task[item.task].append(entry)
+            seen.add(report_id)
+            day = days.get(text) or days.setdefault(text, date.fromisoformat(text))
+            if day > as_of:
+                continue
+            period = values.get("period")
+            for v in values["tasks"]:
+                entry = (day, report_id, v["status"], v.get("progress"), period)
+                by_task[v["task"]].append(entry)
         by_date_and_id = operator.itemgetter(0, 1)
         for entries in self.by_task.values():
             if len(entries) > 1:

@@ -198,3 +198,20 @@ def test_json_rows_are_what_the_standard_library_writes(rows: list[dict[str, obj
     (Numbers below 1e-4 or from 1e16 are the same values in another spelling: Python writes
     1e-05 where msgspec writes 0.00001; rows carry no such numbers but user-given values.)"""
     assert as_json(rows) == json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("as_of", ["2022-05-31", "2022-06-30", "2023-12-31"])
+def test_report_index_is_the_same_from_values_and_from_report_objects(as_of: str) -> None:
+    """load() leaves reports as values (building objects is slow); the index built from
+    them must equal the one built from Report objects, which reading .reports makes."""
+    from cdsctl.state import ReportIndex
+
+    repo = load(SAMPLE, cache_dir=False)
+    day = date.fromisoformat(as_of)
+    assert repo.records.report_values and not repo.records.built_reports
+    from_values = dict(ReportIndex(repo.records, day).by_task)
+    ids = {values["id"] for values, _ in repo.records.report_values}
+    assert set(repo.records.reports) == ids  # built now
+    assert not repo.records.report_values
+    from_objects = dict(ReportIndex(repo.records, day).by_task)
+    assert from_values == from_objects and from_values
