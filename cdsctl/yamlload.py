@@ -255,25 +255,45 @@ _NUMBERISH = re.compile(
 
 def _scan(data: Any) -> tuple[bool, bool, bool]:
     """(some text could have been a plain YAML 1.1 non-text scalar, some value is a number,
-    some value is null)."""
+    some value is null).
+
+    Only collections go on the stack, and a mapping whose keys were all seen before in good
+    standing is passed with one set comparison: this runs on every file of a cold run.
+    """
     stack, numbers, nulls = [data], False, False
     while stack:
-        item = stack.pop()
-        if type(item) is str:
-            if item and item[0] in _DOUBTFUL_START and _doubtful(item):
+        container = stack.pop()
+        if type(container) is dict:
+            if not container.keys() <= _GOOD_KEYS and _doubtful_keys(container):
                 return True, numbers, nulls
-        elif isinstance(item, dict):
-            for key in item:
-                if type(key) is not str or (key and key[0] in _DOUBTFUL_START and _doubtful(key)):
+            items: Any = container.values()
+        else:
+            items = container
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                if item and item[0] in _DOUBTFUL_START and _doubtful(item):
                     return True, numbers, nulls
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, int | float):
-            numbers = True
-        elif item is None:
-            nulls = True
+            elif kind is dict or kind is list:
+                stack.append(item)
+            elif item is None:
+                nulls = True
+            else:  # int, float, bool
+                numbers = True
     return False, numbers, nulls
+
+
+#: mapping keys already found to be text for both YAML versions (field names, mostly)
+_GOOD_KEYS: set[Any] = set()
+
+
+def _doubtful_keys(mapping: dict[Any, Any]) -> bool:
+    for key in mapping:
+        if type(key) is not str or (key and key[0] in _DOUBTFUL_START and _doubtful(key)):
+            return True
+        if len(_GOOD_KEYS) < 10_000:  # (bounded: keys of unknown fields are anyone's)
+            _GOOD_KEYS.add(key)
+    return False
 
 
 #: first characters of YAML 1.1 non-text plain scalars (yes/no/on/off among the letters)
