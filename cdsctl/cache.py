@@ -24,7 +24,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2  # 2: summaries group references by kinds, without paths
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
 _MAGIC = b"cdsctl-cache\n"
 

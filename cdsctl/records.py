@@ -27,7 +27,7 @@ from .files import (
     source_of,
     stat_stamp,
 )
-from .schema import Checked, Finding, Reference
+from .schema import Checked, Finding
 from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast_scanned
 
 
@@ -44,7 +44,8 @@ class Summary:
     id: str | None
     file: str
     values: dict[str, Any]  # the cross-check view (checks.crossfile.cross_view)
-    references: list[Reference] = field(default_factory=list)
+    #: the names it refers to, by the kinds each may name (see :func:`group_references`)
+    references: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     def to_wire(self) -> tuple[Any, ...]:
         return (self.kind, self.id, self.file, self.values, self.references)
@@ -102,7 +103,7 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
         checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
         if checked is not None and checked.kind is not None:  # the happy path
             view = cross_view(checked.kind, checked.values)
-            summary = (checked.kind, checked.id, relpath, view, checked.references)
+            summary = (checked.kind, checked.id, relpath, view, group_references(checked))
             return stamp, (relpath, (), summary, _blob(checked))
     return stamp, _check_exactly(source, relpath).to_wire()
 
@@ -152,8 +153,40 @@ def _result(relpath: str, diagnostics: list[Diagnostic], checked: Checked | None
     if checked is None or checked.kind is None:
         return FileResult(relpath, diagnostics, None)
     view = cross_view(checked.kind, checked.values)
-    summary = Summary(checked.kind, checked.id, relpath, view, checked.references)
+    summary = Summary(checked.kind, checked.id, relpath, view, group_references(checked))
     return FileResult(relpath, diagnostics, summary, _blob(checked))
+
+
+def group_references(checked: Checked) -> dict[tuple[str, ...], list[str]]:
+    """The names a record refers to, by the kinds each may name, without their paths.
+
+    Paths are only needed for a reference that turns out broken, and then
+    :func:`reference_paths` finds them again: leaving them out makes a summary a few
+    objects instead of three per reference, to build, send, store and decode.
+    """
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for kinds, name, _ in checked.references:
+        names = grouped.get(kinds)
+        if names is None:
+            grouped[kinds] = [name]
+        else:
+            names.append(name)
+    return grouped
+
+
+def reference_paths(root: FsPath, relpath: str) -> dict[tuple[tuple[str, ...], str], list[Path]]:
+    """Where a file refers to each (kinds, name), in the file's order: the paths
+    :func:`group_references` left out."""
+    try:
+        loaded = load_positions(read_source(root / relpath))
+    except (ReadProblem, OSError):
+        return {}
+    if not isinstance(loaded.data, dict):
+        return {}
+    paths: dict[tuple[tuple[str, ...], str], list[Path]] = {}
+    for kinds, name, path in check_record(loaded.data, relpath, loaded.positions).references:
+        paths.setdefault((kinds, name), []).append(path)
+    return paths
 
 
 def _blob(checked: Checked) -> bytes | None:
@@ -169,4 +202,7 @@ def positions_of(root: FsPath, relpath: str) -> Positions:
         return Positions()
 
 
-__all__ = ["FileResult", "Path", "Summary", "check_file", "locate", "positions_of"]
+__all__ = [
+    "FileResult", "Path", "Summary", "check_file", "group_references", "locate",
+    "positions_of", "reference_paths",
+]  # fmt: skip

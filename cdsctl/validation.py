@@ -296,7 +296,8 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
 
 
 def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagnostic, str | None]]:
-    from .records import positions_of
+    """Diagnostics at the lines the findings point to (the files are read again for it)."""
+    from .records import positions_of, reference_paths
 
     by_file: dict[str, list[CrossFinding]] = defaultdict(list)
     for finding in findings:
@@ -304,7 +305,12 @@ def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagno
     out = []
     for relpath, items in by_file.items():
         positions = positions_of(root, relpath)
+        uses = reference_paths(root, relpath) if any(f.path is None for f in items) else {}
         for f in items:
-            line, column = positions.find(f.path, f.at_key)
+            path = f.path
+            if path is None:  # a broken reference: its next use in this file
+                found = uses.get(f.reference, []) if f.reference is not None else []
+                path = found.pop(0) if found else ()
+            line, column = positions.find(path, f.at_key)
             out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.about))
     return out

@@ -38,7 +38,9 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 from cdsctl.diagnostics import CODES
+from cdsctl.validation import validate
 
+from .conftest import TASK as TASK_TEXT
 from .conftest import build_tree
 
 TESTS = Path(__file__).resolve().parent
@@ -440,3 +442,18 @@ def test_strict_fails_on_warnings_only(tmp_path: Path) -> None:
     ]
     strict_code, _ = _validate(root, "--strict")
     assert strict_code == 1
+
+
+def test_each_use_of_a_broken_reference_is_reported_at_its_own_line(records) -> None:  # type: ignore[no-untyped-def]
+    """References travel without their paths; a broken one is found again in its file."""
+    task = TASK_TEXT.replace("lead: STTTT", "lead: SXYZ").replace(
+        "support: [SCT]", "support:\n  - SCT\n  - SXYZ\n  - TB-128-2022\n  - SXYZ"
+    )
+    root = records({"tasks/TB-128-2022.1.yaml": task})
+    found = validate(root, cache_dir=False).diagnostics
+    assert [(d.code, d.line, d.column) for d in found] == [
+        ("unresolved-reference", 6, 7),  # lead: SXYZ
+        ("unresolved-reference", 9, 5),  # - SXYZ
+        ("wrong-kind-reference", 10, 5),  # - TB-128-2022 (a directive)
+        ("unresolved-reference", 11, 5),  # - SXYZ again
+    ]
