@@ -42,8 +42,20 @@ def _canon(values: Any) -> str:
     return json.dumps(values, sort_keys=True, ensure_ascii=False)  # 3 and 3.0 differ
 
 
+def _holds_none(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_none(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_none(v) for v in value)
+    return value is None
+
+
 def _agree(relpath: str, data: dict[str, Any], text: str) -> None:
-    nulls = _scan(data)[2]  # as records.py does: without nulls, data is used as it is
+    # records.py passes _scan's answer, complete whenever it takes the fast path (the scan
+    # stops early only at doubtful text, which goes to the exact path); here it is exact
+    nulls = _holds_none(data)
+    if not _scan(data).doubtful:
+        assert _scan(data).nulls == nulls
     fast = fast_check(copy.deepcopy(data), text, relpath, nulls=nulls)
     if fast is None:
         return
