@@ -34,12 +34,10 @@ from .schema import (
     ListOf,
     Number,
     Ref,
-    Reference,
     Struct,
     Text,
     Type,
 )
-from .yamlload import Path
 
 NOT_BLANK = r"\S"
 
@@ -132,51 +130,60 @@ def _struct_compact(drop: tuple[str, ...], inner: tuple[tuple[str, Compactor], .
 COMPACTORS = {kind: _compactor(schema) for kind, schema in SCHEMAS.items()}
 
 
-Collector = Callable[[Any, Path, list[Reference]], None]
+Names = dict[tuple[str, ...], list[str]]
+Collector = Callable[[Any, Names], None]
 
 
 def _collector(t: Type) -> Collector | None:
-    """A function gathering the references inside a value of `t` (None: it holds none)."""
+    """A function gathering the names a value of `t` refers to, by the kinds they may name,
+    without their paths (see records.group_references); None: it refers to nothing."""
     if isinstance(t, Ref):
-        kinds = t.kinds
-        return lambda value, path, out: out.append((kinds, value, path))
+        return functools.partial(_name, t.kinds)
     if isinstance(t, DirectiveOrNumber):
         return _directive_or_number
     if isinstance(t, ListOf):
-        return _list_collector(t)
+        if isinstance(t.item, Ref):  # a list of names: taken whole
+            return functools.partial(_names, t.item.kinds)
+        item = _collector(t.item)
+        return None if item is None else functools.partial(_each_item, item)
     if isinstance(t, Struct):
-        return _struct_collector(t)
+        fields = tuple((k, c) for k, f in t.fields.items() if (c := _collector(f.type)))
+        return functools.partial(_fields, fields) if fields else None
     return None
 
 
-def _directive_or_number(value: Any, path: Path, out: list[Reference]) -> None:
+def _name(kinds: tuple[str, ...], value: str, out: Names) -> None:
+    found = out.get(kinds)
+    if found is None:
+        out[kinds] = [value]
+    else:
+        found.append(value)
+
+
+def _names(kinds: tuple[str, ...], value: list[str], out: Names) -> None:
+    found = out.get(kinds)
+    if not value:
+        return
+    if found is None:
+        out[kinds] = list(value)
+    else:
+        found.extend(value)
+
+
+def _directive_or_number(value: str, out: Names) -> None:
     if not NUMBER_RE.match(value):  # an external document number names no record
-        out.append((("directive",), value, path))
+        _name(("directive",), value, out)
 
 
-def _list_collector(t: ListOf) -> Collector | None:
-    item = _collector(t.item)
-    if item is None:
-        return None
-
-    def collect(value: Any, path: Path, out: list[Reference]) -> None:
-        for i, v in enumerate(value):
-            item(v, (*path, i), out)
-
-    return collect
+def _each_item(item: Collector, value: list[Any], out: Names) -> None:
+    for v in value:
+        item(v, out)
 
 
-def _struct_collector(t: Struct) -> Collector | None:
-    fields = [(k, c) for k, f in t.fields.items() if (c := _collector(f.type)) is not None]
-    if not fields:
-        return None
-
-    def collect(value: Any, path: Path, out: list[Reference]) -> None:
-        for key, field_collector in fields:
-            if key in value:
-                field_collector(value[key], (*path, key), out)
-
-    return collect
+def _fields(fields: tuple[tuple[str, Collector], ...], value: dict[str, Any], out: Names) -> None:
+    for key, collect in fields:
+        if key in value:
+            collect(value[key], out)
 
 
 COLLECTORS = {kind: _collector(schema) for kind, schema in SCHEMAS.items()}
@@ -208,10 +215,11 @@ def fast_check(data: dict[str, Any], text: str, relpath: str, nulls: bool = True
         rule(values, data, ctx)
     if ctx.findings:
         return None
+    names: Names = {}
     collect = COLLECTORS[kind]
     if collect is not None:
-        collect(values, (), ctx.references)
+        collect(values, names)
     compact = COMPACTORS[kind]
     if compact is not None:
         compact(values)
-    return Checked(kind, record_id, values, [], ctx.references)
+    return Checked(kind, record_id, values, [], [], names)

@@ -164,6 +164,8 @@ def group_references(checked: Checked) -> dict[tuple[str, ...], list[str]]:
     :func:`reference_paths` finds them again: leaving them out makes a summary a few
     objects instead of three per reference, to build, send, store and decode.
     """
+    if checked.names is not None:
+        return checked.names
     grouped: dict[tuple[str, ...], list[str]] = {}
     for kinds, name, _ in checked.references:
         names = grouped.get(kinds)

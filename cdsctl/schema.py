@@ -533,3 +533,5 @@ class Checked:
     values: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    #: the referenced names by kinds, without paths; the fast path gives only these
+    names: dict[tuple[str, ...], list[str]] | None = None
