@@ -301,8 +301,11 @@ def _scan(data: Any) -> Scan:
             for key, item in container.items():
                 kind = type(item)
                 if kind is str:
-                    if item and item[0] in _DOUBTFUL_START and _doubtful(item):
-                        return Scan(True, nulls, number_keys, loose)
+                    if item and item[0] in _DOUBTFUL_START:
+                        if len(item) == 10 and item[4] == "-" and item[7] == "-":
+                            continue  # an ISO date, the commonest: text for both (_doubtful)
+                        if _doubtful(item):
+                            return Scan(True, nulls, number_keys, loose)
                 elif kind is dict or kind is list:
                     stack.append(item)
                 elif item is None:
