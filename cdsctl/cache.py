@@ -88,11 +88,12 @@ class Store:
                 with contextlib.suppress(OSError):
                     os.unlink(self.folder / name)
 
-    def write(self, name: str, value: Any) -> None:
-        """Atomically replace `name`; a cache that cannot be written is just not written."""
-        self.write_marshalled(name, marshal.dumps(value))
+    def write(self, name: str, value: Any) -> bool:
+        """Atomically replace `name`; a cache that cannot be written is just not written
+        (False)."""
+        return self.write_marshalled(name, marshal.dumps(value))
 
-    def write_marshalled(self, name: str, payload: bytes) -> None:
+    def write_marshalled(self, name: str, payload: bytes) -> bool:
         """:meth:`write` of a value already marshalled (`payload`), as workers have it."""
         import tempfile
 
@@ -104,7 +105,8 @@ class Store:
                 handle.write(blob)
             os.replace(tmp, self.folder / name)
         except OSError:
-            return
+            return False
+        return True
 
 
 def trusted(stamp: tuple[int, int, int], cached: tuple[int, int, int], written_ns: int) -> bool:

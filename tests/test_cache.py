@@ -184,3 +184,23 @@ def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:
     assert result.stamp[0] == (root / "tasks/TB-128-2022.1.yaml").stat().st_size
     bad = check_file(root, "agencies.yaml".replace("agencies", "nowhere"))
     assert [d.code for d in bad.diagnostics] == ["unreadable"]
+
+
+def test_a_shard_gone_missing_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Queries read the workers' results from the cache shards they wrote; a shard that
+    cannot be read back means checking its files again, not losing them."""
+    from cdsctl import repository
+
+    root = _root(tmp_path)
+    original = Store.read
+    monkeypatch.setattr(
+        Store,
+        "read",
+        lambda self, name: None if name.startswith("files.") else original(self, name),
+    )
+    repo = repository.load(root, cache_dir=tmp_path / "c")
+    assert list(repo.records.tasks) == ["TB-128-2022.1"]
+    assert list(repo.records.directives) == ["TB-128-2022"]
+    assert repo.validation.diagnostics == []
