@@ -25,7 +25,7 @@ import functools
 import operator
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Protocol
@@ -70,7 +70,13 @@ class TaskState:
     deadline: date | None
     completed: date | None
     as_of: date
-    latest: Progress | None = None
+    #: where `latest` is looked up (on use: overdue and stats never ask)
+    reports: ReportIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def latest(self) -> Progress | None:
+        """The latest report on this task (or instance) dated ≤ D."""
+        return self.reports.latest(self.task.id, self.period) if self.reports else None
 
     @property
     def days_overdue(self) -> int | None:
@@ -170,7 +176,7 @@ def _one_off(task: Task, records: Records, calendar: Calendar, as_of: date,
         state = State.CANCELLED  # (a task finished before it was cancelled stays done)
     else:
         state = _judge(done, deadline, as_of)
-    return TaskState(task.id, task, None, state, deadline, done, as_of, reports.latest(task.id))
+    return TaskState(task.id, task, None, state, deadline, done, as_of, reports)
 
 
 # -- recurring tasks ------------------------------------------------------------------------
@@ -238,8 +244,7 @@ def _instances(task: Task, as_of: date, reports: ReportIndex) -> Iterator[TaskSt
         state = _judge(done, due, as_of)
         if cancelled is not None and due > cancelled and state not in DONE:
             state = State.CANCELLED
-        latest = reports.latest(task.id, period)
-        yield TaskState(f"{task.id}@{period}", task, period, state, due, done, as_of, latest)
+        yield TaskState(f"{task.id}@{period}", task, period, state, due, done, as_of, reports)
 
 
 def task_states(records: Records, as_of: date, calendar: Calendar) -> list[TaskState]:
