@@ -25,6 +25,7 @@ from . import __version__
 from .diagnostics import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, CdsError, Diagnostic, has_errors
 
 if TYPE_CHECKING:
+    from .files import Stamp
     from .queries import TaskFilter
     from .render import Column
     from .repository import Repository
@@ -288,8 +289,8 @@ def _query(records: Path | None, at: str | None, key: str,
     from .querycache import answer
     from .repository import load
 
-    def fresh() -> dict[str, Any]:
-        repo = _repository(records, at) if at is not None else load(root)
+    def fresh(stamps: dict[str, Stamp] | None) -> dict[str, Any]:
+        repo = _repository(records, at) if at is not None else load(root, stamps=stamps)
         _keep(repo)
         return {"skipped": len(repo.skipped), "value": compute(repo)}
 

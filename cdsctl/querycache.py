@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .cache import Store, cache_home, now_ns
-from .files import walk
+from .files import Stamp, walk
+
+Stamps = dict[str, Stamp]
 
 QUERIES, RESULT = "queries", "result"
 KEEP = 16  # answers kept per records root
@@ -30,20 +32,28 @@ def _holidays_version() -> str:
         return "?"
 
 
-def answer(root: Path, key: str, compute: Callable[[], Any], use_cache: bool = True) -> Any:
-    """The stored answer to `key` if the records are unchanged, else `compute()` (stored).
+def answer(root: Path, key: str, compute: Callable[[Stamps | None], Any],
+           use_cache: bool = True) -> Any:  # fmt: skip
+    """The stored answer to `key` if the records are unchanged, else `compute(stamps)` (stored).
 
-    `compute` must validate `root` through the cache (it writes the digest stored here).
+    `compute` must validate `root` through the cache (it writes the digest stored here); it
+    is given the stamps of the walk that found a stored answer stale (None if there was
+    none), so that it need not walk the records again.
     """
     if not use_cache:
-        return compute()
+        return compute(None)
     store = Store.for_root(cache_home(), root)
     key = f"{key}|holidays={_holidays_version()}"
     cached = store.read(QUERIES)
     cached = cached if isinstance(cached, dict) else {}
-    if key in cached.get("answers", {}) and _unchanged(root, cached):
-        return cached["answers"][key]
-    value = compute()
+    stamps = None
+    if key in cached.get("answers", {}):
+        from .validation import unchanged
+
+        stamps = walk(root, ordered=False)
+        if unchanged(stamps, cached):
+            return cached["answers"][key]
+    value = compute(stamps)
     result = store.read(RESULT)  # what the validation inside compute() saw
     if isinstance(result, dict) and isinstance(result.get("digest"), bytes):
         same = cached.get("digest") == result["digest"]
@@ -52,10 +62,3 @@ def answer(root: Path, key: str, compute: Callable[[], Any], use_cache: bool = T
         store.write(QUERIES, {"digest": result["digest"], "written_ns": now_ns(),
                               "answers": answers})  # fmt: skip
     return value
-
-
-def _unchanged(root: Path, cached: dict[str, Any]) -> bool:
-    """Every record file's stamp is as when the answers were stored, and none is racy."""
-    from .validation import unchanged
-
-    return unchanged(walk(root, ordered=False), cached)

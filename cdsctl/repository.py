@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Any
 from . import model
 from .checks.crossfile import WHOLE_VIEW
 from .diagnostics import Severity
-from .files import read_source
+from .files import Stamp, read_source
 from .gcpause import gc_paused
 from .records import Summary, load_positions
 from .state import TaskState, task_states
@@ -44,17 +44,25 @@ class Repository:
         own = self.records.calendar
         return WorkCalendar(own.days_off, own.working_days)
 
-    def states(self, as_of: date) -> list[TaskState]:
-        """Every task and recurring instance as of `as_of`, with its state (spec §4)."""
+    def states(self, as_of: date, only: Collection[str] | None = None) -> list[TaskState]:
+        """Every task (or those in `only`) and recurring instance as of `as_of`, with its
+        state (spec §4)."""
         with gc_paused():
-            return task_states(self.records, as_of, self.calendar())
+            return task_states(self.records, as_of, self.calendar(), only)
 
 
 def load(
-    root: Path, *, cache_dir: Path | bool | None = None, today: date | None = None
+    root: Path,
+    *,
+    cache_dir: Path | bool | None = None,
+    today: date | None = None,
+    stamps: dict[str, Stamp] | None = None,
 ) -> Repository:
-    """Validate `root` (cached) and build typed records from every file without errors."""
-    validation = validate(root, cache_dir=cache_dir, today=today)
+    """Validate `root` (cached) and build typed records from every file without errors.
+
+    `stamps`: a walk of `root` made just before, if the caller has one (see validate).
+    """
+    validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
     broken = {d.file for d in validation.diagnostics if d.severity is Severity.ERROR}
     records = model.Records()
     with gc_paused():  # a typed record per file: many objects, no cycles

@@ -44,7 +44,7 @@ def _names(repo: Repository, ids: Any) -> dict[str, str]:
 
 
 def _task(repo: Repository, task: Task, wanted: str, as_of: date) -> dict[str, Any]:
-    states = [s for s in repo.states(as_of) if s.task.id == task.id]
+    states = repo.states(as_of, only=[task.id])
     if "@" in wanted:
         states = [s for s in states if s.id == wanted]
         if not states:

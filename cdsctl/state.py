@@ -24,7 +24,7 @@ import calendar as _monthcal
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -99,14 +99,17 @@ _Entry = tuple[date, str, str, "float | None", "str | None"]
 class ReportIndex:
     """Report items per task, dated ≤ D, in date order (then report id)."""
 
-    def __init__(self, records: Records, as_of: date) -> None:
+    def __init__(self, records: Records, as_of: date, tasks: Collection[str] | None = None) -> None:
+        """`tasks`: only items on these tasks (all when None)."""
         self.by_task: dict[str, list[_Entry]] = defaultdict(list)
         by_task, seen = self.by_task, set(records.built_reports)
         for report in records.built_reports.values():
             if report.date <= as_of:
                 for item in report.tasks:
-                    entry = (report.date, report.id, item.status, item.progress, report.period)
-                    by_task[item.task].append(entry)
+                    if tasks is None or item.task in tasks:
+                        entry = (report.date, report.id, item.status, item.progress,
+                                 report.period)  # fmt: skip
+                        by_task[item.task].append(entry)
         # reports not built into objects: straight from their values (as Records.reports
         # would build them: the first holder of an id stays)
         days: dict[str, date] = {}
@@ -120,8 +123,9 @@ class ReportIndex:
                 continue
             period = values.get("period")
             for v in values["tasks"]:
-                entry = (day, report_id, v["status"], v.get("progress"), period)
-                by_task[v["task"]].append(entry)
+                if tasks is None or v["task"] in tasks:
+                    entry = (day, report_id, v["status"], v.get("progress"), period)
+                    by_task[v["task"]].append(entry)
         by_date_and_id = operator.itemgetter(0, 1)
         for entries in self.by_task.values():
             if len(entries) > 1:
@@ -247,11 +251,16 @@ def _instances(task: Task, as_of: date, reports: ReportIndex) -> Iterator[TaskSt
         yield TaskState(f"{task.id}@{period}", task, period, state, due, done, as_of, reports)
 
 
-def task_states(records: Records, as_of: date, calendar: Calendar) -> list[TaskState]:
-    """Every task and recurring instance known on `as_of`, with its state (spec §4)."""
-    reports = ReportIndex(records, as_of)
+def task_states(records: Records, as_of: date, calendar: Calendar,
+                only: Collection[str] | None = None) -> list[TaskState]:  # fmt: skip
+    """Every task and recurring instance known on `as_of`, with its state (spec §4).
+
+    `only`: the ids of the tasks wanted (all when None), as `show` wants one.
+    """
+    reports = ReportIndex(records, as_of, only)
     out: list[TaskState] = []
-    for task in records.tasks.values():
+    tasks = records.tasks
+    for task in tasks.values() if only is None else [tasks[t] for t in only if t in tasks]:
         directive = records.directives.get(task.directive)
         if directive is not None and directive.issued > as_of:
             continue  # not yet assigned on D

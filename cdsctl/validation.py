@@ -66,12 +66,15 @@ def validate(
     today: date | None = None,
     progress: Progress | None = None,
     summaries: bool = True,
+    stamps: dict[str, Stamp] | None = None,
 ) -> Validation:
     """Check every record under `root`.
 
     `only`: relative paths (or a :class:`Selection`) whose diagnostics to keep; references
     still resolve against the whole root.  `cache_dir`: None for the default cache, False for none.
     `summaries=False` lets an unchanged root be answered without loading any record.
+    `stamps`: the stamps of a walk of `root` (with stat) the caller made just before; used
+    instead of walking again.
     """
     today = today or date.today()
     store = None if cache_dir is False else Store.for_root(_cache_dir(cache_dir), root)
@@ -79,7 +82,8 @@ def validate(
     prior = store.read(RESULT) if store is not None else None
     reuse = isinstance(prior, dict) and not summaries and not selection.ids
     # no cache: stamps come from reading the files; a reusable result: order does not matter
-    stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
+    if stamps is None:
+        stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
     known = _known_result(prior, stamps, today) if reuse else None
     if known is not None:
         return _selected(Validation(root, known, [], len(stamps), 0), only, selection)

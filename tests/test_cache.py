@@ -159,9 +159,12 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
     monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "c"))
     calls: list[int] = []
 
-    def compute() -> list[str]:
+    walked: list[bool] = []
+
+    def compute(stamps: dict[str, tuple[int, int, int]] | None) -> list[str]:
         calls.append(1)
-        repo = repository.load(root)
+        walked.append(stamps is not None)
+        repo = repository.load(root, stamps=stamps)
         return sorted(repo.records.tasks)
 
     assert answer(root, "k", compute) == ["TB-128-2022.1"]
@@ -172,6 +175,8 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
     os.utime(root / "tasks/TB-128-2022.2.yaml", (HOUR_AGO, HOUR_AGO))
     assert answer(root, "k", compute) == ["TB-128-2022.1", "TB-128-2022.2"]
     assert len(calls) == 3
+    # the walk that found the stored answer stale is handed on, not made again
+    assert walked == [False, False, True]
 
 
 def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:

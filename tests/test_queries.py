@@ -6,6 +6,7 @@ import json
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -215,3 +216,19 @@ def test_report_index_is_the_same_from_values_and_from_report_objects(as_of: str
     assert not repo.records.report_values
     from_objects = dict(ReportIndex(repo.records, day).by_task)
     assert from_values == from_objects and from_values
+
+
+@pytest.mark.parametrize("as_of", ["2022-05-31", "2022-06-30", "2023-12-31"])
+def test_states_of_one_task_are_its_states_among_all(as_of: str) -> None:
+    """`show` computes the states of one task only; they must be those of the full run."""
+    repo = load(SAMPLE, cache_dir=False)
+    day = date.fromisoformat(as_of)
+
+    def seen(states: list[Any]) -> list[tuple[Any, ...]]:
+        return [(s.id, s.state, s.deadline, s.completed, s.latest) for s in states]
+
+    everything = repo.states(day)
+    assert everything
+    for task_id in repo.records.tasks:
+        alone = repo.states(day, only=[task_id])
+        assert seen(alone) == seen([s for s in everything if s.task.id == task_id])
