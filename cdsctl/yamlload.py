@@ -397,6 +397,8 @@ def load_fast_scanned(text: str) -> tuple[dict[str, Any], bool] | None:
     """:func:`load_fast`, and whether the data holds a null anywhere."""
     if yaml_rs is None or _may_have_property(text):
         return None
+    if not text.isascii() and ("\u2028" in text or "\u2029" in text or "\x85" in text):
+        return None  # line breaks for YAML 1.1 (PyYAML), not for 1.2 (yaml-rs)
     try:
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
     except Exception:  # any parse problem: the exact loader will explain it
@@ -430,24 +432,29 @@ def _doubtful_after_keys(text: str, keys: frozenset[str] | set[str]) -> bool | N
     """Whether a value after one of `keys` is a doubtful number; None: cannot tell.
 
     Every place a key's name stands as a word of its own (not inside `in-progress`) must
-    be `name:`, else a use of the key may be spelled otherwise (`"name":`, `name :`,
-    `? name`) and hide its value from this search.
+    be `name:`, and there must be one, else a use of the key may be spelled otherwise
+    (`"name":`, `name :`, `? name`, `'it''s':` for the key `it's`) and hide its value.
     """
+    if "\\" in text:  # an escape in a double-quoted key could spell its name otherwise
+        return None
     for key in keys:
-        if not key:
+        if not key or "'" in key:  # (a quote in a key may be written doubled)
             return None
-        start = 0
+        start, seen = 0, False
         while (at := text.find(key, start)) >= 0:
             start = at + len(key)
             if at and text[at - 1] not in _BEFORE_KEY:
                 continue  # the end of a longer word
             after = text[start : start + 1]
             if after == ":":
+                seen = True
                 if _NUMBER_AFTER_KEY.match(text, start + 1):
                     return True
             elif after in _AFTER_NAME:
                 return None
             # else: the start of a longer word
+        if not seen:
+            return None
     return False
 
 

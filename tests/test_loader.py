@@ -168,3 +168,28 @@ def test_a_number_is_looked_at_however_its_key_is_written(
     if fast is not None:
         assert not exact.problems
         assert repr(fast) == repr(exact.data)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["'pro''gress': 017", "'it''s': 017", "\"pro'gress\": 017", "? |-\n  progress\n: 017",
+     "'progress'   : 017", "b: {'progress': 017}", "b: [progress: 017]",
+     "b:\n  'pro''gress': 017", "it's: 5\nb:\n  'it''s': 017",
+     "progress: 5\nb:\n  \"\\x70rogress\": 017"],
+)  # fmt: skip
+def test_a_number_under_an_oddly_written_key_is_not_misread(entry: str) -> None:
+    """Keys whose text is not their name (escaped quotes, block scalars as keys): the fast
+    path must not take 017 for 17 where YAML 1.1 reads 15."""
+    text = f"kind: report\na: 1\n{entry}\n"
+    exact, fast = load_exact(text), load_fast(text)
+    assert not exact.problems, exact.problems
+    if fast is not None:
+        assert repr(fast) == repr(exact.data)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+@pytest.mark.parametrize("template", ["title: Đề án{s}b\n", "a: x{s}progress: 017\n"])
+def test_unicode_line_separators_go_to_the_exact_loader(separator: str, template: str) -> None:
+    """YAML 1.1 (PyYAML) breaks lines at U+2028, U+2029 and U+0085; YAML 1.2 does not."""
+    text = "kind: report\n" + template.format(s=separator)
+    assert load_fast(text) is None
