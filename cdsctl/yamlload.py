@@ -397,6 +397,10 @@ def load_fast_scanned(text: str) -> tuple[dict[str, Any], bool] | None:
     """:func:`load_fast`, and whether the data holds a null anywhere."""
     if yaml_rs is None or _may_have_property(text):
         return None
+    if "\t" in text:  # PyYAML refuses tabs where yaml-rs takes them for spaces
+        return None
+    if text[-1:] != "\n" and ("|" in text or ">" in text):
+        return None  # yaml-rs adds a line break to a block scalar that ends the text
     if not text.isascii() and ("\u2028" in text or "\u2029" in text or "\x85" in text):
         return None  # line breaks for YAML 1.1 (PyYAML), not for 1.2 (yaml-rs)
     try:

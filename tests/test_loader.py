@@ -187,9 +187,69 @@ def test_a_number_under_an_oddly_written_key_is_not_misread(entry: str) -> None:
         assert repr(fast) == repr(exact.data)
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-@pytest.mark.parametrize("template", ["title: Đề án{s}b\n", "a: x{s}progress: 017\n"])
-def test_unicode_line_separators_go_to_the_exact_loader(separator: str, template: str) -> None:
-    """YAML 1.1 (PyYAML) breaks lines at U+2028, U+2029 and U+0085; YAML 1.2 does not."""
-    text = "kind: report\n" + template.format(s=separator)
-    assert load_fast(text) is None
+@pytest.mark.parametrize(
+    "text",
+    [
+        # YAML 1.1 (PyYAML) breaks lines at U+2028, U+2029 and U+0085; YAML 1.2 does not
+        *(f"title: Đề án{s}b\n" for s in ("\u2028", "\u2029", "\x85")),
+        *(f"a: x{s}progress: 017\n" for s in ("\u2028", "\u2029", "\x85")),
+        "a: 75\n\t",  # PyYAML refuses the tab; yaml-rs takes it for a space
+        "b: |\n  x",  # a block scalar ending the text: yaml-rs adds a line break
+        "b: >\n  x\n\n  ",
+    ],
+)
+def test_texts_the_two_yaml_versions_read_apart_go_to_the_exact_loader(text: str) -> None:
+    exact = load_exact("kind: report\n" + text)
+    assert load_fast("kind: report\n" + text) is None
+    assert exact.data != load_fast_unchecked("kind: report\n" + text) or exact.problems
+
+
+def load_fast_unchecked(text: str) -> object:
+    """What yaml-rs reads, without the fast path's screens (to show the cases above differ)."""
+    import yaml_rs
+
+    try:
+        return yaml_rs.loads(text, parse_datetime=False)
+    except Exception:
+        return None
+
+
+def _sample_texts() -> list[str]:
+    from cdsctl.files import read_source, walk
+
+    from .conftest import SAMPLE
+
+    texts = []
+    for relpath in walk(SAMPLE):
+        try:
+            texts.append(read_source(SAMPLE / relpath).yaml)
+        except Exception:  # a sample file that is no record is no sample
+            continue
+    return texts
+
+
+SAMPLE_TEXTS = _sample_texts()
+#: what the insertions below are made of: the spellings the fast path must notice
+SNIPPETS = [
+    "017", " 017", "0o17", "-.5", "1e3", "1_000", "08", "no", "14:00", "'", '"', "''", "\\",
+    "? ", ": ", ": 017", "\n", "\n  ", "\nprogress: 017", "\n  progress: 017", "\n- 017",
+    "progress", "progress :", "'progress': 017", "it's", "'it''s': 017", "#", " # c", "- ",
+    "\r\n", "\t", "\u2028", "\x85", "&a ", "*a", "!!int ", "<<: ", "{", "}", "[", "]", ",",
+    "{progress: 017}", "[017]", "~", "null", "~\n", "Đề án 06", "01/BC-BNĐ", "é", "e\u0301",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.data())
+def test_edited_sample_records_read_the_same_on_both_paths(draw: st.DataObject) -> None:
+    """Real records with a few tricky snippets inserted anywhere: whenever the fast path
+    accepts the text, it reads what the exact loader reads."""
+    text = draw.draw(st.sampled_from(SAMPLE_TEXTS))
+    for _ in range(draw.draw(st.integers(1, 3))):
+        at = draw.draw(st.integers(0, len(text)))
+        text = text[:at] + draw.draw(st.sampled_from(SNIPPETS)) + text[at:]
+    fast = load_fast(text)
+    if fast is not None:
+        exact = load_exact(text)
+        assert not exact.problems, (text, exact.problems)
+        assert repr(fast) == repr(exact.data), text
