@@ -109,10 +109,5 @@ class Store:
         return True
 
 
-def trusted(stamp: tuple[int, int, int], cached: tuple[int, int, int], written_ns: int) -> bool:
-    """Whether a cached entry may stand for the file now carrying `stamp`."""
-    return stamp == cached and stamp[1] < written_ns - RACY_NS
-
-
 def now_ns() -> int:
     return time.time_ns()

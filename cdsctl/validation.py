@@ -22,7 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import RACY_NS, Store, cache_home, now_ns, trusted
+from .cache import RACY_NS, Store, cache_home, now_ns
 from .diagnostics import Diagnostic, Severity
 from .files import UNKNOWN, Stamp, walk
 from .gcpause import gc_paused
@@ -201,10 +201,13 @@ def _file_results(
     process only what it reads (value blobs only when asked for): it has the two cores to
     share with them.
     """
-    entries = _cached_entries(store) if UNKNOWN not in stamps.values() else {}
-    written = entries.pop("", (0,))[0]
-    found = {f: entries[f] for f, s in stamps.items() if f in entries
-             and trusted(s, tuple(entries[f][0]), written)}  # fmt: skip
+    cached = _cached_entries(store) if UNKNOWN not in stamps.values() else _Cached()
+    entries, before = cached.entries, cached.written_ns - RACY_NS
+    found = {}  # the racy-clean rule of cache.py, for every file of a partly changed root
+    for f, stamp in stamps.items():
+        entry = entries.get(f)
+        if entry is not None and entry[0] == stamp and stamp[1] < before:
+            found[f] = entry
     todo = [f for f in stamps if f not in found]
     gathered = _Gathered(checked=len(todo), want_blobs=want_blobs)
     for f, (stamp, wire) in found.items():
@@ -217,13 +220,10 @@ def _file_results(
                 found[wire[0]] = (stamp, wire)
             gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
-        count = -(-len(todo) // CHUNK)
-        if partial:  # some came from the cache: store everything anew
-            items = [found[f] for f in stamps]
-            count = -(-len(items) // CHUNK)
-            for n in range(count):
-                store.write(_shard(n), items[n * CHUNK : (n + 1) * CHUNK])
-        names = [_shard(n) for n in range(count)]
+        if partial:  # some came from the cache: rewrite only the shards that changed
+            names = _update_shards(store, cached.shards, found, stamps, set(todo))
+        else:  # the workers wrote them all
+            names = [_shard(n) for n in range(-(-len(todo) // CHUNK))]
         store.write(FILES, {"written_ns": now_ns(), "shards": names})
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
     gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
@@ -238,21 +238,57 @@ def _by_file(summary: Summary) -> str:
     return summary.file
 
 
-def _cached_entries(store: Store | None) -> dict[str, Any]:
-    """file → (stamp, wire) from the cache; under "" the time it was written."""
+@dataclass(slots=True)
+class _Cached:
+    """What the cache holds of each file, when it was written, and which shard holds what."""
+
+    entries: dict[str, Any] = field(default_factory=dict)  # file → (stamp, wire)
+    written_ns: int = 0
+    shards: dict[str, list[str]] = field(default_factory=dict)  # shard name → its files
+
+
+def _cached_entries(store: Store | None) -> _Cached:
     manifest = store.read(FILES) if store is not None else None
     if store is None or not isinstance(manifest, dict):
-        return {}
-    entries: dict[str, Any] = {"": (manifest.get("written_ns", 0),)}
+        return _Cached()
+    cached = _Cached(written_ns=manifest.get("written_ns", 0))
     try:
         for name in manifest["shards"]:
             shard = store.read(name)
             if not isinstance(shard, list):
-                return {}  # a shard missing or damaged: trust none of it
-            entries.update((wire[0], (stamp, wire)) for stamp, wire in shard)
+                return _Cached()  # a shard missing or damaged: trust none of it
+            cached.entries.update((wire[0], (stamp, wire)) for stamp, wire in shard)
+            cached.shards[name] = [wire[0] for _, wire in shard]
     except (KeyError, TypeError, ValueError, IndexError):
-        return {}
-    return entries
+        return _Cached()
+    return cached
+
+
+def _update_shards(store: Store, shards: dict[str, list[str]], found: dict[str, Any],
+                   stamps: dict[str, Stamp], rechecked: set[str]) -> list[str]:  # fmt: skip
+    """Rewrite the shards holding a file checked again or gone, put new files in new
+    shards, and return the names of all shards now.  (Rewriting every shard after a
+    one-file edit cost ≈ 3 s at 305,061 files.)"""
+    names, placed = [], set()
+    for name, files in shards.items():
+        kept = [f for f in files if f in stamps]
+        placed.update(kept)
+        if kept and (len(kept) < len(files) or not rechecked.isdisjoint(kept)):
+            store.write(name, [found[f] for f in kept])
+        if kept:
+            names.append(name)
+    new = [f for f in stamps if f not in placed]
+    number = 1 + max((_shard_number(name) for name in shards), default=-1)
+    for i in range(0, len(new), CHUNK):
+        names.append(_shard(number))
+        store.write(names[-1], [found[f] for f in new[i : i + CHUNK]])
+        number += 1
+    return names
+
+
+def _shard_number(name: str) -> int:
+    suffix = name.rsplit(".", 1)[-1]
+    return int(suffix) if suffix.isdigit() else -1
 
 
 def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: Progress | None,

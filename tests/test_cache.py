@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,41 @@ def test_a_shard_gone_missing_is_checked_again(
     assert list(repo.records.tasks) == ["TB-128-2022.1"]
     assert list(repo.records.directives) == ["TB-128-2022"]
     assert repo.validation.diagnostics == []
+
+
+def test_an_edit_rewrites_only_the_shard_holding_the_file(tmp_path: Path) -> None:
+    """Shards hold 250 files each; after one file is edited, one added and one deleted,
+    only the shards concerned are written again, and the next run still trusts the rest."""
+    from cdsctl.validation import CHUNK
+
+    files = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE}
+    for n in range(1, 2 * CHUNK + 50):  # three shards
+        files[f"tasks/TB-128-2022.{n}.yaml"] = TASK.replace("TB-128-2022.1", f"TB-128-2022.{n}")
+    root = build_tree(tmp_path / "root", files)
+    for path in root.rglob("*.yaml"):
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+    cache = tmp_path / "c"
+    assert validate(root, cache_dir=cache, jobs=1).diagnostics == []
+    folder = next(cache.iterdir())
+
+    def shards() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in folder.glob("files.*")}
+
+    before = shards()
+    assert len(before) == 3
+    in_order = sorted(files)  # the shards take the files in path order, CHUNK at a time
+    edited, deleted = in_order[CHUNK + 10], in_order[2 * CHUNK + 10]  # shards 1 and 2
+    _edit(root / edited, "lead: STTTT", "lead: SXYZ")
+    (root / deleted).unlink()
+    new = root / "tasks/TB-128-2022.999.yaml"
+    new.write_text(TASK.replace("TB-128-2022.1", "TB-128-2022.999"), encoding="utf-8")
+    os.utime(new, (HOUR_AGO, HOUR_AGO))
+    found = validate(root, cache_dir=cache, jobs=1)
+    assert [(d.file, d.code) for d in found.diagnostics] == [(edited, "unresolved-reference")]
+    assert found.checked == 2  # the edited file and the new one
+    after = shards()
+    rewritten = {name for name in before if after.get(name) != before[name]}
+    assert rewritten == {"files.1", "files.2"}  # the first shard was left alone
+    assert set(after) - set(before) == {"files.3"}  # the new file's own shard
+    again = validate(root, cache_dir=cache, jobs=1, today=date(2030, 1, 1))  # no reuse
+    assert again.checked == 0 and [d.code for d in again.diagnostics] == ["unresolved-reference"]
