@@ -340,11 +340,12 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
     with gc_paused():  # the loop allocates much and frees it all, never in cycles
         base = str(root)
         results = [check_file_wire(base, relpath) for relpath in relpaths]
-        whole = marshal.dumps(results)
-        stored = shards is not None and shards.write_marshalled(name, whole)
         if not blobs:  # the main process does not read them: send it the rest
+            if shards is not None:
+                shards.write(name, results)
             return marshal.dumps([(stamp, (*wire[:3], None)) for stamp, wire in results])
-        return b"" if stored else whole
+        whole = marshal.dumps(results)
+        return b"" if shards is not None and shards.write_marshalled(name, whole) else whole
 
 
 def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagnostic, str | None]]:
