@@ -290,8 +290,11 @@ def _query(records: Path | None, at: str | None, key: str,
     from .repository import load
 
     def fresh(stamps: dict[str, Stamp] | None) -> dict[str, Any]:
-        repo = _repository(records, at) if at is not None else load(root, stamps=stamps)
-        _keep(repo)
+        if at is not None:
+            repo = _repository(records, at)  # (which keeps it)
+        else:
+            repo = load(root, stamps=stamps)
+            _keep(repo)
         return {"skipped": len(repo.skipped), "value": compute(repo)}
 
     root = _root(records)

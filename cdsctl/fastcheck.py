@@ -138,7 +138,7 @@ def _collector(t: Type) -> Collector | None:
     """A function gathering the names a value of `t` refers to, by the kinds they may name,
     without their paths (see records.group_references); None: it refers to nothing."""
     if isinstance(t, Ref):
-        return functools.partial(_name, t.kinds)
+        return functools.partial(add_name, t.kinds)
     if isinstance(t, DirectiveOrNumber):
         return _directive_or_number
     if isinstance(t, ListOf):
@@ -152,7 +152,8 @@ def _collector(t: Type) -> Collector | None:
     return None
 
 
-def _name(kinds: tuple[str, ...], value: str, out: Names) -> None:
+def add_name(kinds: tuple[str, ...], value: str, out: Names) -> None:
+    """Add `value` to the names `out` holds for `kinds` (the grouping summaries keep)."""
     found = out.get(kinds)
     if found is None:
         out[kinds] = [value]
@@ -161,9 +162,9 @@ def _name(kinds: tuple[str, ...], value: str, out: Names) -> None:
 
 
 def _names(kinds: tuple[str, ...], value: list[str], out: Names) -> None:
-    found = out.get(kinds)
     if not value:
         return
+    found = out.get(kinds)
     if found is None:
         out[kinds] = list(value)
     else:
@@ -172,7 +173,7 @@ def _names(kinds: tuple[str, ...], value: list[str], out: Names) -> None:
 
 def _directive_or_number(value: str, out: Names) -> None:
     if not NUMBER_RE.match(value):  # an external document number names no record
-        _name(("directive",), value, out)
+        add_name(("directive",), value, out)
 
 
 def _each_item(item: Collector, value: list[Any], out: Names) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from .checks.crossfile import WHOLE_VIEW, cross_view
 from .checks.record import check_record
 from .diagnostics import Diagnostic
-from .fastcheck import fast_check
+from .fastcheck import add_name, fast_check
 from .files import (
     BROKEN,
     ReadProblem,
@@ -167,11 +167,7 @@ def group_references(checked: Checked) -> dict[tuple[str, ...], list[str]]:
         return checked.names
     grouped: dict[tuple[str, ...], list[str]] = {}
     for kinds, name, _ in checked.references:
-        names = grouped.get(kinds)
-        if names is None:
-            grouped[kinds] = [name]
-        else:
-            names.append(name)
+        add_name(kinds, name, grouped)
     return grouped
 
 

@@ -69,12 +69,15 @@ def load(
         for summary in validation.summaries:
             if summary.file in broken:
                 continue
-            if summary.kind == "report":  # built into objects only if asked for
-                records.report_values.append((summary.values, model.Source(summary.file)))
-            elif summary.kind in WHOLE_VIEW:  # the view is the whole compact values
-                _add(records, summary, summary.values)
+            # a WHOLE_VIEW kind's values are its view; the others' travel as a blob
+            if summary.kind in WHOLE_VIEW:
+                values = summary.values
             else:
-                _add(records, summary, marshal.loads(validation.blobs[summary.file]))
+                values = marshal.loads(validation.blobs[summary.file])
+            if summary.kind == "report":  # built into objects only if asked for
+                records.report_values.append((values, model.Source(summary.file)))
+            else:
+                _add(records, summary, values)
     return Repository(root, records, validation)
 
 
