@@ -1,4 +1,9 @@
-"""Entry point.  `--version` is answered before the CLI framework is imported."""
+"""Entry point.  `--version` is answered before the CLI framework is imported.
+
+Exit codes (README, "Exit codes"): 0 no errors, 1 errors in the records, 2 cdsctl could not
+run (a bad option, no records root, an output it cannot write), 3 a bug in cdsctl, 130
+interrupted; :mod:`cdsctl.process` and :func:`cdsctl.cli.run` map exceptions to them.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,13 @@ def main() -> None:
 
         print(f"cdsctl {__version__}")
         return
-    from .cli import run
+    try:
+        from .cli import run
+    except (Exception, KeyboardInterrupt) as exc:  # a broken installation: one line, exit 3
+        from . import process
 
+        code = process.interrupted() if isinstance(exc, KeyboardInterrupt) else process.bug(exc)
+        raise SystemExit(code) from None
     run()
 
 

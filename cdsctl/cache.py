@@ -1,4 +1,5 @@
-"""The validation cache: per-file results keyed by each file's stamp (size, mtime, inode).
+"""The validation cache: per-file results keyed by each file's stamp (size, mtime, inode,
+ctime).
 
 Stored outside the records (``$CDSCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/cdsctl``), one
 folder per records root.  It is trusted only when it proves itself:
@@ -9,7 +10,9 @@ folder per records root.  It is trusted only when it proves itself:
   cache's writing by more than the file-system's timestamp granularity (git's "racily
   clean" rule), since a file edited in the same tick as the cache was written would
   otherwise keep its old stamp;
-* writes go to a temporary file renamed into place, so a crash leaves the old cache.
+* writes go to a temporary file renamed into place, so a crash leaves the old cache; a
+  temporary file is removed when its write fails, and one left by a killed run is removed
+  by a later run once it is an hour old.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 2  # 2: summaries group references by kinds, without paths
+FORMAT = 4  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views
+STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
 _MAGIC = b"cdsctl-cache\n"
 
@@ -56,7 +60,7 @@ class Store:
 
     @classmethod
     def for_root(cls, cache_dir: Path, root: Path) -> Store:
-        key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+        key = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=10).hexdigest()
         return cls(cache_dir / f"{root.name}-{key}")
 
     def read(self, name: str) -> Any:
@@ -78,15 +82,24 @@ class Store:
             return None
 
     def remove_except(self, keep: list[str], prefix: str) -> None:
-        """Delete this folder's files named `prefix…` that are not in `keep` (old shards)."""
+        """Delete this folder's files named `prefix…` that are not in `keep` (old shards),
+        and temporary files that a killed run left (`.name…`, an hour old)."""
         try:
             names = os.listdir(self.folder)
         except OSError:
             return
         for name in names:
-            if name.startswith(prefix) and name not in keep:
+            if (name.startswith(prefix) and name not in keep) or self._left_over(name):
                 with contextlib.suppress(OSError):
                     os.unlink(self.folder / name)
+
+    def _left_over(self, name: str) -> bool:
+        if not name.startswith("."):  # (temporary files: see write_marshalled)
+            return False
+        try:
+            return (self.folder / name).stat().st_mtime < time.time() - STALE_SECONDS
+        except OSError:
+            return False
 
     def write(self, name: str, value: Any) -> bool:
         """Atomically replace `name`; a cache that cannot be written is just not written
@@ -101,11 +114,18 @@ class Store:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
+        except OSError:
+            return False
+        try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
             os.replace(tmp, self.folder / name)
-        except OSError:
-            return False
+        except BaseException as exc:  # a full disk, Ctrl-C: the old cache stays, no half file
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if isinstance(exc, OSError):
+                return False
+            raise
         return True
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
 import typer
+from typer.exceptions import TyperException
 
-from . import __version__
+from . import __version__, process
 from .diagnostics import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, CdsError, Diagnostic, has_errors
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ class Format(StrEnum):
 
 
 def command(func: Callable[P, None]) -> Callable[P, None]:
-    """Register a command whose user-facing errors print one line and exit 2."""
+    """Register a command whose user-facing errors print one line and exit 2; any other
+    exception is a bug (exit 3), Ctrl-C exit 130 (see :mod:`cdsctl.process`)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
@@ -69,9 +71,31 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
         except CdsError as exc:
             typer.echo(f"cdsctl: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
+        except (typer.Exit, typer.Abort, TyperException, BrokenPipeError):
+            raise  # exits, usage errors, `cdsctl … | head`: typer reports them
+        except KeyboardInterrupt:
+            raise typer.Exit(process.interrupted()) from None
+        except Exception as exc:
+            raise typer.Exit(process.failed(exc)) from None
 
     app.command()(wrapper)
     return wrapper
+
+
+def write_output(path: Path, write: Callable[[], None]) -> None:
+    """Run `write`, which writes the file `path` of an `--output`/`-o` option: a file that
+    cannot be written (a read-only file system, no such folder) is one line, exit 2.
+
+    A device or a FIFO is refused before `write` replaces it with a regular file (`-o
+    /dev/full --force` replaced the device, `-o /dev/stdout` the link)."""
+    try:
+        if path.is_symlink() or (path.exists() and not (path.is_file() or path.is_dir())):
+            raise CdsError(f"--output {path}: not a regular file (a link, a device or a FIFO); "
+                           "give the name of a file to write")  # fmt: skip
+        write()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CdsError(f"--output {path}: cannot write the file: {reason}") from None
 
 
 def _version(value: bool) -> None:
@@ -270,7 +294,10 @@ def _repository(records: Path | None, at: str | None = None) -> Repository:
         from .gitstore import export_tree
 
         _EXPORTS.append(tempfile.TemporaryDirectory(prefix="cdsctl-at-"))
-        root = export_tree(root, at, Path(_EXPORTS[-1].name))
+        exported = export_tree(root, at, Path(_EXPORTS[-1].name))
+        for line in exported.left_out:
+            typer.echo(f"cdsctl: --at: {line}", err=True)
+        root = exported.root
     repo = load(root, cache_dir=False if at is not None else None)
     _keep(repo)
     _warn_skipped(len(repo.skipped))
@@ -363,8 +390,10 @@ def overdue(
     _emit(fmt, found["rows"], columns, f"Overdue as of {day}")
     if fmt in (Tabular.table, Tabular.md) and found["rows"]:
         typer.echo("")
+        from .text import one_line
+
         for lead, name, count, most in found["totals"]:
-            typer.echo(f"{lead} ({name}): {count} overdue, the oldest by {most} days")
+            typer.echo(one_line(f"{lead} ({name}): {count} overdue, the oldest by {most} days"))
     raise typer.Exit(EXIT_ERRORS if fail_if_any and found["rows"] else EXIT_OK)
 
 
@@ -393,14 +422,11 @@ def tasks(
 
     Example: cdsctl tasks --as-of 2022-06-30 --search "thuong mai dien tu"
     """
+    from .filters import states as parse_states
     from .queries import in_order, select, task_row
     from .render import Column
-    from .state import State
 
-    try:
-        states = frozenset(State(s) for s in state) if state else None
-    except ValueError as exc:
-        raise CdsError(f"--state: {exc}") from None
+    states = parse_states(state) if state else None
     day = _as_of(as_of)
     keep = _filter(agency, involved, directive, group, states=states, search=search)
 
@@ -427,24 +453,30 @@ def due(
 ) -> None:
     """Open tasks due soon: from the as-of date to --within after it, soonest first.
 
+    Recurring duties count with their instances still to come (a monthly report due next
+    month), not only those of periods begun by the as-of date.
+
     Example: cdsctl due --as-of 2022-05-16 --within 2w
     """
     from .queries import due_within, task_row
-    from .when import WhenError, parse_span
+    from .state import window
+    from .when import WhenError, parse_span, span_end
 
     try:
         span = parse_span(within)
     except WhenError as exc:
         raise CdsError(f"--within: {exc}") from None
     day = _as_of(as_of)
+    until = span_end(day, span)
     keep = _filter(agency, involved, directive, group)
 
     def compute(repo: Repository) -> list[dict[str, Any]]:
-        found = due_within(repo.states(day), repo.records, day, day + span, keep)
+        found = due_within(repo.states(day, horizon=window(until)), repo.records, day, until,
+                           keep)  # fmt: skip
         return [task_row(s) for s in found]
 
-    rows = _query(records, at, f"due|{day}|{day + span}|{keep.key()}", compute)
-    _emit(fmt, rows, _task_columns(), f"Due {day} to {day + span}")
+    rows = _query(records, at, f"due|{day}|{until}|{keep.key()}", compute)
+    _emit(fmt, rows, _task_columns(), f"Due {day} to {until}")
 
 
 class By(StrEnum):
@@ -501,68 +533,14 @@ def show(
 
     Example: cdsctl show TB-128-2022.4 --as-of 2022-06-30
     """
-    from .show import describe
+    from .show import as_text, describe
 
     repo, day = _repository(records, at), _as_of(as_of)
     found = describe(repo, record_id, day)
     if fmt is Shown.json:
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
     else:
-        typer.echo("\n".join(_show_text(found, day)))
-
-
-def _show_text(found: dict[str, Any], day: date) -> list[str]:
-    names = found.get("agencies", {})
-    head = f"{found['id']} ({found['kind']}, {found['file']})"
-    if found["kind"] != "task":
-        import yaml
-
-        body = yaml.safe_dump(found["record"], allow_unicode=True, sort_keys=False).rstrip()
-        return [head, *body.splitlines(), *(f"  {a}: {n}" for a, n in names.items())]
-    record, directive = found["record"], found["directive"]
-    lines = [head, f"  {found['title']}"]
-    if directive:
-        number = f"{directive['number']}, " if directive["number"] else ""
-        lines.append(f"Directive  {directive['id']} ({number}{directive['issued']}): "
-                     f"{directive['title']}")  # fmt: skip
-    lead = record.get("lead", "")
-    lines.append(f"Lead       {lead} ({names.get(lead, '?')})")
-    for agency in record.get("support") or []:
-        lines.append(f"Support    {agency} ({names.get(agency, '?')})")
-    lines += _show_deadlines(found["deadlines"])
-    lines += [f"As of {day}:"] + [_show_state(row) for row in found["states"]]
-    lines += ["Reports:"] + [_show_report(r) for r in found["reports"]] or ["  none"]
-    return lines
-
-
-def _show_deadlines(rows: list[dict[str, Any]]) -> list[str]:
-    out = ["Deadlines:"]
-    for row in rows:
-        if "every" in row:
-            out.append(f"  every {row['every']} from {row['start']}"
-                       + (f" to {row['end']}" if row["end"] else ""))  # fmt: skip
-        elif row["granted"] is None:
-            counted = f" ({row['working_days']} working days)" if row["working_days"] else ""
-            out.append(f"  {row['due'] or 'none'}  first{counted}")
-        else:
-            note = "" if row["counted"] else "  (granted after the as-of date: not counted)"
-            out.append(f"  {row['due']}  extended on {row['granted']} by {row['by'] or '?'}"
-                       f"{': ' + row['reason'] if row.get('reason') else ''}{note}")  # fmt: skip
-    return out
-
-
-def _show_state(row: dict[str, Any]) -> str:
-    late = row["days_overdue"] or row["days_late"]
-    extra = f", {late} days late" if late else ""
-    done = f", done {row['completed']}" if row["completed"] else ""
-    return f"  {row['id']}: {row['state']}, deadline {row['deadline'] or 'none'}{done}{extra}"
-
-
-def _show_report(r: dict[str, Any]) -> str:
-    progress = f" {r['progress']:g}%" if r["progress"] is not None else ""
-    period = f" [{r['period']}]" if r["period"] else ""
-    note = "" if r["counted"] else "  (after the as-of date: not counted)"
-    return f"  {r['date']}  {r['id']}  {r['agency']}  {r['status']}{progress}{period}{note}"
+        typer.echo("\n".join(as_text(found, day)))
 
 
 class Kind(StrEnum):
@@ -595,24 +573,41 @@ def run() -> None:
     cycles, and each full collection walked every live object (≈ 0.4-1.5 s at 300,000 files).
     """
     global _KEPT
-    code: int
     gc.disable()
     _KEPT = []
-    try:
-        app()
-        code = EXIT_OK
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if isinstance(exc.code, str):
-            print(exc.code, file=sys.stderr)
+    process.prepare_streams()
+    code = _run_app()
     for export in _EXPORTS:
         export.cleanup()
+    os._exit(_flushed(code))
+
+
+def _run_app() -> int:
+    """The app's exit code; an exception outside a command too is a bug (exit 3)."""
+    try:
+        app()
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        return process.interrupted()
+    except Exception as exc:
+        return process.failed(exc)
+    return EXIT_OK
+
+
+def _flushed(code: int) -> int:
+    """`code`, or 2 when the output could not be written (`> /dev/full`)."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # `cdsctl … | head`: the reader left; that is not our error
         pass
-    os._exit(code)
+    except OSError as exc:
+        process.say(f"cdsctl: cannot write the output: {exc.strerror or exc}")
+        return EXIT_USAGE
+    return code
 
 
 from . import cli_more  # noqa: E402,F401

@@ -24,6 +24,7 @@ from .cli import (
     _filter,
     _repository,
     command,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ def indicators(
 ) -> None:
     """Each indicator's latest actual, its target, whether it is on track, and its trend.
 
-    The latest actual is that of the latest period begun by the as-of date.
+    The latest actual is that of the latest period known on the as-of date: one whose actual
+    is dated by then, or, without a date, whose period has ended.
 
     Its target is the one for the same period, else the next later one (period in brackets).
 
@@ -106,7 +108,8 @@ def calendar(
 ) -> None:
     """Open and overdue deadlines as an iCalendar (.ics) file for calendar apps.
 
-    One all-day event per task or recurring instance, on its deadline in force.
+    One all-day event per task or recurring instance, on its deadline in force; a recurring
+    duty's instances still to come are there up to its end (12 months ahead without one).
 
     Open deadlines carry a reminder at 09:00 three days before.
 
@@ -114,16 +117,18 @@ def calendar(
     """
     from .icalendar_export import CALENDAR_NAME, ical_bytes, write_new
     from .queries import select
+    from .state import through_end
 
     repo, day = _repository(records, at), _as_of(as_of)
-    keep = _filter(agency, involved, directive, group)
-    items = select(repo.states(day), keep, repo.records)
-    name = f"{CALENDAR_NAME} — {repo.records.agency_name(agency)}" if agency else CALENDAR_NAME
+    keep = _filter(agency, involved, directive, group).resolved(repo.records)
+    items = select(repo.states(day, horizon=through_end(day)), keep, repo.records)
+    lead = keep.agency
+    name = f"{CALENDAR_NAME} — {repo.records.agency_name(lead)}" if lead else CALENDAR_NAME
     data = ical_bytes(items, repo.records, day, name)
     if output is None:
         typer.echo(data, nl=False)  # bytes as they are: UTF-8 with CRLF line ends
     else:
-        write_new(output, data, force)
+        write_output(output, lambda: write_new(output, data, force))
 
 
 class HistoryFormat(StrEnum):

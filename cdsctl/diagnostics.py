@@ -39,7 +39,7 @@ E, W = Severity.ERROR, Severity.WARNING
 #: Every code cdsctl can emit.  docs/diagnostics.md is checked against this table by a test.
 CODES: dict[str, Code] = _catalogue(
     # reading the file
-    ("unreadable", E, "The file cannot be read (permissions, a broken link)."),
+    ("unreadable", E, "A file or a folder cannot be read (permissions, a broken link)."),
     ("encoding", E, "The file is not valid UTF-8."),
     ("binary", E, "The file holds NUL bytes: it is binary, not text."),
     ("too-large", E, "The file is larger than a record can be (2 MiB)."),
@@ -51,6 +51,9 @@ CODES: dict[str, Code] = _catalogue(
     ("duplicate-key", E, "A mapping has the same key twice."),
     ("anchor", E, "YAML anchors and aliases (`&a`, `*a`) are not allowed in records."),
     ("tag", E, "Explicit YAML tags (`!!python/…`, `!custom`) are not allowed in records."),
+    ("link-outside-root", E, "A symbolic link to a record or a folder leads out of the root."),
+    ("special-file", W, "A FIFO, socket or device named like a record: skipped, never opened."),
+    ("file-name", E, "A file or folder name that is not UTF-8: it cannot be read as a record."),
     # fields
     ("unknown-kind", E, "`kind` is missing or is not one of the six record kinds."),
     ("missing-field", E, "A required field is missing."),
@@ -69,6 +72,16 @@ CODES: dict[str, Code] = _catalogue(
         "`agencies`/`calendar` outside the root's `agencies.yaml`/`calendar.yaml`, "
         "or another kind in those files.",
     ),
+    (
+        "misspelled-field",
+        E,
+        "An unknown field whose name is a near miss or a synonym of a real one (`deadline`).",
+    ),
+    (
+        "control-character",
+        E,
+        "Text holds a control character or a Unicode non-character, or one-line text a line break.",
+    ),
     # documents
     ("doc-number", E, "A document number does not follow Nghị định 30/2020's format."),
     ("doc-type-mismatch", W, "A directive's `type` differs from the type code in its number."),
@@ -78,6 +91,12 @@ CODES: dict[str, Code] = _catalogue(
     ("due-and-every", E, "A task has both `due` and `every`."),
     ("report-before-directive", E, "A report is dated before its task's directive was issued."),
     ("agency-expired", W, "An open task's lead agency no longer exists; names its successor."),
+    ("alias-reference", W, "An agency is named by a declared alias instead of its id."),
+    ("id-case-collision", E, "Two ids differ only by letter case (`ubnd`, `UBND`)."),
+    ("reference-cycle", E, "A `parent` chain or directive `references` come back to the start."),
+    ("date-before-directive", E, "A task closed or extended before its directive was issued."),
+    ("extension-order", E, "An extension's `due` is not after the deadline it replaces."),
+    ("report-period", E, "A report on a recurring task has no `period`, or one of another form."),
 )
 
 

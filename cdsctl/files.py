@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
 from .diagnostics import CdsError
 from .gcpause import gc_paused
@@ -45,14 +46,38 @@ def _checked_root(path: Path, source: str) -> Path:
     return path.resolve()
 
 
-#: what tells a file changed without reading it: (size, mtime_ns, inode)
-Stamp = tuple[int, int, int]
-UNKNOWN: Stamp = (-1, 0, 0)  # not looked at yet
-BROKEN: Stamp = (-2, 0, 0)  # stat failed: a broken link, a link loop
+#: what tells a file changed without reading it: (size, mtime_ns, inode, ctime_ns).  The
+#: ctime too (git's core.trustctime): a file rewritten at the same size with its mtime put
+#: back (`touch -d`) keeps the other three, but not its ctime.
+Stamp = tuple[int, int, int, int]
+UNKNOWN: Stamp = (-1, 0, 0, 0)  # not looked at yet
+BROKEN: Stamp = (-2, 0, 0, 0)  # stat failed: a broken link, a link loop
+#: Entries the walk found wrong and the reading never opens (see :func:`walk_problem`): a
+#: stamp whose first number is at most NOT_READ.
+NOT_READ = -3
+SPECIAL: Stamp = (-3, 0, 0, 0)  # a FIFO, a socket or a device: opening one may block
+OUTSIDE = -4  # a symbolic link leading out of the root: (-4, the link's mtime, inode, ctime)
+BAD_NAME: Stamp = (-5, 0, 0, 0)  # a path that is not UTF-8, keyed by its \xNN-escaped form
+FOLDER = -6  # a folder that cannot be listed: (-6, errno, 0, 0), keyed by the folder's path
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
 def is_record_name(name: str) -> bool:
-    return name.endswith(RECORD_SUFFIXES) and name != "README.md"
+    """`*.yaml`, `*.yml` and `*.md` in any letter case, except `README.md` (in any case)."""
+    if not name.endswith(RECORD_SUFFIXES) and not name.lower().endswith(RECORD_SUFFIXES):
+        return False
+    return not _is_readme(name)
+
+
+def _is_readme(name: str) -> bool:
+    return name.lower() == "readme.md"
+
+
+_MARKDOWN = (".md", ".MD", ".Md", ".mD")
+
+
+def is_markdown(name: str) -> bool:
+    return name.endswith(_MARKDOWN)  # (one call: this is on the hot path)
 
 
 def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp]:
@@ -60,32 +85,150 @@ def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp
 
     `ordered=False` skips the sort, for a caller that only compares the map.
 
-    With `stat=False` the stamps are left unknown (-1, 0, 0): a run with no cache learns
-    them from the files it opens anyway.  (listdir and stat relative to the folder's
-    descriptor: measured ~40% faster than scandir's DirEntry objects on 20,000 files.)
+    With `stat=False` the stamps are left unknown (-1, 0, 0, 0): a run with no cache learns
+    them from the files it opens anyway.  What is not a regular file is known without a
+    stat, from the entry's type that the folder listing returns (`d_type`: scandir's
+    DirEntry objects cost ≈ 0.1 µs a file over listdir's names, 305,061 files); stat is
+    relative to the folder's descriptor.  Symbolic links, FIFOs, devices, unreadable
+    folders and names that are not UTF-8 get the stamps above (spec §1).
     """
     found: dict[str, Stamp] = {}
-    stack = [(str(root), "")]
     with gc_paused():  # many small tuples, no cycles: the collector would only cost time
-        _scan_folders(stack, found, stat)
+        _Walk(os.path.realpath(root), stat, found).run()
+        _rename_undecodable(found)
     return dict(sorted(found.items())) if ordered else found
 
 
-def _scan_folders(stack: list[tuple[str, str]], found: dict[str, Stamp], stat: bool) -> None:
-    while stack:
-        folder, prefix = stack.pop()
-        fd = os.open(folder, os.O_RDONLY)
+class _Walk:
+    """One walk: folders to list, links to folders (followed last), folders listed."""
+
+    __slots__ = ("found", "links", "listed", "root", "stack", "stat")
+
+    def __init__(self, root: str, stat: bool, found: dict[str, Stamp]) -> None:
+        self.root, self.stat, self.found = root, stat, found
+        self.stack: list[tuple[str, str]] = [(root, "")]  # (real path, relative prefix)
+        self.links: list[tuple[str, str]] = []  # (relative prefix, real path of the target)
+        self.listed: set[str] = set()  # real paths: no folder is read twice, links loop not
+
+    def run(self) -> None:
+        """Real folders first, then the links to folders in path order, so a folder that
+        is read anyway is not read again through a link (nor a loop forever)."""
+        while self.stack or self.links:
+            if not self.stack:
+                self.links.sort(reverse=True)
+                prefix, target = self.links.pop()
+                self.stack.append((target, prefix))
+            folder, prefix = self.stack.pop()
+            if folder not in self.listed:
+                self.listed.add(folder)
+                self._list(folder, prefix)
+
+    def _list(self, folder: str, prefix: str) -> None:
         try:
-            for name in os.listdir(fd):
-                if name[0] in "._":
-                    continue
-                if name.endswith(RECORD_SUFFIXES) and name != "README.md":
-                    # broken links too: reading them says why
-                    found[prefix + name] = stat_stamp(name, fd) if stat else UNKNOWN
-                elif os.path.isdir(path := os.path.join(folder, name)) and not os.path.islink(path):
-                    stack.append((path, f"{prefix}{name}/"))
+            fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY)
+        except (FileNotFoundError, NotADirectoryError):  # gone (or replaced) since listed
+            return
+        except OSError as exc:
+            self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
+            return
+        try:
+            (self._stat_each if self.stat else self._type_each)(folder, prefix, fd)
+        except OSError as exc:  # the listing failed midway (an I/O error)
+            self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
         finally:
             os.close(fd)
+
+    def _stat_each(self, folder: str, prefix: str, fd: int) -> None:
+        """Each entry's stamp from lstat: a regular file's is what the cache compares."""
+        found = self.found
+        for name in os.listdir(fd):
+            if name[0] in "._":
+                continue
+            if name.endswith(RECORD_SUFFIXES) and (len(name) != 9 or not _is_readme(name)):
+                try:
+                    st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                except OSError:  # gone since listed
+                    continue
+                if S_ISREG(st.st_mode):  # the hot path
+                    found[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ino,
+                                            st.st_ctime_ns)  # fmt: skip
+                    continue
+            self._other(name, folder, prefix, fd)
+
+    def _type_each(self, folder: str, prefix: str, fd: int) -> None:
+        """Each entry by the type the listing gives (`d_type`), without a stat."""
+        found = self.found
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] in "._":
+                    continue
+                if (name.endswith(RECORD_SUFFIXES) and entry.is_file(follow_symlinks=False)
+                        and (len(name) != 9 or not _is_readme(name))):  # fmt: skip
+                    found[prefix + name] = UNKNOWN  # the hot path
+                else:
+                    self._other(name, folder, prefix, fd)
+
+    def _other(self, name: str, folder: str, prefix: str, fd: int) -> None:
+        """Anything but a regular `*.yaml`/`*.yml`/`*.md` file: a folder, a link, a name in
+        another letter case, a FIFO or device named like a record (a warning)."""
+        try:
+            mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+        except OSError:  # gone since listed
+            return
+        if S_ISLNK(mode):
+            self._link(f"{folder}/{name}", prefix + name, is_record_name(name))
+        elif S_ISDIR(mode):
+            self.stack.append((f"{folder}/{name}", f"{prefix}{name}/"))
+        elif is_record_name(name):
+            regular = S_ISREG(mode)
+            stamp = (stat_stamp(name, fd) if self.stat else UNKNOWN) if regular else SPECIAL
+            self.found[prefix + name] = stamp
+
+    def _link(self, path: str, relpath: str, record: bool) -> None:
+        """Follow a link whose target is inside the root; one leading out is an error."""
+        try:
+            target = os.path.realpath(path, strict=True)
+            st = os.stat(target)
+        except OSError:  # broken, a loop, gone: reading a record says which
+            if record:
+                self.found[relpath] = BROKEN
+            return
+        folder = S_ISDIR(st.st_mode)
+        if target != self.root and not target.startswith(self.root + os.sep):
+            if record or folder:  # (a link to a file that is no record is no concern)
+                self.found[relpath] = _outside_stamp(path)
+        elif folder:
+            self.links.append((relpath + "/", target))
+        elif record:
+            regular = S_ISREG(st.st_mode)
+            self.found[relpath] = (stamp_of(st) if self.stat else UNKNOWN) if regular else SPECIAL
+
+
+def _outside_stamp(path: str) -> Stamp:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return BROKEN
+    return (OUTSIDE, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _rename_undecodable(found: dict[str, Stamp]) -> None:
+    """Key a path that is not UTF-8 (bytes Python holds as surrogate escapes) by its shown
+    form, `\\xff`, with the BAD_NAME stamp: every place that encodes paths can take it."""
+    if all(map(str.isascii, found)):  # 5 ms at 305,061 files
+        return
+    for relpath in [p for p in found if not p.isascii()]:
+        try:
+            relpath.encode()
+        except UnicodeEncodeError:
+            del found[relpath]
+            found[shown_path(relpath)] = BAD_NAME
+
+
+def shown_path(path: str) -> str:
+    """`path` with the bytes that are not UTF-8 shown as `\\xNN`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def stat_stamp(path: str, dir_fd: int | None = None) -> Stamp:
@@ -97,7 +240,44 @@ def stat_stamp(path: str, dir_fd: int | None = None) -> Stamp:
 
 
 def stamp_of(st: os.stat_result) -> Stamp:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def walk_problem(root: str, relpath: str, stamp: Stamp) -> tuple[str, str]:
+    """The diagnostic code and message of an entry the walk marked NOT_READ."""
+    path = f"{root}/{relpath}"
+    if stamp[0] == OUTSIDE:
+        return "link-outside-root", (
+            f"a symbolic link to {_link_target(path)}, outside the records root: records are "
+            "read only inside it; copy the record into the root, or remove the link")  # fmt: skip
+    if stamp[0] == BAD_NAME[0]:
+        return "file-name", (
+            "the name is not UTF-8 text (its other bytes are shown as \\xNN), so the file "
+            "cannot be read as a record; rename it")  # fmt: skip
+    if stamp[0] == FOLDER:
+        return "unreadable", f"cannot read the folder: {os.strerror(stamp[1])}"
+    return "special-file", f"{_what(path)}: skipped, never opened; move it out of the records root"
+
+
+def _link_target(path: str) -> str:
+    try:
+        return shown_path(os.readlink(path))
+    except OSError:
+        return "a file"
+
+
+_KINDS = ((S_ISFIFO, "a FIFO (named pipe)"), (S_ISSOCK, "a socket"),
+          (S_ISCHR, "a character device"), (S_ISBLK, "a block device"),
+          (S_ISDIR, "a folder"))  # fmt: skip
+
+
+def _what(path: str) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    kind = next((text for test, text in _KINDS if test(mode)), "a special file")
+    return f"{kind}, not a regular file"
 
 
 def relative_record_path(root: Path, path: Path) -> str | None:
@@ -130,14 +310,20 @@ class ReadProblem(Exception):
 
 def read_source(path: str | os.PathLike[str]) -> Source:
     """Read a record file as text; :class:`ReadProblem` when it cannot be a record."""
-    return source_of(read_bytes(path)[0], os.fspath(path).endswith(".md"))
+    return source_of(read_bytes(path)[0], is_markdown(os.fspath(path)))
+
+
+#: non-blocking: a FIFO put in place of a record since the walk must not hang the run
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
 
 
 def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes, Stamp]:
     """A file's bytes and its stamp, from one open (os-level calls: this is the hot path)."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, _READ_FLAGS)
     try:
         st = os.fstat(fd)
+        if not S_ISREG(st.st_mode):
+            raise ReadProblem("special-file", f"{_what(os.fspath(path))}: skipped")
         if st.st_size > MAX_BYTES:
             mib = st.st_size / 1024 / 1024
             raise ReadProblem("too-large", f"the file is {mib:.1f} MiB; a record is at most 2 MiB")

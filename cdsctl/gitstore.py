@@ -1,33 +1,141 @@
-"""The few git calls cdsctl makes, in one place."""
+"""The git calls cdsctl makes, and the one place their command lines are built.
+
+The class of bug this module closes is *user text reaching git's argv*: a revision typed by a
+user (``--changed-since``, ``--at``) or a path that starts with ``-`` is read by git as an
+option (``--changed-since=--output=agencies.yaml`` once made git overwrite that file).  So:
+
+- every argv is built by :func:`_argv`, and only there (:func:`_run`, the one place git is
+  started, takes nothing else): fixed options written in this module (each starts with
+  ``-``), then ``--end-of-options``, then object names, then ``--`` and paths;
+- a user's revision becomes an object name only through :func:`resolve`, which asks
+  ``git rev-parse --verify --end-of-options REV^{commit}`` and returns the full commit id
+  (:class:`Commit`); :func:`_argv` refuses any other object name (a full commit id, maybe
+  with ``^`` and ``:path``), so no call site can forget.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
+import tarfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NewType
 
 from .diagnostics import CdsError
 
+#: A full commit id that git has verified; made only by :func:`resolve` or read from git.
+Commit = NewType("Commit", str)
 
-def _run(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """Run git in `root`; the one place that starts it."""
+#: What may follow ``--end-of-options``: a full commit id, maybe ``^`` (its first parent),
+#: maybe ``:path`` (a file or folder in it).  It can never be read as an option.
+_OBJECT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\^?(?::.*)?", re.DOTALL)
+
+
+#: A git command line made by :func:`_argv`: the only thing :func:`_run` takes (mypy checks).
+_Argv = NewType("_Argv", list[str])
+
+
+@dataclass(frozen=True, slots=True)
+class _Unverified:
+    """A user's revision on its way to ``git rev-parse --verify`` (and nowhere else)."""
+
+    text: str
+
+
+def _argv(command: str, *options: str, objects: Sequence[str | _Unverified] = (),
+          paths: Sequence[str] | None = None) -> _Argv:  # fmt: skip
+    """The one builder of a git command line; ValueError (a bug in cdsctl) for anything that
+    git could read as an option where it should read a name."""
+    if bad := [o for o in options if not o.startswith("-")]:
+        raise ValueError(f"git {command}: {bad!r} are not options")
+    verifying = command == "rev-parse" and "--verify" in options
+    if unsafe := [o for o in objects if not _safe_object(o, verifying)]:
+        raise ValueError(f"git {command}: {unsafe!r} are not verified object names")
+    argv = ["git", "-c", "core.quotePath=false", command, *options]
+    if objects:
+        argv += ["--end-of-options", *(_object_text(o) for o in objects)]
+    return _Argv(argv if paths is None else [*argv, "--", *paths])
+
+
+def _safe_object(name: str | _Unverified, verifying: bool) -> bool:
+    return verifying if isinstance(name, _Unverified) else bool(_OBJECT.fullmatch(name))
+
+
+def _object_text(name: str | _Unverified) -> str:
+    return name.text + "^{commit}" if isinstance(name, _Unverified) else name
+
+
+def _run(cwd: Path, argv: _Argv) -> subprocess.CompletedProcess[bytes]:
+    """Run a command line from :func:`_argv` in `cwd`; the one place git is started."""
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=False)
+        return subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise CdsError("git is not installed") from None
+        raise CdsError("git is not installed (cdsctl needs it for this command)") from None
 
 
-def _git_bytes(root: Path, *args: str) -> bytes:
+def _git_bytes(cwd: Path, argv: _Argv) -> bytes:
     """git's output as bytes (file contents are decoded by the caller); CdsError on failure."""
-    done = _run(root, *args)
+    done = _run(cwd, argv)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or "failed"
-        raise CdsError(f"git {' '.join(args)}: {message}")
+        raise CdsError(f"git {argv[3]}: {message}")
     return done.stdout
 
 
-def _git(root: Path, *args: str) -> str:
-    return _git_bytes(root, *args).decode("utf-8", "replace")
+def _git(cwd: Path, argv: _Argv) -> str:
+    return _git_bytes(cwd, argv).decode("utf-8", "replace")
+
+
+# -- revisions a user gives ----------------------------------------------------------------
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """User text quoted on one line: control characters escaped, long text cut."""
+    escaped = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "'" + (escaped if len(escaped) <= limit else escaped[: limit - 1] + "…") + "'"
+
+
+def _not_a_commit(option: str, text: str) -> CdsError:
+    quoted = shown(text)
+    return CdsError(
+        f"{option}: {quoted} is not a commit in this repository; give a branch, a tag or a "
+        f"commit id such as origin/main or HEAD~1 / {quoted} không phải là một commit của kho này"
+    )
+
+
+def resolve(root: Path, text: str, option: str) -> Commit:
+    """The commit a user's revision names (`option` is the option it came with, for the
+    message); :class:`CdsError` when it names none or `root` is not in git."""
+    toplevel(root, option)
+    if not text or "\0" in text or not _encodable(text):
+        raise _not_a_commit(option, text)
+    done = _run(root, _argv("rev-parse", "--verify", "--quiet", objects=[_Unverified(text)]))
+    name = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode != 0 or not _OBJECT.fullmatch(name):
+        raise _not_a_commit(option, text)
+    return Commit(name)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def toplevel(root: Path, option: str = "git") -> Path:
+    """The top of the git work tree that holds `root`; CdsError when there is none."""
+    done = _run(root, _argv("rev-parse", "--show-toplevel"))
+    if done.returncode != 0:
+        raise CdsError(f"{option}: {root} is not in a git repository (this reads git's history)")
+    return Path(done.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
+
+
+# -- --changed-since -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -38,10 +146,11 @@ class Changes:
     deleted: list[str]  # deleted, or renamed from
 
 
-def changed_since(root: Path, rev: str) -> Changes:
+def changed_since(root: Path, commit: Commit) -> Changes:
+    """Files below `root` that differ from `commit` in the working tree, or are untracked."""
     changed, deleted = set(), set()
-    out = _git(root, "diff", "--name-status", "-z", "--relative", "-M", rev, "--", ".")
-    fields = iter(out.split("\0"))
+    diff = _argv("diff", "--name-status", "-z", "--relative", "-M", objects=[commit], paths=["."])
+    fields = iter(_git(root, diff).split("\0"))
     for status in fields:
         if not status:
             continue
@@ -50,29 +159,63 @@ def changed_since(root: Path, rev: str) -> Changes:
             deleted.add(paths[0])
         if status[0] != "D":
             changed.add(paths[-1])
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+    untracked = _git(root, _argv("ls-files", "--others", "--exclude-standard", "-z", paths=["."]))
     changed.update(p for p in untracked.split("\0") if p)
     return Changes(sorted(changed), sorted(deleted))
 
 
-def show(root: Path, rev: str, relpath: str) -> str | None:
-    """A file's text at `rev` (path relative to `root`), or None where it did not exist."""
-    data = show_bytes(root, rev, f"./{relpath}")
+def show(root: Path, commit: Commit, relpath: str) -> str | None:
+    """A file's text at `commit` (path relative to `root`), or None where it did not exist."""
+    data = _show(root, f"{commit}:./{relpath}")
     return data.decode("utf-8", "replace") if data is not None else None
 
 
-def export_tree(root: Path, rev: str, into: Path) -> Path:
-    """The records root as committed at `rev`, unpacked below `into` (no checkout: the
-    working tree and the index are not touched).  Returns the unpacked root."""
-    import io
-    import tarfile
+# -- --at ------------------------------------------------------------------------------------
 
-    done = _run(root, "archive", "--format=tar", f"{rev}:{prefix(root)}")
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A records root as committed, unpacked: where, and the members left out (one line each)."""
+
+    root: Path
+    left_out: list[str]
+
+
+def export_tree(root: Path, rev: str, into: Path) -> Export:
+    """The records root as committed at the user's revision `rev`, unpacked below `into` (no
+    checkout: the working tree and the index are not touched).
+
+    The root may be a folder anywhere inside the repository, and the current directory
+    anywhere at all.  A symbolic link that would point out of `into` is left out and named
+    in :attr:`Export.left_out`, the way ``validate`` reports a link leading out of the root.
+    """
+    commit = resolve(root, rev, "--at")
+    where = prefix(root)
+    archive = _argv("archive", "--format=tar", objects=[f"{commit}:{where}"])
+    done = _run(toplevel(root, "--at"), archive)
     if done.returncode != 0:
-        raise CdsError(f"--at {rev}: {done.stderr.decode(errors='replace').strip()}")
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(into, filter="data")
-    return into
+        folder = f"the records root {where.rstrip('/')}" if where else "the records root"
+        raise CdsError(f"--at {shown(rev)}: {folder} is not in commit {commit[:12]}")
+    return Export(into, _unpack(done.stdout, into))
+
+
+def _unpack(tar: bytes, into: Path) -> list[str]:
+    """Extract each member with tarfile's 'data' filter; the lines for those it refuses."""
+    left_out: list[str] = []
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        for member in archive:
+            try:
+                archive.extract(member, into, filter="data")
+            except tarfile.FilterError as exc:
+                left_out.append(_refused(member, exc))
+    return left_out
+
+
+def _refused(member: tarfile.TarInfo, exc: Exception) -> str:
+    if member.issym() or member.islnk():
+        return (f"{member.name}: a symbolic link to {shown(member.linkname)}, outside the "
+                f"records root (link-outside-root); left out")  # fmt: skip
+    return f"{member.name}: {exc}; left out"
 
 
 # -- one file's history (cdsctl history) ------------------------------------------------------
@@ -83,14 +226,14 @@ def prefix(root: Path) -> str:
 
     :class:`CdsError` when `root` is not in a git work tree.
     """
-    return _git_bytes(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
+    return _git_bytes(root, _argv("rev-parse", "--show-prefix")).decode("utf-8").strip()
 
 
 @dataclass(frozen=True)
 class FileCommit:
     """One commit that changed a file; paths are relative to the top of the work tree."""
 
-    commit: str
+    commit: Commit
     short: str
     date: str  # author date, strict ISO 8601
     author: str
@@ -109,8 +252,8 @@ def file_log(root: Path, relpath: str) -> list[FileCommit]:
 
     Merge commits are left out: their changes are those of the commits they merge.
     """
-    args = ["-c", "core.quotePath=false", "log", "--follow", "--no-merges", "--name-status"]
-    out = _git_bytes(root, *args, _LOG_FORMAT, "--", relpath).decode("utf-8", "replace")
+    log = _argv("log", "--follow", "--no-merges", "--name-status", _LOG_FORMAT, paths=[relpath])
+    out = _git_bytes(root, log).decode("utf-8", "replace")
     commits = (_file_commit(chunk) for chunk in out.split(_COMMIT) if chunk.strip())
     return [c for c in commits if c is not None]
 
@@ -122,13 +265,41 @@ def _file_commit(chunk: str) -> FileCommit | None:
         return None
     commit, short, when, author, subject = header.split(_FIELDS, 4)
     status, *paths = statuses[0]
-    return FileCommit(commit, short, when, author, subject, status, paths[0], paths[-1])
+    return FileCommit(Commit(commit), short, when, author, subject, status, paths[0], paths[-1])
 
 
-def show_bytes(root: Path, rev: str, path: str) -> bytes | None:
-    """A file's bytes at `rev` (path relative to the top of the work tree), or None where
-    it did not exist (or `rev` does not: the parent of a first commit)."""
+def show_bytes(root: Path, commit: Commit, path: str, parent: bool = False) -> bytes | None:
+    """A file's bytes at `commit` (or at its first `parent`; path relative to the top of the
+    work tree), or None where it did not exist (or the commit did not: a first commit's
+    parent)."""
+    return _show(root, f"{commit}{'^' if parent else ''}:{path}")
+
+
+def _show(root: Path, name: str) -> bytes | None:
     try:
-        return _git_bytes(root, "show", f"{rev}:{path}")
+        return _git_bytes(root, _argv("show", objects=[name]))
     except CdsError:
         return None
+
+
+def shallow_boundary(root: Path) -> frozenset[Commit]:
+    """The commits of a shallow clone whose parents were cut off (empty when not shallow).
+
+    A commit there looks like a first commit to ``git log``: every file "added".
+    """
+    answer = _git(root, _argv("rev-parse", "--is-shallow-repository", "--git-common-dir"))
+    flag, _, where = answer.partition("\n")
+    if flag.strip() != "true":
+        return frozenset()
+    try:  # the commits whose parents are cut are listed in $GIT_COMMON_DIR/shallow
+        listed = (root / where.strip() / "shallow").read_text(encoding="ascii").split()
+    except OSError:
+        return frozenset()
+    return frozenset(Commit(c) for c in listed if _has_parent(root, Commit(c)))
+
+
+def _has_parent(root: Path, commit: Commit) -> bool:
+    """Whether the commit object names a parent (a true first commit names none)."""
+    raw = _git(root, _argv("cat-file", "-p", objects=[commit]))
+    header = raw.partition("\n\n")[0]
+    return any(line.startswith("parent ") for line in header.splitlines())

@@ -4,8 +4,10 @@ Each commit is compared with its first parent (so history with branches reads ri
 versions parsed with the exact loader.  Top-level fields are compared; lists and mappings
 are compared whole and summarised (``extensions: added 1``, ``extensions: 1 → 2 items``).
 An agency's history is that of its entry in ``agencies.yaml``: commits that leave the entry
-alone are left out.  Two pseudo-fields in parentheses report what is not a field change:
-``(file)`` (created, deleted, renamed) and ``(yaml)`` (a version that cannot be read).
+alone are left out.  Three pseudo-fields in parentheses report what is not a field change:
+``(file)`` (created, deleted, renamed), ``(yaml)`` (a version that cannot be read) and
+``(shallow)``: in a shallow clone the oldest commit there has lost its parents, so git lists
+every file as added by it; that commit is said to be where the history is cut, never "created".
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from typing import Any
 
 from . import gitstore
 from .diagnostics import CdsError
-from .files import ReadProblem, source_of
+from .files import ReadProblem, is_markdown, source_of
 from .records import Summary
 from .yamlload import load_exact
 
-FILE, YAML = "(file)", "(yaml)"
+FILE, YAML, SHALLOW = "(file)", "(yaml)", "(shallow)"
+CUT = ("history cut here: this is a shallow clone and older commits are not in it "
+       "(`git fetch --unshallow` fetches them)")  # fmt: skip
 SHORT = 40  # longer values (titles, descriptions, bodies) are only said to have changed
 
 
@@ -39,6 +43,8 @@ class Change:
             return _file_text(self.old, self.new)
         if self.field == YAML:
             return f"unreadable: {self.new}" if self.new else "readable again"
+        if self.field == SHALLOW:
+            return CUT
         if _listish(self.old) and _listish(self.new):
             return f"{self.field}: {_list_change(self.old or [], self.new or [])}"
         return _value_text(self.field, self.old, self.new)
@@ -159,7 +165,7 @@ def parse_version(raw: bytes | None, path: str, agency: str | None = None) -> Ve
     if raw is None:
         return Version()
     try:
-        source = source_of(raw, markdown=path.endswith(".md"))
+        source = source_of(raw, markdown=is_markdown(path))
     except ReadProblem as exc:
         return Version(problem=str(exc))
     loaded = load_exact(source.yaml, source.offset)
@@ -210,12 +216,20 @@ def history(root: Path, target: Target) -> list[Revision]:
         top = gitstore.prefix(root)
     except CdsError:
         raise CdsError(f"{root} is not in a git repository; history reads git's log") from None
-    revisions = (_revision(root, top, target, c) for c in gitstore.file_log(root, target.file))
+    cut = gitstore.shallow_boundary(root)
+    commits = gitstore.file_log(root, target.file)
+    revisions = (_revision(root, top, target, c, c.commit in cut) for c in commits)
     return [r for r in revisions if r.changes or target.agency is None]
 
 
-def _revision(root: Path, top: str, target: Target, commit: gitstore.FileCommit) -> Revision:
-    old_raw = gitstore.show_bytes(root, f"{commit.commit}^", commit.old_path)
+def _revision(root: Path, top: str, target: Target, commit: gitstore.FileCommit,
+              cut: bool = False) -> Revision:  # fmt: skip
+    """The commit's changes to the target (`cut`: a shallow clone's boundary, whose parent
+    is missing, so what it changed cannot be told)."""
+    if cut:
+        return Revision(commit.commit, commit.short, commit.date, commit.author, commit.subject,
+                        [Change(SHALLOW, None, None)])  # fmt: skip
+    old_raw = gitstore.show_bytes(root, commit.commit, commit.old_path, parent=True)
     new_raw = gitstore.show_bytes(root, commit.commit, commit.path)
     old = parse_version(old_raw, commit.old_path, target.agency)
     new = parse_version(new_raw, commit.path, target.agency)

@@ -88,7 +88,8 @@ def event(state: TaskState, records: Records, stamp: datetime) -> Event:
     ev.add("uid", uid(state))
     ev.add("dtstamp", stamp)
     ev.add("dtstart", state.deadline)
-    ev.add("dtend", state.deadline + timedelta(days=1))
+    if state.deadline < date.max:  # (without DTEND an all-day event lasts its one day)
+        ev.add("dtend", state.deadline + timedelta(days=1))
     ev.add("summary", summary)
     ev.add("description", description(state, records))
     if state.task.group:

@@ -8,12 +8,14 @@ one over the longer period (the year's) is the later, more complete word.
 
 Readings the spec leaves open, settled here:
 
-* an actual counts on D once its period has begun (``2023`` counts on 2023-06-01): figures
-  carry no date of their own, and a provisional yearly figure may be entered mid-year;
+* an actual counts on D once it is known (spec 1.1): from its ``date`` (when it was measured
+  or published) if it has one, else once its period has ended — on the period's last day
+  (a 2024-Q1 rate is not known on 2024-02-15; it is on 2024-03-31);
 * the target of an actual is the target for the same period, else the next later target
   (``2025`` for an actual of ``2023``); targets are plans, so they all count whatever D is;
 * with no actual yet, the target shown is the first one whose period has not ended by D;
-* when a period is listed twice, the later entry wins (a corrected figure or a revised target);
+* when a period is listed twice, the later entry wins (a corrected figure or a revised target)
+  — of the actuals known on D: a correction published after D does not hide the first figure;
 * on track: ``better: lower`` (a rank) means actual ≤ target, ``higher`` actual ≥ target.
 """
 
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import calendar as _monthcal
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from .model import Indicator, Measure, Records
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?$")
+_PERIOD = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?")
 
 #: tie-break between periods ending on the same day: the longer period is the later word
 _FORM_RANK = {"month": 0, "quarter": 1, "half": 2, "year": 3}
@@ -46,10 +48,12 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """``2022``, ``2022-Q2``, ``2022-H1`` or ``2022-05`` as a :class:`Period`."""
-    match = _PERIOD.match(text)
+    match = _PERIOD.fullmatch(text)
     if match is None:
         raise ValueError(f"not a period: {text!r} (2022, 2022-Q2, 2022-H1 or 2022-05)")
     year, month, quarter, half = match.groups()
+    if year == "0000":
+        raise ValueError(f"not a period: {text!r} (years run from 0001 to 9999)")
     first, months, form = _span(month, quarter, half)
     last = first + months - 1
     end = date(int(year), last, _monthcal.monthrange(int(year), last)[1])
@@ -67,11 +71,19 @@ def _span(month: str | None, quarter: str | None, half: str | None) -> tuple[int
     return 1, 12, "year"
 
 
-def _by_period(measures: Iterable[Measure]) -> list[tuple[Period, Measure]]:
-    """Measures in period order, one per period (the later entry of a repeated period wins)."""
-    latest: dict[Period, Measure] = {}
+def _placed(measures: Iterable[Measure]) -> Iterator[tuple[Period, Measure]]:
+    """Each measure with its period; one whose period is not in the calendar (year 0000) is
+    left out: it has no place in time."""
     for measure in measures:
-        latest[parse_period(measure.period)] = measure
+        try:
+            yield parse_period(measure.period), measure
+        except ValueError:
+            continue
+
+
+def _by_period(placed: Iterable[tuple[Period, Measure]]) -> list[tuple[Period, Measure]]:
+    """Measures in period order, one per period (the later entry of a repeated period wins)."""
+    latest: dict[Period, Measure] = dict(placed)
     return sorted(latest.items(), key=lambda item: item[0])
 
 
@@ -122,11 +134,16 @@ def _tidy(number: float) -> float:
 
 def standing(indicator: Indicator, as_of: date) -> Standing:
     """Where one indicator stands on `as_of` (see the module doc for the rules)."""
-    actuals = [(p, m) for p, m in _by_period(indicator.actuals) if p.start <= as_of]
-    targets = _by_period(indicator.targets)
+    actuals = _by_period((p, m) for p, m in _placed(indicator.actuals) if known(p, m, as_of))
+    targets = _by_period(_placed(indicator.targets))
     actual = actuals[-1] if actuals else None
     previous = actuals[-2] if len(actuals) > 1 else None
     return Standing(indicator, actual, previous, _target_for(targets, actual, as_of))
+
+
+def known(period: Period, actual: Measure, as_of: date) -> bool:
+    """Whether an actual is known on `as_of`: dated by then, or, undated, its period ended."""
+    return (actual.date if actual.date is not None else period.end) <= as_of
 
 
 def _target_for(targets: list[tuple[Period, Measure]], actual: tuple[Period, Measure] | None,

@@ -10,6 +10,7 @@ library reads it from the file when a command needs it (:func:`cdsctl.repository
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -139,6 +140,7 @@ class Measure:
     period: str
     value: float
     source: str | None = None
+    date: date | None = None  # an actual's: when it was measured or published (spec 1.1)
 
 
 @dataclass(slots=True)
@@ -179,6 +181,8 @@ class Records:
     #: reports not yet built: (compact values, where from), in the order they were added
     report_values: list[tuple[dict[str, Any], Source]] = field(default_factory=list)
     built_reports: dict[str, Report] = field(default_factory=dict)
+    #: declared aliases used as agency ids → those ids (see :meth:`use_agency_ids`)
+    agency_ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def reports(self) -> dict[str, Report]:
@@ -186,14 +190,59 @@ class Records:
         stays, as for every kind)."""
         if self.report_values:
             for values, source in self.report_values:
-                self.built_reports.setdefault(values["id"], report(values, source))
+                built = report(values, source)
+                built.agency = self.agency_ids.get(built.agency, built.agency)
+                self.built_reports.setdefault(values["id"], built)
             self.report_values = []
         return self.built_reports
+
+    def use_agency_ids(self) -> None:
+        """Write every agency named by a declared alias (spec §3 `aliases`) as the id it
+        stands for, so that filters by id find it (`lead: Sở TTTT` is led by ND-STTTT)."""
+        ids = alias_ids((a.id, a.aliases) for a in self.agencies.values())
+        if not ids:
+            return
+        for task in self.tasks.values():
+            if (
+                task.lead in ids
+                or task.report_to in ids
+                or not ids.keys().isdisjoint((*task.support, *task.via))
+            ):
+                _agency_ids_in(task, ids)
+        for directive in self.directives.values():
+            directive.issuer = ids.get(directive.issuer, directive.issuer)
+        for agency in self.agencies.values():
+            agency.parent, agency.successor = _id(ids, agency.parent), _id(ids, agency.successor)
+        self.agency_ids = ids
 
     def agency_name(self, agency_id: str) -> str:
         """The agency's display name, or the id itself when no agency has it."""
         known = self.agencies.get(agency_id)
         return known.display if known else agency_id
+
+
+def alias_ids(agencies: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Each declared alias → the id of the agency declaring it: only an alias that one
+    agency declares and that is no agency's id (an id always means itself)."""
+    agencies = list(agencies)
+    ids = {agency_id for agency_id, _ in agencies}
+    holders: dict[str, set[str]] = {}
+    for agency_id, aliases in agencies:
+        for alias in aliases:
+            holders.setdefault(alias, set()).add(agency_id)
+    return {a: next(iter(h)) for a, h in holders.items() if len(h) == 1 and a not in ids}
+
+
+def _id(ids: dict[str, str], name: str | None) -> str | None:
+    return ids.get(name, name) if name is not None else None
+
+
+def _agency_ids_in(task: Task, ids: dict[str, str]) -> None:
+    """Called while the records are being built (by :meth:`Records.use_agency_ids`)."""
+    task.lead = ids.get(task.lead, task.lead)
+    task.support = tuple(ids.get(a, a) for a in task.support)
+    task.report_to = _id(ids, task.report_to)
+    task.via = tuple(ids.get(a, a) for a in task.via)
 
 
 def _tuple(values: dict[str, Any], key: str) -> tuple[Any, ...]:
@@ -259,8 +308,12 @@ def meeting(v: dict[str, Any], src: Source) -> Meeting:
 
 def indicator(v: dict[str, Any], src: Source) -> Indicator:
     return Indicator(v["id"], v["name"], v["better"], src, v.get("unit"),
-                     tuple(Measure(**m) for m in v.get("targets", ())),
-                     tuple(Measure(**m) for m in v.get("actuals", ())))  # fmt: skip
+                     tuple(_measure(m) for m in v.get("targets", ())),
+                     tuple(_measure(m) for m in v.get("actuals", ())))  # fmt: skip
+
+
+def _measure(m: dict[str, Any]) -> Measure:
+    return Measure(m["period"], m["value"], m.get("source"), _date(m.get("date")))
 
 
 def calendar(v: dict[str, Any]) -> Calendar:

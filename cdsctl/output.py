@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from .diagnostics import Diagnostic, Severity
+from .text import one_line
 
 FORMATS = ("text", "json", "github")
 PathShown = Callable[[str], str]
@@ -16,8 +17,9 @@ def as_json(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def as_text(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[str]:
+    """One line per problem: a line break in a file name or a quoted value shows as ⏎."""
     return [
-        f"{shown(d.file)}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}"
+        one_line(f"{shown(d.file)}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}")
         for d in diagnostics
     ]
 
@@ -27,8 +29,8 @@ def as_rich_markup(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[
 
     colour = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
     return [
-        f"[bold]{escape(shown(d.file))}:{d.line}:{d.column}:[/] "
-        f"[{colour[d.severity]}]{d.severity}[/] [cyan]{d.code}[/] {escape(d.message)}"
+        f"[bold]{escape(one_line(shown(d.file)))}:{d.line}:{d.column}:[/] "
+        f"[{colour[d.severity]}]{d.severity}[/] [cyan]{d.code}[/] {escape(one_line(d.message))}"
         for d in diagnostics
     ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,19 @@ class TaskFilter:
         states = sorted(self.states) if self.states is not None else None
         return repr((self.agency, self.involved, self.directive, self.group, states,
                      self.search, self.min_days))  # fmt: skip
+
+    def resolved(self, records: Records) -> TaskFilter:
+        """This filter with the agency, directive and group as typed resolved to what the
+        records call them; :class:`cdsctl.filters.FilterError` when one names nothing."""
+        from . import filters
+
+        agency, directive, group = self.agency, self.directive, self.group
+        return replace(
+            self,
+            agency=None if agency is None else filters.agency_id(records, agency),
+            directive=None if directive is None else filters.directive_id(records, directive),
+            group=None if group is None else filters.group(group),
+        )
 
     def _involves(self, s: TaskState) -> bool:
         task = s.task
@@ -63,6 +76,8 @@ def searched_text(s: TaskState, records: Records) -> list[str]:
 
 
 def select(states: Iterable[TaskState], keep: TaskFilter, records: Records) -> list[TaskState]:
+    """The states `keep` keeps, its values resolved first (an unknown one is an error)."""
+    keep = keep.resolved(records)
     return [s for s in states if keep.keeps(s, records)]
 
 

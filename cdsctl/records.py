@@ -21,13 +21,24 @@ from .files import (
     ReadProblem,
     Source,
     Stamp,
+    is_markdown,
     read_bytes,
     read_source,
     source_of,
     stat_stamp,
 )
 from .schema import Checked, Finding
-from .yamlload import Loaded, Path, Positions, Problem, load_exact, load_fast_scanned
+from .yamlload import (
+    BAD_CHARACTER,
+    SAFE_BYTES,
+    Loaded,
+    Path,
+    Positions,
+    Problem,
+    Span,
+    load_exact,
+    load_fast_scanned,
+)
 
 
 @dataclass(slots=True)
@@ -87,7 +98,7 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
     path = f"{root}/{relpath}"  # (plain str: pathlib and os.path.join are slow here)
     try:
         data, stamp = read_bytes(path)
-        source = source_of(data, relpath.endswith(".md"))
+        source = source_of(data, is_markdown(relpath))
     except ReadProblem as problem:
         found = [Diagnostic.make(relpath, problem.line, 1, problem.code, str(problem))]
         return stat_stamp(path), FileResult(relpath, found, None).to_wire()
@@ -95,8 +106,10 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
         message = f"cannot read the file: {exc.strerror}"
         found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
         return stat_stamp(path), FileResult(relpath, found, None).to_wire()
-    scanned = load_fast_scanned(source.yaml)
-    if scanned is not None and (source.body is None or "body" not in scanned[0]):
+    # no byte that may start a control character, a tab…: no regex (yamlload.SAFE_BYTES)
+    screened = not data.translate(None, SAFE_BYTES)
+    scanned = load_fast_scanned(source.yaml, screened)
+    if scanned is not None and _body_fits(source, scanned[0], screened):
         fast, nulls = scanned
         text = source.yaml if source.body is None else source.yaml + source.body
         checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
@@ -105,6 +118,14 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
             summary = (checked.kind, checked.id, relpath, view, group_references(checked))
             return stamp, (relpath, (), summary, _blob(checked))
     return stamp, _check_exactly(source, relpath).to_wire()
+
+
+def _body_fits(source: Source, data: dict[str, Any], screened: bool) -> bool:
+    """Whether a Markdown body (if any) may go the fast path: no `body` in the front matter
+    as well, no bad character in it."""
+    if source.body is None:
+        return True
+    return "body" not in data and (screened or BAD_CHARACTER.search(source.body) is None)
 
 
 def _with_body(data: dict[str, Any], source: Source) -> dict[str, Any]:
@@ -123,6 +144,8 @@ def load_positions(source: Source) -> Loaded:
         else:
             loaded.data["body"] = source.body
             loaded.positions.values[("body",)] = (source.body_line, 1)
+            start = (source.body_line - 1 - source.offset, 0)
+            loaded.positions.spans[("body",)] = Span("body", source.body, start, start)
     return loaded
 
 
@@ -144,7 +167,10 @@ def _check_exactly(source: Source, relpath: str) -> FileResult:
 
 
 def locate(relpath: str, finding: Finding, positions: Positions) -> Diagnostic:
-    line, column = positions.find(finding.path, finding.at_key)
+    """The diagnostic of a finding, at its character when it names one, else at its key
+    or value."""
+    where = None if finding.index is None else positions.char(finding.path, finding.index)
+    line, column = where or positions.find(finding.path, finding.at_key)
     return Diagnostic.make(relpath, line, column, finding.code, finding.message)
 
 

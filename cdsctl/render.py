@@ -2,6 +2,12 @@
 
 JSON carries every field of every row (spec §5); the other formats show the columns a
 command chooses.  Nothing here prints: each function returns the text.
+
+For people (table, Markdown) a row is one line: a line break inside a value is shown as ⏎
+(CSV and JSON keep values as written).  A table never cuts its key columns (id, dates,
+numbers): only text columns (those with a width) are cut, with "…", to what the terminal
+leaves, but never below :data:`MIN_TEXT`; a terminal narrower than that gets longer lines
+(it wraps them) rather than cells left empty.
 """
 
 from __future__ import annotations
@@ -12,7 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .text import one_line
+
 TABULAR = ("table", "json", "csv", "md")
+#: the narrowest a text column is cut to
+MIN_TEXT = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +33,17 @@ class Column:
     right: bool = False
 
     def cell(self, row: dict[str, Any], cut: bool = True) -> str:
+        """The cell's text; `cut` (for people): on one line, and cut to the width."""
         value = row.get(self.key)
         if value is None:
             return ""
         if isinstance(value, list):
             value = ", ".join(map(str, value))
         text = str(value)
-        if cut and self.width and len(text) > self.width:
-            text = text[: self.width - 1].rstrip() + "…"
+        if cut:
+            text = one_line(text).replace("\t", " ")
+            if self.width and len(text) > self.width:
+                text = text[: self.width - 1].rstrip() + "…"
         return text
 
 
@@ -65,20 +78,36 @@ def as_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
 
 def as_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None,
              colour: bool = False, width: int = 100) -> str:  # fmt: skip
-    """A rich table rendered to text (colour only when asked: on a terminal)."""
+    """A rich table rendered to text (colour only when asked: on a terminal).
+
+    Cells are plain text, never rich markup (`[red]` in a title is shown as written).
+    """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     columns = _fitted(columns, rows, width)
+    cells = [[c.cell(row) for c in columns] for row in rows]
+    table = Table(title=Text(one_line(title)) if title else None, title_justify="left",
+                  show_edge=False, pad_edge=False)  # fmt: skip
     for c in columns:
-        table.add_column(c.header, justify="right" if c.right else "left", no_wrap=True)
-    for row in rows:
-        table.add_row(*(c.cell(row) for c in columns))
-    console = Console(file=io.StringIO(), width=width, color_system="auto" if colour else None,
-                      force_terminal=colour, highlight=False)  # fmt: skip
+        table.add_column(Text(c.header), justify="right" if c.right else "left", no_wrap=True,
+                         overflow="ellipsis")  # fmt: skip
+    for line in cells:
+        table.add_row(*map(Text, line))
+    needed = _width([len(c.header) for c in columns], cells)
+    console = Console(file=io.StringIO(), width=max(width, needed), force_terminal=colour,
+                      color_system="auto" if colour else None, highlight=False)  # fmt: skip
     console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _width(headers: list[int], cells: list[list[str]]) -> int:
+    """The width a table of these cells takes: its widest cell per column, " │ " between."""
+    from rich.cells import cell_len
+
+    widest = [max([h, *(cell_len(line[i]) for line in cells)]) for i, h in enumerate(headers)]
+    return sum(widest) + 3 * (len(widest) - 1)
 
 
 def _fitted(columns: Sequence[Column], rows: Sequence[dict[str, Any]],
@@ -88,7 +117,7 @@ def _fitted(columns: Sequence[Column], rows: Sequence[dict[str, Any]],
     used = sum(max([len(c.header), *(len(c.cell(r)) for r in rows)]) for c in fixed)
     used += 3 * (len(columns) - 1)  # " │ " between columns
     texts = [c for c in columns if c.width]
-    room = max(12, (width - used) // max(1, len(texts)))
+    room = max(MIN_TEXT, (width - used) // max(1, len(texts)))
     return [replace(c, width=min(c.width, room)) if c.width else c for c in columns]
 
 

@@ -15,7 +15,7 @@ from .diagnostics import Severity
 from .files import Stamp, read_source
 from .gcpause import gc_paused
 from .records import Summary, load_positions
-from .state import TaskState, task_states
+from .state import Horizon, TaskState, task_states
 from .validation import Validation, validate
 from .workdays import WorkCalendar
 
@@ -44,11 +44,12 @@ class Repository:
         own = self.records.calendar
         return WorkCalendar(own.days_off, own.working_days)
 
-    def states(self, as_of: date, only: Collection[str] | None = None) -> list[TaskState]:
+    def states(self, as_of: date, only: Collection[str] | None = None,
+               horizon: Horizon | None = None) -> list[TaskState]:  # fmt: skip
         """Every task (or those in `only`) and recurring instance as of `as_of`, with its
-        state (spec §4)."""
+        state (spec §4); `horizon`: also the recurring instances still to come (state.py)."""
         with gc_paused():
-            return task_states(self.records, as_of, self.calendar(), only)
+            return task_states(self.records, as_of, self.calendar(), only, horizon)
 
 
 def load(
@@ -78,6 +79,7 @@ def load(
                 records.report_values.append((values, model.Source(summary.file)))
             else:
                 _add(records, summary, values)
+        records.use_agency_ids()
     return Repository(root, records, validation)
 
 

@@ -7,23 +7,70 @@ queries, and the JSON Schema that editors use (:func:`json_schema`).
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import DateError, parse_iso
-from .yamlload import Path
+from . import fieldnames
+from .dates import DateError, parse_iso, period_proposal, time_proposal
+from .hints import describe_character, enum_word, number_hint, plain_form, shown
+from .text import ALPHABET, TONES
+from .yamlload import BAD_CHARACTER, BAD_IN_LINE, Path
 
 INVALID: Any = object()  # what a check returns for a value that is unusable
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
+# -- patterns ------------------------------------------------------------------------------
+# Each pattern means the same in Python's `re` (the checks here, and msgspec on the fast path)
+# and in ECMA-262, where editors and check-jsonschema evaluate the JSON Schema's `pattern`
+# (tests/test_schema_ecma.py holds them to it).  So no `\d`, `\w`, `\W` or `\s`: Python
+# gives them every Unicode digit or letter (`\d` takes "２０２２"), ECMA-262 only ASCII (`\W`
+# there takes "Đ").  Classes are spelt out instead: ASCII digits `[0-9]`, and
+# :data:`VI_LETTERS` for the letters of document symbols.  And no bare `$`: Python's also
+# matches before a final line break, ECMA-262's only at the end; `$(?!\n)` is the end in both.
+_END = r"$(?!\n)"
+
+#: Vowels that carry tone marks; with :data:`cdsctl.text.ALPHABET` they give every letter.
+_VOWELS = "aăâeêioôơuưy"
+
+
+def vietnamese_letters() -> str:
+    """Every letter of Vietnamese outside ASCII, both cases, precomposed (NFC), sorted:
+    the letters of the alphabet (ă â đ ê ô ơ ư) and each vowel with each of the five tones."""
+    letters = {c for c in ALPHABET if not c.isascii()}
+    letters |= {unicodedata.normalize("NFC", v + tone) for v in _VOWELS for tone in TONES}
+    letters |= {c.upper() for c in letters}
+    return "".join(sorted(letters))
+
+
+def char_ranges(chars: str) -> str:
+    """The inside of a regex class holding exactly `chars`: runs of 3 or more as ranges."""
+    codes = sorted({ord(c) for c in chars})
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][-1] + 1:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    return "".join(
+        f"{chr(r[0])}-{chr(r[-1])}" if len(r) >= 3 else "".join(map(chr, r)) for r in runs
+    )
+
+
+#: A letter of a Vietnamese document symbol (`QĐ` in `27/QĐ-UBQGCĐS`): ASCII or Vietnamese.
+VI_LETTERS = "A-Za-z" + char_ranges(vietnamese_letters())
+#: What `id` must match, as the record format writes it (messages show this form).
+ID_SHAPE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
+ID_PATTERN = ID_SHAPE.removesuffix("$") + _END
 ID_RE = re.compile(ID_PATTERN)
-_PART = r"(?:[^\W_]|&)+"
-NUMBER_PATTERN = rf"^\d+(?:/\d{{4}})?[/-]{_PART}(?:[-/]{_PART})*$"
+_PART = rf"[0-9{VI_LETTERS}&]+"  # a part of a symbol: letters, digits and `&` (TT&TT)
+NUMBER_PATTERN = rf"^[0-9]+(?:/[0-9]{{4}})?[/-]{_PART}(?:[-/]{_PART})*{_END}"
 NUMBER_RE = re.compile(NUMBER_PATTERN)
-PERIOD_PATTERN = r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$"
-TIME_PATTERN = r"^(?:[01]?\d|2[0-3]):[0-5]\d$"
+PERIOD_PATTERN = rf"^[0-9]{{4}}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-H[12])?{_END}"
+TIME_PATTERN = rf"^(?:[01]?[0-9]|2[0-3]):[0-5][0-9]{_END}"
+DATE_PATTERN = rf"^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}{_END}"
 
 
 @dataclass(slots=True)
@@ -34,6 +81,8 @@ class Finding:
     path: Path
     message: str
     at_key: bool = True
+    #: where in the value the problem is (a control character), when it is one character
+    index: int | None = None
 
 
 #: A value that names another record: (kinds it may name, the id named, where it stands).
@@ -50,8 +99,10 @@ class Context:
         self.raw = raw or {}
         self.skip = skip or set()  # values already reported by the loader (aliases)
 
-    def add(self, code: str, path: Path, message: str, at_key: bool = True) -> Any:
-        self.findings.append(Finding(code, path, message, at_key))
+    def add(
+        self, code: str, path: Path, message: str, at_key: bool = True, index: int | None = None
+    ) -> Any:
+        self.findings.append(Finding(code, path, message, at_key, index))
         return INVALID
 
 
@@ -76,7 +127,7 @@ def describe(value: Any, raw: str | None) -> str:
     elif isinstance(value, dict):
         return "a mapping"
     else:
-        return repr(value)
+        return shown(str(value))
     plain = raw is None or raw.lower() in (str(value).lower(), "null", "~")
     return kind if plain else f"{kind} (written `{raw}`)"
 
@@ -90,9 +141,9 @@ class Type:
     def schema(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def wrong(self, value: Any, path: Path, ctx: Context, expected: str) -> Any:
+    def wrong(self, value: Any, path: Path, ctx: Context, expected: str, hint: str = "") -> Any:
         raw = ctx.raw.get(path)
-        found, hint = describe(value, raw), ""
+        found = describe(value, raw)
         if isinstance(value, bool) and raw:
             found = f"the boolean {str(value).lower()}"
             hint = f': YAML 1.1 reads a bare `{raw}` as a boolean; quote it: "{raw}"'
@@ -101,24 +152,52 @@ class Type:
         return ctx.add("type", path, f"{field_name(path)} must be {expected}, not {found}{hint}")
 
 
+def check_characters(value: str, path: Path, ctx: Context, lines: bool = False) -> bool:
+    """Whether `value` is free of control characters and non-characters (spec §2), and of
+    line breaks unless it is long text (`lines`); else a finding at the character."""
+    found = (BAD_CHARACTER if lines else BAD_IN_LINE).search(value)
+    if found is None:
+        return True
+    char, name = found.group(), field_name(path)
+    if char in "\n\r\u2028\u2029":
+        msg = f"{name} holds a line break; keep it on one line (a `|` or `>` block adds one)"
+    else:
+        msg = f"{name} holds {describe_character(char)}; delete it"
+    ctx.add("control-character", path, msg, at_key=False, index=found.start())
+    return False
+
+
 @dataclass(frozen=True)
 class Text(Type):
     pattern: str | None = None
     what: str = "text"
+    lines: bool = False  # long text, which may hold line breaks (a body, a description)
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "text")
         if not value.strip():
             return ctx.add("invalid-value", path, f"{field_name(path)} is empty")
+        if not check_characters(value, path, ctx, self.lines):
+            return INVALID
         if not unicodedata.is_normalized("NFC", value):
             ctx.add("not-nfc", path, f"{field_name(path)} is not in Unicode NFC", at_key=False)
             value = unicodedata.normalize("NFC", value)
-        if self.pattern and not re.match(self.pattern, value):
-            return ctx.add(
-                "invalid-value", path, f"{field_name(path)}: '{value}' is not {self.what}"
-            )
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            msg = f"{field_name(path)}: {shown(value)} is not {self.what}{self.hint(value)}"
+            return ctx.add("invalid-value", path, msg)
         return value
+
+    def proposal(self, value: str) -> str | None:
+        """The form of `value` the field wants, if it is only written otherwise."""
+        return plain_form(value)
+
+    def hint(self, value: str) -> str:
+        """`; write 2024-01` when :meth:`proposal` finds a valid form of `value`."""
+        found = self.proposal(value)
+        if found is None or found == value or not re.fullmatch(self.pattern or ".+", found):
+            return ""
+        return f"; write {found}"
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string", "minLength": 1}
@@ -128,11 +207,29 @@ class Text(Type):
 
 
 @dataclass(frozen=True)
+class Period(Text):
+    """A report's or a measurement's period: `2024-05`, `2024-Q2`, `2024-H1`, `2024`."""
+
+    def proposal(self, value: str) -> str | None:
+        return period_proposal(value) or plain_form(value)
+
+
+@dataclass(frozen=True)
+class Time(Text):
+    """A time of day, `14:00`."""
+
+    def proposal(self, value: str) -> str | None:
+        return time_proposal(value) or plain_form(value)
+
+
+@dataclass(frozen=True)
 class Id(Text):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
-        if value is not INVALID and not ID_RE.match(value):
-            return ctx.add("id-format", path, f"id '{value}' does not match {ID_PATTERN}")
+        if value is not INVALID and not ID_RE.fullmatch(value):
+            hint = Text(ID_PATTERN).hint(value)
+            msg = f"id {shown(value)} does not match {ID_SHAPE}{hint}"
+            return ctx.add("id-format", path, msg)
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -161,8 +258,9 @@ class Ref(Text):
 class DocNumber(Text):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
-        if value is not INVALID and not NUMBER_RE.match(value):
-            msg = f"'{value}' is not a document number such as 128/TB-UBND or 09-NQ/TU"
+        if value is not INVALID and not NUMBER_RE.fullmatch(value):
+            hint = Text(NUMBER_PATTERN).hint(value)
+            msg = f"{shown(value)} is not a document number such as 128/TB-UBND or 09-NQ/TU{hint}"
             return ctx.add("doc-number", path, msg)
         return value
 
@@ -176,7 +274,7 @@ class DirectiveOrNumber(Text):
 
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
-        if value is not INVALID and not NUMBER_RE.match(value):
+        if value is not INVALID and not NUMBER_RE.fullmatch(value):
             ctx.references.append((("directive",), value, path))
         return value
 
@@ -189,6 +287,8 @@ class Date(Type):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "a date (YYYY-MM-DD)")
+        if not check_characters(value, path, ctx):
+            return INVALID
         try:
             parse_iso(value)
             return value  # ISO text: compares chronologically, stays a builtin
@@ -196,7 +296,7 @@ class Date(Type):
             return ctx.add(exc.code, path, f"{field_name(path)}: {exc}", at_key=False)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
 
 
 @dataclass(frozen=True)
@@ -207,8 +307,11 @@ class Enum(Type):
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "one of " + ", ".join(self.values))
         if value not in self.values:
-            allowed = ", ".join(self.values)
-            msg = f"{field_name(path)}: '{value}' is not one of {allowed}"
+            if not check_characters(value, path, ctx):
+                return INVALID
+            word = enum_word(value, self.values)
+            hint = f"; write {word}" if word else ""
+            msg = f"{field_name(path)}: {shown(value)} is not one of {', '.join(self.values)}{hint}"
             return ctx.add("invalid-value", path, msg, at_key=False)
         return value
 
@@ -225,13 +328,29 @@ class Number(Type):
     def check(self, value: Any, path: Path, ctx: Context) -> Any:
         allowed = int if self.integer else int | float
         if isinstance(value, bool) or not isinstance(value, allowed):
-            return self.wrong(value, path, ctx, "a whole number" if self.integer else "a number")
-        low = self.minimum if self.minimum is not None else value
-        high = self.maximum if self.maximum is not None else value
-        if not low <= value <= high:
-            msg = f"{field_name(path)}: {value} is outside {self.minimum}–{self.maximum}"
-            return ctx.add("invalid-value", path, msg, at_key=False)
+            hint = number_hint(value) if isinstance(value, str) else ""
+            expected = "a whole number" if self.integer else "a number"
+            return self.wrong(value, path, ctx, expected, hint)
+        problem = self.problem(value, ctx.raw.get(path))
+        if problem:
+            return ctx.add("invalid-value", path, f"{field_name(path)}: {problem}", at_key=False)
         return value
+
+    def problem(self, value: float, raw: str | None) -> str | None:
+        """What is wrong with a number YAML read: not finite, not written in plain
+        digits (`0x1F`, `017`, `1_000`: YAML 1.1 and 1.2 read some apart), out of range."""
+        if isinstance(value, float) and not math.isfinite(value):
+            what = "not a number" if math.isnan(value) else "infinite"
+            return f"`{raw or value}` is {what}; write a number such as 42.3"
+        if raw is not None and not PLAIN_NUMBER.fullmatch(raw):
+            return f"`{raw}` is not plain digits (YAML reads it as {value}); write {value}"
+        low = -sys.float_info.max if self.minimum is None else self.minimum
+        high = sys.float_info.max if self.maximum is None else self.maximum
+        if low <= value <= high:
+            return None
+        if self.minimum is None or self.maximum is None:
+            return f"{value} is too large a number"
+        return f"{value} is outside {_num(self.minimum)}–{_num(self.maximum)}"
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer" if self.integer else "number"}
@@ -240,6 +359,15 @@ class Number(Type):
         if self.maximum is not None:
             out["maximum"] = self.maximum
         return out
+
+
+#: how a number is written in a record: digits, a sign, a decimal point (what YAML 1.1 and
+#: 1.2 read alike); 0x1F, 017, 1_000, 1e3, .5 are refused with the number they stand for
+PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?")
+
+
+def _num(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
 
 
 @dataclass(frozen=True)
@@ -274,11 +402,11 @@ class Struct(Type):
         if not isinstance(value, dict):
             return self.wrong(value, path, ctx, f"a mapping ({self.name})")
         out: dict[str, Any] = {}
+        named: set[str | None] = set()  # fields an unknown key was taken for
         for key, item in value.items():
             spec = self.fields.get(key) if isinstance(key, str) else None
             if spec is None:
-                where = f" in {field_name(path)}" if path else ""
-                ctx.add("unknown-field", (*path, key), f"unknown field '{key}'{where}")
+                named.add(self.unknown(key, path, ctx))
                 continue
             if (item is None and not spec.required) or (*path, key) in ctx.skip:
                 continue  # `parent: null` (spec §3) is absent; an alias is reported already
@@ -286,15 +414,27 @@ class Struct(Type):
             if checked is not INVALID and spec.compact:
                 out[key] = checked
         for key, spec in self.fields.items():
-            if spec.required and key not in value:
+            if spec.required and key not in value and key not in named:  # (said already)
                 ctx.add("missing-field", path, f"{self.name}: required field '{key}' is missing")
         return out
+
+    def unknown(self, key: Any, path: Path, ctx: Context) -> str | None:
+        """An unknown field: an error naming the field meant when it is near one
+        (fieldnames.py), else a warning.  Returns the field meant."""
+        where = f" in {field_name(path)}" if path else ""
+        meant = fieldnames.meant(key, self.fields, self.name) if isinstance(key, str) else None
+        if meant is None:
+            ctx.add("unknown-field", (*path, key), f"unknown field '{key}'{where}")
+            return None
+        msg = f"unknown field '{key}'{where}: {meant.words}"
+        ctx.add("misspelled-field", (*path, key), msg)
+        return meant.field
 
     def schema(self) -> dict[str, Any]:
         return {
             "type": "object",
             "properties": {k: _described(f) for k, f in self.fields.items()},
-            # stricter than `validate` (which warns): an editor should flag `dead_line` at once
+            # stricter than `validate`, which only warns of a field far from any (`ghi_chu`)
             "additionalProperties": False,
             "required": [k for k, f in self.fields.items() if f.required],
         }
@@ -328,10 +468,12 @@ WORKING_DAYS = Struct({"working_days": Field(Number(1, 3650, integer=True), requ
 
 AGENCY = Ref(kinds=("agency",))
 TEXT = Text()
+LONG_TEXT = Text(lines=True)  # may hold line breaks
 DATE = Date()
 TEXTS = ListOf(TEXT)
-PERIOD = Text(PERIOD_PATTERN, "a period such as 2022, 2022-Q2, 2022-H1 or 2022-05")
-TIME = Text(TIME_PATTERN, 'a time such as "14:00"')
+LONG_TEXTS = ListOf(LONG_TEXT)
+PERIOD = Period(PERIOD_PATTERN, "a period such as 2022, 2022-Q2, 2022-H1 or 2022-05")
+TIME = Time(TIME_PATTERN, 'a time such as "14:00"')
 PERSON = Struct({"name": Field(TEXT), "title": Field(TEXT)}, "person")
 
 DOC_TYPES = ("NQ", "QĐ", "CT", "KH", "TB", "KL", "CV", "CTr", "ĐA", "BB", "QC", "BC")
@@ -344,8 +486,17 @@ EVERY = ("monthly", "quarterly", "half-yearly", "yearly")
 KINDS = ("agencies", "directive", "task", "report", "meeting", "indicator", "calendar")
 
 
+#: `visibility` (spec 1.1 §2), on every record and on each agency of agencies.yaml:
+#: public outputs leave an internal record out, and every mention of it.
+VISIBILITY = Field(Enum(("public", "internal")), description="public (the default) or internal")
+
+
 def _common(kind: str) -> dict[str, Field]:
-    return {"kind": Field(Enum((kind,)), required=True), "id": Field(Id(), required=True)}
+    return {
+        "kind": Field(Enum((kind,)), required=True),
+        "id": Field(Id(), required=True),
+        "visibility": VISIBILITY,
+    }
 
 
 AGENCY_ENTRY = Struct(
@@ -357,6 +508,7 @@ AGENCY_ENTRY = Struct(
         "parent": Field(Ref(kinds=("agency",))),
         "until": Field(DATE, description="last day the agency existed"),
         "successor": Field(Ref(kinds=("agency",)), description="took over its tasks"),
+        "visibility": VISIBILITY,
     },
     "agency",
 )
@@ -366,13 +518,13 @@ EXTENSION = Struct(
         "due": Field(DATE, required=True),
         "granted": Field(DATE, required=True),
         "by": Field(TEXT, description="directive id or text"),
-        "reason": Field(TEXT),
+        "reason": Field(LONG_TEXT),
     },
     "extension",
 )
 
 CANCELLED = Struct(
-    {"date": Field(DATE, required=True), "reason": Field(TEXT), "by": Field(TEXT)}, "cancelled"
+    {"date": Field(DATE, required=True), "reason": Field(LONG_TEXT), "by": Field(TEXT)}, "cancelled"
 )
 
 REPORT_ITEM = Struct(
@@ -380,7 +532,7 @@ REPORT_ITEM = Struct(
         "task": Field(Ref(kinds=("task",)), required=True),
         "status": Field(Enum(STATUSES), required=True),
         "progress": Field(Number(0, 100)),
-        "note": Field(TEXT, compact=False),
+        "note": Field(LONG_TEXT, compact=False),
     },
     "report item",
 )
@@ -388,13 +540,19 @@ REPORT_ITEM = Struct(
 MEASURE = Struct(
     {"period": Field(PERIOD, required=True), "value": Field(Number(), required=True),
      "source": Field(TEXT)},
-    "measurement",
+    "target",
 )  # fmt: skip
+#: an actual also says when it was measured or published (spec 1.1): known from that day on
+ACTUAL = Struct(
+    {**MEASURE.fields, "date": Field(DATE, description="when it was measured or published")},
+    "actual",
+)
 
 SCHEMAS: dict[str, Struct] = {
     "agencies": Struct(
         {
             "kind": Field(Enum(("agencies",)), required=True),
+            "visibility": VISIBILITY,
             "agencies": Field(ListOf(AGENCY_ENTRY), required=True),
         },
         "agencies",
@@ -410,7 +568,7 @@ SCHEMAS: dict[str, Struct] = {
             "signer": Field(PERSON),
             "meeting": Field(Ref(kinds=("meeting",))),
             "references": Field(ListOf(DirectiveOrNumber())),
-            "body": Field(TEXT, compact=False),
+            "body": Field(LONG_TEXT, compact=False),
         },
         "directive",
     ),
@@ -420,7 +578,7 @@ SCHEMAS: dict[str, Struct] = {
             "directive": Field(Ref(kinds=("directive",)), required=True),
             "item": Field(TEXT, description='number inside the directive, text: "3.a"'),
             "title": Field(TEXT, required=True),
-            "description": Field(TEXT),  # kept: `cdsctl tasks --search` looks in it
+            "description": Field(LONG_TEXT),  # kept: `cdsctl tasks --search` looks in it
             "lead": Field(AGENCY, required=True, description="agency that leads (chủ trì)"),
             "support": Field(ListOf(AGENCY), description="supporting agencies (phối hợp)"),
             "report_to": Field(AGENCY),
@@ -438,7 +596,7 @@ SCHEMAS: dict[str, Struct] = {
             "extensions": Field(ListOf(EXTENSION)),
             "completed": Field(DATE),
             "cancelled": Field(CANCELLED),
-            "body": Field(TEXT, compact=False),
+            "body": Field(LONG_TEXT, compact=False),
         },
         "task",
     ),
@@ -450,7 +608,7 @@ SCHEMAS: dict[str, Struct] = {
             "number": Field(DocNumber()),
             "period": Field(PERIOD),
             "tasks": Field(ListOf(REPORT_ITEM), required=True),
-            "body": Field(TEXT, compact=False),
+            "body": Field(LONG_TEXT, compact=False),
         },
         "report",
     ),
@@ -475,25 +633,30 @@ SCHEMAS: dict[str, Struct] = {
                 ),
                 compact=False,
             ),
-            "agenda": Field(TEXTS, compact=False),
+            "agenda": Field(LONG_TEXTS, compact=False),
             "discussion": Field(
                 ListOf(
                     Struct(
-                        {"speaker": Field(TEXT), "agency": Field(AGENCY), "summary": Field(TEXT)},
+                        {
+                            "speaker": Field(TEXT),
+                            "agency": Field(AGENCY),
+                            "summary": Field(LONG_TEXT),
+                        },
                         "discussion item",
                     )
                 ),
                 compact=False,
             ),
-            "conclusions": Field(TEXTS, compact=False),
+            "conclusions": Field(LONG_TEXTS, compact=False),
             "directive": Field(Ref(kinds=("directive",))),
-            "body": Field(TEXT, compact=False),
+            "body": Field(LONG_TEXT, compact=False),
         },
         "meeting",
     ),
     "calendar": Struct(  # cdsctl's addition (README): the repository's own days off and on
         {
             "kind": Field(Enum(("calendar",)), required=True),
+            "visibility": VISIBILITY,
             "days_off": Field(ListOf(DATE), description="extra days off (moved holidays)"),
             "working_days": Field(ListOf(DATE), description="days worked (swapped Saturdays)"),
         },
@@ -506,7 +669,7 @@ SCHEMAS: dict[str, Struct] = {
             "unit": Field(TEXT),
             "better": Field(Enum(("higher", "lower")), required=True),
             "targets": Field(ListOf(MEASURE)),
-            "actuals": Field(ListOf(MEASURE)),
+            "actuals": Field(ListOf(ACTUAL)),
         },
         "indicator",
     ),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import CdsError
-from .files import AGENCIES, read_source, relative_record_path, walk
+from .files import AGENCIES, is_record_name, read_source, relative_record_path, walk
 
 
 @dataclass(slots=True)
@@ -43,16 +43,19 @@ def select_paths(root: Path, paths: list[Path]) -> Selection:
 
 
 def select_changed(root: Path, rev: str) -> Selection:
-    """Files changed since `rev`, and the ids the changed and deleted files define."""
-    from .gitstore import changed_since, show
+    """Files changed since the user's revision `rev`, and the ids the changed and deleted
+    files define; :class:`CdsError` when `rev` names no commit (it never reaches git as an
+    option: see :mod:`cdsctl.gitstore`)."""
+    from .gitstore import changed_since, resolve, show
 
-    changes = changed_since(root, rev)
+    commit = resolve(root, rev, "--changed-since")
+    changes = changed_since(root, commit)
     selection = Selection(set(changes.changed))
     for relpath in changes.changed + changes.deleted:
         name = relpath.rsplit("/", 1)[-1]
         if relpath == AGENCIES:
-            selection.ids |= _agency_ids(show(root, rev, AGENCIES)) | _agency_ids(_text(root))
-        elif name.endswith((".yaml", ".yml", ".md")):
+            selection.ids |= _agency_ids(show(root, commit, AGENCIES)) | _agency_ids(_text(root))
+        elif is_record_name(name):  # (in any letter case, spec 1.1 §1)
             selection.ids.add(name.rsplit(".", 1)[0])  # a record's id is its file name
     return selection
 

@@ -2,7 +2,9 @@
 
 A task comes with its directive, its agencies by name, every report on it, its state as
 of D and the history of its deadline; any other record with its fields and the names of
-the agencies it mentions.
+the agencies it mentions.  A record whose file has errors is left out of queries: it is
+shown as written (what of it could be read), with the number of errors, never as a task
+with a state.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any
 from .diagnostics import CdsError
 from .model import Task
 from .queries import task_row
+from .records import Summary
 from .repository import Repository, full_record
 from .state import base_due
+from .text import one_line
 
 
 def describe(repo: Repository, record_id: str, as_of: date) -> dict[str, Any]:
@@ -24,7 +28,7 @@ def describe(repo: Repository, record_id: str, as_of: date) -> dict[str, Any]:
         return _task(repo, repo.records.tasks[task_id], record_id, as_of)
     for summary in repo.validation.summaries:
         if summary.id == record_id:
-            return _other(repo, summary.kind, summary.file, full_record(repo.root, summary.file))
+            return _other(repo, summary, _as_written(repo, summary))
     if record_id in repo.records.agencies:
         agency = repo.records.agencies[record_id]
         return {"kind": "agency", "id": record_id, "file": "agencies.yaml",
@@ -92,10 +96,19 @@ def _reports(repo: Repository, task_id: str, as_of: date) -> list[dict[str, Any]
     return rows
 
 
-def _other(repo: Repository, kind: str, file: str, record: dict[str, Any]) -> dict[str, Any]:
+def _as_written(repo: Repository, summary: Summary) -> dict[str, Any]:
+    """The record as its file holds it, or what validation kept of it if it cannot be read."""
+    try:
+        return full_record(repo.root, summary.file) or dict(summary.values)
+    except (OSError, ValueError):  # gone, or unreadable, since it was validated
+        return dict(summary.values)
+
+
+def _other(repo: Repository, summary: Summary, record: dict[str, Any]) -> dict[str, Any]:
     mentioned = [v for v in _strings(record) if v in repo.records.agencies]
-    return {"kind": kind, "id": record.get("id"), "file": file, "record": record,
-            "agencies": _names(repo, mentioned)}  # fmt: skip
+    errors = sum(d.file == summary.file for d in repo.validation.errors)
+    return {"kind": summary.kind, "id": summary.id, "file": summary.file, "record": record,
+            "agencies": _names(repo, mentioned), "errors": errors}  # fmt: skip
 
 
 def _strings(value: Any) -> list[str]:
@@ -106,3 +119,73 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return []
+
+
+# -- as text -----------------------------------------------------------------------------------
+
+
+def as_text(found: dict[str, Any], as_of: date) -> list[str]:
+    """What :func:`describe` found, as lines for people (each value on one line)."""
+    names = {a: one_line(n) for a, n in found.get("agencies", {}).items()}
+    head = f"{found['id']} ({found['kind']}, {found['file']})"
+    if "states" not in found:  # not a task, or one whose file has errors
+        return [head, *_note(found.get("errors", 0)), *_yaml(found["record"]),
+                *(f"  {a}: {n}" for a, n in names.items())]  # fmt: skip
+    record, directive = found["record"], found["directive"]
+    lines = [head, f"  {one_line(found['title'])}"]
+    if directive:
+        number = f"{directive['number']}, " if directive["number"] else ""
+        lines.append(f"Directive  {directive['id']} ({number}{directive['issued']}): "
+                     f"{one_line(directive['title'])}")  # fmt: skip
+    lead = record.get("lead", "")
+    lines.append(f"Lead       {lead} ({names.get(lead, '?')})")
+    for agency in record.get("support") or []:
+        lines.append(f"Support    {agency} ({names.get(agency, '?')})")
+    lines += _deadline_lines(found["deadlines"])
+    lines += [f"As of {as_of}:"] + [_state_line(row) for row in found["states"]]
+    lines += ["Reports:", *([_report_line(r) for r in found["reports"]] or ["  none"])]
+    return lines
+
+
+def _note(errors: int) -> list[str]:
+    if not errors:
+        return []
+    return [f"  ({errors} error(s) in this file: it is left out of queries; "
+            "run `cdsctl validate`)"]  # fmt: skip
+
+
+def _yaml(record: dict[str, Any]) -> list[str]:
+    import yaml
+
+    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False).rstrip().splitlines()
+
+
+def _deadline_lines(rows: list[dict[str, Any]]) -> list[str]:
+    out = ["Deadlines:"]
+    for row in rows:
+        if "every" in row:
+            out.append(f"  every {row['every']} from {row['start']}"
+                       + (f" to {row['end']}" if row["end"] else ""))  # fmt: skip
+        elif row["granted"] is None:
+            counted = f" ({row['working_days']} working days)" if row["working_days"] else ""
+            out.append(f"  {row['due'] or 'none'}  first{counted}")
+        else:
+            note = "" if row["counted"] else "  (granted after the as-of date: not counted)"
+            reason = f": {row['reason']}" if row.get("reason") else ""
+            out.append(one_line(f"  {row['due']}  extended on {row['granted']} by "
+                                f"{row['by'] or '?'}{reason}{note}"))  # fmt: skip
+    return out
+
+
+def _state_line(row: dict[str, Any]) -> str:
+    late = row["days_overdue"] or row["days_late"]
+    extra = f", {late} days late" if late else ""
+    done = f", done {row['completed']}" if row["completed"] else ""
+    return f"  {row['id']}: {row['state']}, deadline {row['deadline'] or 'none'}{done}{extra}"
+
+
+def _report_line(r: dict[str, Any]) -> str:
+    progress = f" {r['progress']:g}%" if r["progress"] is not None else ""
+    period = f" [{r['period']}]" if r["period"] else ""
+    note = "" if r["counted"] else "  (after the as-of date: not counted)"
+    return f"  {r['date']}  {r['id']}  {r['agency']}  {r['status']}{progress}{period}{note}"

@@ -12,6 +12,12 @@ day falls between `start` and `end` (or the day the task was closed by hand with
 `completed`).  An instance is due on its period's due day and done by the earliest report
 dated ≤ D for that `period` with the task `done`.  A cancelled series has no periods after
 the one holding the cancellation; there, an instance due after it is cancelled unless done.
+Queries that look ahead (`due`, `calendar`) also ask for the instances still to come: those
+of periods not yet begun on D (or of a duty that starts after D) due by a horizon they give
+(:data:`Horizon`); `tasks` and `stats` keep the instances above.
+
+A deadline counted in working days that runs past 9999-12-31 is that day, the calendar's
+last: no date of the calendar is after it, so the task is open whatever D is.
 
 Where several readings were possible: of two extensions granted the same day the one written
 last counts; a one-off task done before it was cancelled stays done (moving D forward never
@@ -24,7 +30,7 @@ import calendar as _monthcal
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -150,7 +156,10 @@ def base_due(task: Task, records: Records, calendar: Calendar) -> date | None:
         return task.due
     directive = records.directives.get(task.directive)
     if task.due_working_days is not None and directive is not None:
-        return calendar.add_working_days(directive.issued, task.due_working_days)
+        try:
+            return calendar.add_working_days(directive.issued, task.due_working_days)
+        except OverflowError:  # counted past 9999-12-31 (see the module doc)
+            return date.max
     return None
 
 
@@ -233,16 +242,26 @@ def _series_limit(task: Task, as_of: date) -> date | None:
     return min(ends) if ends else None
 
 
-def _instances(task: Task, as_of: date, reports: ReportIndex) -> Iterator[TaskState]:
-    if task.every is None or task.start is None or task.start > as_of:
+#: the last due day of the instances still to come a query wants of a duty (None: none)
+Horizon = Callable[[Task], "date | None"]
+
+
+def _instances(task: Task, as_of: date, reports: ReportIndex,
+               horizon: date | None = None) -> Iterator[TaskState]:  # fmt: skip
+    """The instances of spec §4 as of D, then (with a `horizon`) those still to come due by it."""
+    if task.every is None or task.start is None:
         return
     limit = _series_limit(task, as_of)
     cancelled = task.cancelled.date if task.cancelled and task.cancelled.date <= as_of else None
-    last = min(d for d in (as_of, limit, cancelled) if d is not None)  # no periods after these
+    known = _period_of(task.every, as_of) if task.start <= as_of else (0, 0)
+    ahead = max(as_of, horizon) if horizon is not None else as_of
+    last = min(d for d in (ahead, limit, cancelled) if d is not None)  # no periods after these
     for year, index in periods(task.every, task.start, last):
         due = instance_due(task, year, index)
         if due < task.start or (limit is not None and due > limit):
             continue  # the period's due day falls outside the obligation
+        if (year, index) > known and (horizon is None or due > horizon):
+            continue  # still to come, and after the horizon
         period = period_name(task.every, year, index)
         done = reports.first_done(task.id, period)
         state = _judge(done, due, as_of)
@@ -252,10 +271,12 @@ def _instances(task: Task, as_of: date, reports: ReportIndex) -> Iterator[TaskSt
 
 
 def task_states(records: Records, as_of: date, calendar: Calendar,
-                only: Collection[str] | None = None) -> list[TaskState]:  # fmt: skip
+                only: Collection[str] | None = None,
+                horizon: Horizon | None = None) -> list[TaskState]:  # fmt: skip
     """Every task and recurring instance known on `as_of`, with its state (spec §4).
 
     `only`: the ids of the tasks wanted (all when None), as `show` wants one.
+    `horizon`: also the recurring instances still to come, due by `horizon(task)`.
     """
     reports = ReportIndex(records, as_of, only)
     out: list[TaskState] = []
@@ -265,7 +286,32 @@ def task_states(records: Records, as_of: date, calendar: Calendar,
         if directive is not None and directive.issued > as_of:
             continue  # not yet assigned on D
         if task.every is not None:
-            out.extend(_instances(task, as_of, reports))
+            ahead = horizon(task) if horizon is not None else None
+            out.extend(_instances(task, as_of, reports, ahead))
         else:
             out.append(_one_off(task, records, calendar, as_of, reports))
     return out
+
+
+def window(until: date) -> Horizon:
+    """Instances still to come due by `until`, for every duty (`cdsctl due`)."""
+    return lambda task: until
+
+
+def through_end(as_of: date, months: int = 12) -> Horizon:
+    """Instances still to come up to each duty's `end`, or `months` after D without one
+    (`cdsctl calendar`)."""
+    default = add_months(as_of, months)
+    return lambda task: task.end if task.end is not None else default
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` (clipped to the month's length), or the calendar's first or last
+    day when that falls outside it."""
+    count = day.year * 12 + day.month - 1 + months
+    year, month = divmod(count, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
+    return date(year, month + 1, min(day.day, _days_in_month(year, month + 1)))

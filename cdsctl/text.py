@@ -5,11 +5,13 @@ thông`. :func:`vn_sort_key` sorts names the way a Vietnamese reader expects: by
 :data:`ALPHABET` (so `D` before `Đ`, `a` before `ă` before `â`), with tones (:data:`TONES`) only
 breaking ties between names that are spelt with the same letters.
 
-Both work the same on NFC (precomposed) and NFD (decomposed) input.
+Both work the same on NFC (precomposed) and NFD (decomposed) input.  :func:`one_line` keeps a
+value on one line of output.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -44,6 +46,21 @@ _SPACE, _OTHER, _DIGIT, _LETTER, _FOREIGN = range(5)
 
 Weight = tuple[int, int]
 SortKey = tuple[tuple[Weight, ...], tuple[int, ...], tuple[int, ...], str]
+
+
+#: what ends a line for a terminal or for str.splitlines(): shown as ⏎ by :func:`one_line`
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+LINE_BREAK_SHOWN = "⏎"
+
+
+def one_line(text: str) -> str:
+    """`text` with each line break shown as ⏎, for output that is one row (or one problem)
+    per line: a table cell, a diagnostic.
+
+    >>> one_line("Báo cáo\\nquý I")
+    'Báo cáo⏎quý I'
+    """
+    return _LINE_BREAK.sub(LINE_BREAK_SHOWN, text)
 
 
 def _is_mark(char: str) -> bool:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -24,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from .cache import RACY_NS, Store, cache_home, now_ns
 from .diagnostics import Diagnostic, Severity
-from .files import UNKNOWN, Stamp, walk
+from .files import NOT_READ, UNKNOWN, Stamp, walk, walk_problem
 from .gcpause import gc_paused
 from .selection import Selection
+from .workers import pool, worker_count
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from .checks.crossfile import CrossFinding
@@ -93,12 +92,13 @@ def validate(
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
         stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
-        cross = _locate_cross(root, run_cross_checks(found, today))
+        broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
+        cross = _locate_cross(root, run_cross_checks(found, today, broken))
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     if store is not None:
         _remember_result(store, stamps, today, diagnostics)
-    about_ids = {d for d, about in cross if about is not None and about in selection.ids}
+    about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs)
     return _selected(result, only, selection, about_ids)
 
@@ -126,7 +126,8 @@ def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
     """
     paths = sorted(stamps)
     numbers = list(chain.from_iterable(map(stamps.__getitem__, paths)))
-    digest = hashlib.blake2b("\0".join(paths).encode(), digest_size=20)
+    # (surrogatepass: a name that is not UTF-8 must not stop the run; the walk renames them)
+    digest = hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogatepass"), digest_size=20)
     try:
         digest.update(array("q", numbers).tobytes())
     except OverflowError:  # an inode number past 2**63: spelled out instead
@@ -209,12 +210,14 @@ def _file_results(
         if entry is not None and entry[0] == stamp and stamp[1] < before:
             found[f] = entry
     todo = [f for f in stamps if f not in found]
+    unread = {f: stamps[f] for f in todo if stamps[f][0] <= NOT_READ}
     gathered = _Gathered(checked=len(todo), want_blobs=want_blobs)
     for f, (stamp, wire) in found.items():
         gathered.add(f, tuple(stamp), wire)
     partial = len(todo) < len(stamps)
     shards = store if store is not None and not partial else None  # workers write them
-    for chunk in _check_files(root, todo, jobs, progress, shards, want_blobs or partial):
+    for chunk in _check_files(root, todo, jobs, progress, shards, want_blobs or partial,
+                              unread):  # fmt: skip
         for stamp, wire in chunk:
             if partial:  # kept to store everything anew below
                 found[wire[0]] = (stamp, wire)
@@ -292,7 +295,8 @@ def _shard_number(name: str) -> int:
 
 
 def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: Progress | None,
-                 shards: Store | None, blobs: bool) -> Iterator[list[Any]]:  # fmt: skip
+                 shards: Store | None, blobs: bool,
+                 unread: dict[str, Stamp]) -> Iterator[list[Any]]:  # fmt: skip
     """[(stamp, wire result)] per chunk of `todo`, in order, on all cores when there are many.
 
     With `shards`, chunk n's full results are written to the cache as shard n.  When this
@@ -302,44 +306,58 @@ def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: Pr
     results without them come through the pipe (reading and checking whole shards cost
     more than that).
     """
-    workers = jobs or os.cpu_count() or 1
     chunks = [list(todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK)]
-    jobs_args = [(root, c, shards, _shard(n), blobs) for n, c in enumerate(chunks)]
+    workers = worker_count(jobs, len(chunks))
+    jobs_args = [(root, c, shards, _shard(n), blobs, _unread(c, unread))
+                 for n, c in enumerate(chunks)]  # fmt: skip
     if workers == 1 or len(todo) < PARALLEL_FROM:
         payloads: Iterable[bytes] = (_check_chunk(*a) for a in jobs_args)
-        yield from _counted(root, chunks, payloads, shards, progress)
+        yield from _counted(jobs_args, payloads, shards, progress)
         return
     from . import records  # noqa: F401  (imported before the fork, workers share it)
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        payloads = pool.map(_check_chunk, *zip(*jobs_args, strict=True))
-        yield from _counted(root, chunks, payloads, shards, progress)
+    with pool(workers) as running:
+        payloads = running.map(_check_chunk, *zip(*jobs_args, strict=True))
+        yield from _counted(jobs_args, payloads, shards, progress)
 
 
-def _counted(root: Path, chunks: list[list[str]], payloads: Iterable[bytes],
-             shards: Store | None, progress: Progress | None) -> Iterator[list[Any]]:  # fmt: skip
-    done, total = 0, sum(map(len, chunks))
-    for n, (chunk, payload) in enumerate(zip(chunks, payloads, strict=True)):
+def _unread(chunk: list[str], unread: dict[str, Stamp]) -> dict[str, Stamp] | None:
+    """The entries of `chunk` the walk marked NOT_READ, if any."""
+    return {f: unread[f] for f in chunk if f in unread} or None if unread else None
+
+
+def _counted(jobs_args: list[tuple[Any, ...]], payloads: Iterable[bytes], shards: Store | None,
+             progress: Progress | None) -> Iterator[list[Any]]:  # fmt: skip
+    done, total = 0, sum(len(args[1]) for args in jobs_args)
+    for n, (args, payload) in enumerate(zip(jobs_args, payloads, strict=True)):
         found = shards.read(_shard(n)) if not payload and shards is not None else None
         if isinstance(found, list):
             yield found
         elif payload:
             yield marshal.loads(payload)
         else:  # the shard went missing since its worker wrote it: check the files again
-            yield marshal.loads(_check_chunk(root, chunk, None, "", True))
-        done += len(chunk)
+            root, chunk, *_, unread = args
+            yield marshal.loads(_check_chunk(root, chunk, None, "", True, unread))
+        done += len(args[1])
         if progress:
             progress(done, total)
 
 
 def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: str,
-                 blobs: bool) -> bytes:  # fmt: skip
-    """The marshalled results of `relpaths`; empty when they are in the cache as `name`."""
+                 blobs: bool, unread: dict[str, Stamp] | None = None) -> bytes:  # fmt: skip
+    """The marshalled results of `relpaths`; empty when they are in the cache as `name`.
+
+    `unread`: entries the walk marked NOT_READ (a FIFO, a link out of the root…): their
+    diagnostic, without opening them."""
     from .records import check_file_wire
 
     with gc_paused():  # the loop allocates much and frees it all, never in cycles
         base = str(root)
-        results = [check_file_wire(base, relpath) for relpath in relpaths]
+        if unread:
+            results = [_not_read(base, f, unread[f]) if f in unread else check_file_wire(base, f)
+                       for f in relpaths]  # fmt: skip
+        else:
+            results = [check_file_wire(base, relpath) for relpath in relpaths]
         if not blobs:  # the main process does not read them: send it the rest
             if shards is not None:
                 shards.write(name, results)
@@ -348,8 +366,17 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
         return b"" if shards is not None and shards.write_marshalled(name, whole) else whole
 
 
-def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagnostic, str | None]]:
-    """Diagnostics at the lines the findings point to (the files are read again for it)."""
+def _not_read(root: str, relpath: str, stamp: Stamp) -> tuple[Stamp, tuple[Any, ...]]:
+    """What a worker sends for an entry the walk marked NOT_READ: its one diagnostic."""
+    code, message = walk_problem(root, relpath, stamp)
+    return stamp, (relpath, [Diagnostic.make(relpath, 1, 1, code, message).to_wire()], None, None)
+
+
+def _locate_cross(
+    root: Path, findings: list[CrossFinding]
+) -> list[tuple[Diagnostic, tuple[str, ...]]]:
+    """Diagnostics at the lines the findings point to (the files are read again for it),
+    each with the ids it is about (a selection holding one of them reports it)."""
     from .records import positions_of, reference_paths
 
     by_file: dict[str, list[CrossFinding]] = defaultdict(list)
@@ -365,5 +392,5 @@ def _locate_cross(root: Path, findings: list[CrossFinding]) -> list[tuple[Diagno
                 found = uses.get(f.reference, []) if f.reference is not None else []
                 path = found.pop(0) if found else ()
             line, column = positions.find(path, f.at_key)
-            out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.about))
+            out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.abouts()))
     return out

@@ -9,7 +9,8 @@
   the month's length: 31 January + 1m is 28 or 29 February);
 - the start or end of today's month, quarter or year: `som`, `eom`, `soq`, `eoq`, `soy`, `eoy`.
 
-:func:`parse_span` reads a duration: `14d`, `2w`, `1m`, `1y`.
+:func:`parse_span` reads a duration: `14d`, `2w`, `1m`, `1y`; :func:`span_end` adds one to a
+date, stopping at 9999-12-31 (`--within 99999y` means "everything to come").
 """
 
 from __future__ import annotations
@@ -72,6 +73,14 @@ def parse_span(text: str) -> relativedelta:
     if not m:
         raise WhenError(f"'{text}' is not a span; write {SPAN_FORMS}")
     return _delta(int(m[1]), m[2])
+
+
+def span_end(day: date, span: relativedelta) -> date:
+    """`day` + `span`, or 9999-12-31 when that falls after the calendar's last day."""
+    try:
+        return day + span
+    except (OverflowError, ValueError):
+        return date.max
 
 
 def parse_when(text: str, today: date) -> date:

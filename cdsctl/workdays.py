@@ -76,7 +76,10 @@ class WorkCalendar:
         return name
 
     def add_working_days(self, start: date, n: int) -> date:
-        """The `n`-th working day after `start` (`start` itself not counted; `n` ≥ 1)."""
+        """The `n`-th working day after `start` (`start` itself not counted; `n` ≥ 1).
+
+        :class:`OverflowError` when that day would fall after 9999-12-31.
+        """
         if n < 1:
             raise ValueError(f"a number of working days is at least 1, not {n}")
         year = start.year
@@ -85,6 +88,8 @@ class WorkCalendar:
         while index >= len(ordinals):
             index -= len(ordinals)
             year += 1
+            if year > date.max.year:
+                raise OverflowError(f"{n} working days after {start} fall after 9999-12-31")
             ordinals = self._working_ordinals(year)
         return date.fromordinal(ordinals[index])
 

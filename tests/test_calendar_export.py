@@ -15,7 +15,7 @@ from cdsctl.cli import app
 from cdsctl.icalendar_export import ALARM_BEFORE, PRODID, ical_bytes, uid
 from cdsctl.queries import TaskFilter, select
 from cdsctl.repository import load
-from cdsctl.state import State
+from cdsctl.state import State, through_end
 
 from .conftest import SAMPLE
 
@@ -74,7 +74,7 @@ def _events(data: bytes) -> list[icalendar.Component]:
 
 def _expected(root: Path, as_of: date, keep: TaskFilter = TaskFilter()) -> list[str]:
     repo = load(root)
-    states = select(repo.states(as_of), keep, repo.records)
+    states = select(repo.states(as_of, horizon=through_end(as_of)), keep, repo.records)
     return sorted(uid(s) for s in states if s.state in (State.OPEN, State.OVERDUE))
 
 
@@ -85,7 +85,9 @@ def test_one_event_per_open_or_overdue_deadline(records: Make) -> None:
     uids = [str(e["uid"]) for e in _events(result.stdout_bytes)]
     assert len(uids) == len(set(uids))
     assert sorted(uids) == _expected(root, date(2022, 6, 1))
-    monthly = ["TB-128-2022.4+2022-05@cdsctl", "TB-128-2022.4+2022-06@cdsctl"]
+    # the monthly duty: May overdue, June open, and those to come up to 12 months ahead
+    months = [f"2022-{m:02d}" for m in range(5, 13)] + [f"2023-{m:02d}" for m in range(1, 6)]
+    monthly = [f"TB-128-2022.4+{month}@cdsctl" for month in months]
     assert sorted(uids) == ["TB-128-2022.1@cdsctl", "TB-128-2022.2@cdsctl", *monthly]
 
 
@@ -169,7 +171,8 @@ def test_the_bundled_records(tmp_path: Path) -> None:
 def test_the_library_gives_the_same_bytes(records: Make) -> None:
     root = _root(records)
     repo = load(root)
-    data = ical_bytes(repo.states(date(2022, 6, 1)), repo.records, date(2022, 6, 1))
+    day = date(2022, 6, 1)
+    data = ical_bytes(repo.states(day, horizon=through_end(day)), repo.records, day)
     assert data == _run("--records", str(root), "--as-of", "2022-06-01").stdout_bytes
 
 

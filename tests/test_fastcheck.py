@@ -83,7 +83,10 @@ def test_clean_sample_records_take_the_fast_path() -> None:
 
 
 REPLACEMENTS = [
-    "", "  ", True, False, None, 3, 3.5, -1, 101, 0, 32, "2022-5-20", "20/5/2022", "2022-02-30",
+    "", "  ", True, False, None, 3, 3.5, -1, 101, 0, 32, float("nan"), float("inf"), -1e309,
+    # (control characters and U+2028 are screened in the text, as NFC is: see EDITS)
+    "2022-05-20\n", " 2022-05-20", "２０２２-０５-２０", "2022-Q2\n", "a\nb", "01/2024",
+    "2022-5-20", "20/5/2022", "2022-02-30",
     "2022-05-20", "no", "x\u0301", "Sở TT&TT", [], [1], ["a"], {}, {"working_days": 3},
     {"working_days": 0}, {"x": 1}, "monthly", "weekly", "done", "finished", "TB", "KH",
     "128/TB-UBND", "TB/128", "14:00", "25:00", "2022-Q2", "2022-13", "-bad", "a" * 81,
@@ -140,6 +143,12 @@ EDITS = [
     "\nsupport: [ND-CAT, ND-CAT]", "\nextensions: []", "\nevery: monthly", "  ", ",", "]",
     "Đề án 06", "2022-02-30", "\nperiod: 2022-Q5", "\nprogress: 101", "\ncompleted: null",
     "\nindicators: []", "\nvia: []", "\nsupport: []",
+    # exact scalars (spec 1.1 §2): control characters, non-characters, other digits, line
+    # breaks in one-line text, non-finite and YAML 1.1 numbers
+    "\x07", "\x7f", "\x85", "\x9f", "\ufffe", "\ufdd0", "\U0001fffe", "２", "\u2028",
+    "\nprogress: .nan", "\nprogress: .inf", "\nprogress: 0x1F", "\nprogress: 1_000",
+    "\nperiod: |\n  2023-07", '\nissued: "2022-05-12\\n"', "\ntitle: |\n  x",
+    "\ndue: |\n  2022-05-20\n", '\nnumber: "7/BC-STTTT\\n"', "\nstatus: hoàn thành",
 ]  # fmt: skip
 
 

@@ -234,3 +234,52 @@ def test_agencies_file_entry() -> None:
     entry = parse_version(data, "agencies.yaml", "SCT").data
     assert entry == {"id": "SCT", "name": "Sở Công Thương"}
     assert parse_version(data, "agencies.yaml", "NONE") == Version()
+
+
+# -- a shallow clone: history cut at its boundary, never "created" -----------------------------
+
+CUT_TEXT = ("history cut here: this is a shallow clone and older commits are not in it "
+            "(`git fetch --unshallow` fetches them)")  # fmt: skip
+
+
+def _clone(source: Path, dest: Path, depth: int | None, repo_at_parent: bool = False) -> Path:
+    """A clone of `source`'s repository (shallow with `depth`); its records root."""
+    repo = source.parent if repo_at_parent else source
+    args = ["clone", "-q", *(["--depth", str(depth)] if depth else []), f"file://{repo}", str(dest)]
+    _git(dest.parent, *args)
+    return dest / source.name if repo_at_parent else dest
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, None])
+@pytest.mark.parametrize("repo_at_parent", [False, True])
+def test_a_shallow_clone_says_where_the_history_is_cut(
+    records: Make, tmp_path: Path, depth: int | None, repo_at_parent: bool
+) -> None:
+    root = _clone(_task_history(records, repo_at_parent), tmp_path / "clone", depth, repo_at_parent)
+    summary = _summary(root, "TB-128-2022.1")
+    if depth is None:
+        assert summary == EXPECTED  # a full clone: the first commit created the file
+    else:
+        assert summary == [*EXPECTED[: depth - 1], (*EXPECTED[depth - 1][:3], [CUT_TEXT])]
+    code, out = invoke("history", "TB-128-2022.1", "--records", str(root))
+    assert code == 0 and ("created" in out) is (depth is None) and (CUT_TEXT in out) is bool(depth)
+
+
+def test_a_shallow_clone_of_a_single_commit_still_says_created(
+    records: Make, tmp_path: Path
+) -> None:
+    """git lists a true first commit as a shallow boundary too; it has no parent to lose."""
+    root = records({})
+    _git(root, "init", "-q")
+    _commit(root, "2022-05-12", "Nhập Thông báo 128/TB-UBND")
+    clone = _clone(root, tmp_path / "clone", 1)
+    assert (clone / ".git" / "shallow").read_text().strip()  # git marks it as a boundary
+    assert _summary(clone, "TB-128-2022.1") == [EXPECTED[-1]]
+
+
+def test_a_shallow_boundary_in_json_is_a_pseudo_field(records: Make, tmp_path: Path) -> None:
+    root = _clone(_task_history(records), tmp_path / "clone", 1)
+    code, out = invoke("history", "TB-128-2022.1", "--records", str(root), "--format", "json")
+    assert code == 0
+    [revision] = json.loads(out)
+    assert revision["changes"] == [{"field": "(shallow)", "old": None, "new": None}]

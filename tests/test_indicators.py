@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cdsctl.indicators import indicator_rows, parse_period, standing
 from cdsctl.model import Indicator, Measure, Records, Source
@@ -98,11 +100,28 @@ def test_a_monthly_actual_is_held_to_its_years_target() -> None:
 # -- as of a date ------------------------------------------------------------------------------
 
 
-def test_an_actual_whose_period_has_not_begun_is_ignored() -> None:
+def test_an_undated_actual_counts_once_its_period_has_ended() -> None:
     ind = _indicator("higher", {"2023": 80}, {"2022": 46.5, "2023": 81.2})
-    row = _row(ind, as_of="2022-12-31")
+    row = _row(ind, as_of="2023-12-30")
     assert (row["period"], row["actual"], row["target_period"]) == ("2022", 46.5, "2023")
-    assert _row(ind, as_of="2023-01-01")["period"] == "2023"  # begun: it counts
+    assert _row(ind, as_of="2023-12-31")["period"] == "2023"  # its last day: it counts
+
+
+def test_a_quarters_rate_is_not_known_in_the_quarter() -> None:
+    """The issue's case: `indicators --as-of 2024-02-15` showed a 2024-Q1 actual."""
+    ind = _indicator("higher", {}, {"2023-Q4": 70, "2024-Q1": 75})
+    assert _row(ind, as_of="2024-02-15")["period"] == "2023-Q4"
+    dated = Indicator("x", "X", "higher", Source("x.yaml"), None, (),
+                      (Measure("2024-Q1", 75, date=date(2024, 4, 10)),))  # fmt: skip
+    assert _row(dated, as_of="2024-04-09")["period"] is None  # published on 10 April
+    assert _row(dated, as_of="2024-04-10")["period"] == "2024-Q1"
+
+
+def test_a_dated_actual_counts_from_its_date_even_within_its_period() -> None:
+    ind = Indicator("x", "X", "higher", Source("x.yaml"), None, (),
+                    (Measure("2024", 60, date=date(2024, 6, 1)),))  # fmt: skip
+    assert _row(ind, as_of="2024-05-31")["actual"] is None
+    assert _row(ind, as_of="2024-06-01")["actual"] == 60
 
 
 def test_latest_actual_is_the_latest_period_not_the_last_listed() -> None:
@@ -170,8 +189,8 @@ def test_bundled_records_as_of_end_of_2023() -> None:
 
 def test_bundled_records_mid_2022() -> None:
     rows = {r["id"]: r for r in indicator_rows(load(SAMPLE).records, date(2022, 6, 30))}
-    nd = rows["nd-hoso-online-rate"]  # the yearly figure counts once 2022 has begun
-    assert (nd["period"], nd["actual"], nd["previous_period"]) == ("2022", 27.8, "2022-H1")
+    nd = rows["nd-hoso-online-rate"]  # 2022-H1 ends on 30 June; the year's figure is not known
+    assert (nd["period"], nd["actual"]) == ("2022-H1", 12.4)
     assert rows["bd-hoso-online-rate"]["period"] is None  # 2023 had not begun
 
 
@@ -206,3 +225,56 @@ def test_table_csv_and_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bad_as_of_exits_2() -> None:
     code, _ = invoke("indicators", "--records", str(SAMPLE), "--as-of", "someday")
     assert code == 2
+
+
+# -- which actuals are known on D (spec 1.1), against an oracle --------------------------------
+
+
+def _oracle_end(text: str) -> tuple[date, int]:
+    """A period's last day and its length in months, worked out from the text alone."""
+    year, _, rest = text.partition("-")
+    if not rest:
+        first, months = 1, 12
+    elif rest[0] == "Q":
+        first, months = 3 * int(rest[1]) - 2, 3
+    elif rest[0] == "H":
+        first, months = 6 * int(rest[1]) - 5, 6
+    else:
+        first, months = int(rest), 1
+    after = date(int(year) + (first + months - 1) // 12, (first + months - 1) % 12 + 1, 1)
+    return date.fromordinal(after.toordinal() - 1), months
+
+
+def _oracle(actuals: list[Measure], as_of: date) -> list[tuple[str, float]]:
+    """(period, value) of the known actuals, the latest period last."""
+    latest: dict[str, float] = {}
+    for m in actuals:
+        if (m.date or _oracle_end(m.period)[0]) <= as_of:
+            latest[m.period] = m.value  # the later entry of a period wins
+    return sorted(latest.items(), key=lambda item: _oracle_end(item[0]))
+
+
+_FORMS = {"y": "", "q": "-Q{}", "h": "-H{}", "m": "-{:02d}"}
+_LENGTHS = {"y": 1, "q": 4, "h": 2, "m": 12}
+_periods = st.builds(
+    lambda y, form, n: str(y) + _FORMS[form].format(n % _LENGTHS[form] + 1),
+    st.integers(2020, 2024),
+    st.sampled_from("yqhm"),
+    st.integers(0, 11),
+)
+_dates = st.none() | st.dates(date(2019, 6, 1), date(2026, 6, 1))
+_actuals = st.lists(
+    st.builds(Measure, _periods, st.integers(0, 100).map(float), st.none(), _dates), max_size=8
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(actuals=_actuals, as_of=st.dates(date(2019, 1, 1), date(2026, 12, 31)))
+def test_known_actuals_match_the_oracle(actuals: list[Measure], as_of: date) -> None:
+    ind = Indicator("x", "X", "higher", Source("x.yaml"), None, (), tuple(actuals))
+    row = _row(ind, as_of.isoformat())
+    want = _oracle(actuals, as_of)
+    latest, previous = (want[-1] if want else (None, None)), (
+        want[-2] if len(want) > 1 else (None, None))  # fmt: skip
+    assert (row["period"], row["actual"]) == latest
+    assert (row["previous_period"], row["previous"]) == previous

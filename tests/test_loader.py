@@ -236,6 +236,9 @@ SNIPPETS = [
     "progress", "progress :", "'progress': 017", "it's", "'it''s': 017", "#", " # c", "- ",
     "\r\n", "\t", "\u2028", "\x85", "&a ", "*a", "!!int ", "<<: ", "{", "}", "[", "]", ",",
     "{progress: 017}", "[017]", "~", "null", "~\n", "Đề án 06", "01/BC-BNĐ", "é", "e\u0301",
+    # control characters and non-characters: PyYAML refuses some, yaml-rs takes them all
+    "\x07", "\x7f", "\x9f", "\x80", "\ufffe", "\uffff", "\ufdd0", "\U0001fffe", "\x1b",
+    "\u2029", "\xa0", ".nan", ".inf", "\\x07", ":]", "[a:]",
 ]  # fmt: skip
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -232,3 +235,99 @@ def test_states_of_one_task_are_its_states_among_all(as_of: str) -> None:
     for task_id in repo.records.tasks:
         alone = repo.states(day, only=[task_id])
         assert seen(alone) == seen([s for s in everything if s.task.id == task_id])
+
+
+# -- text output: one row per line, every cell shown or visibly cut ----------------------------
+
+_CELL_TEXT = st.lists(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"], exclude_characters="│┃")
+    | st.sampled_from(["\n", "\r\n", "\u2028", "\x85", "\t", "[red]", ":smile:", "Đ", "ạ"]),
+    max_size=30,
+).map("".join)
+
+
+def _shown(value: str) -> str:
+    from cdsctl.text import one_line
+
+    return one_line(value).replace("\t", " ").strip()
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.fixed_dictionaries({"id": _CELL_TEXT, "title": _CELL_TEXT,
+                                             "deadline": st.dates().map(str),
+                                             "days": st.integers(0, 10**6)}),
+                     min_size=1, max_size=4),
+       width=st.integers(10, 200))  # fmt: skip
+def test_every_table_cell_is_shown_or_visibly_cut(rows: list[dict[str, Any]], width: int) -> None:
+    from cdsctl.render import Column, as_table
+
+    columns = [Column("id", "id"), Column("title", "title", 40), Column("deadline", "deadline"),
+               Column("days", "days", right=True)]  # fmt: skip
+    lines = as_table(rows, columns, "Title\nof the table", width=width).splitlines()
+    body = [line for line in lines if "│" in line]
+    assert len(body) == len(rows)  # one line per row
+    for line, row in zip(body, rows, strict=True):
+        cells = [c.strip() for c in line.split(" │ ")]
+        assert cells[0] == _shown(row["id"])  # key columns are never cut
+        assert cells[2:] == [row["deadline"], str(row["days"])]
+        title = _shown(row["title"])
+        cut = cells[1].removesuffix("…")
+        assert cells[1] == title or (cells[1].endswith("…") and title.startswith(cut.strip()))
+
+
+@pytest.mark.parametrize("columns", [10, 20, 40, 80])
+def test_narrow_terminals_keep_deadlines(columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's `COLUMNS=20`: the deadline and days cells printed empty."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out = invoke("overdue", "--records", str(SAMPLE), "--as-of", "2022-06-30")
+    assert code == 0
+    rows = [line for line in out.splitlines() if "│" in line]
+    assert rows[0].split("│")[-2:] == [" 2022-05-20 ", "   41"]
+    assert all(r.split(" │ ")[0].strip().startswith(("TB-", "QN-", "HD-")) for r in rows)
+
+
+@settings(max_examples=50, deadline=None)
+@given(title=_CELL_TEXT)
+def test_a_line_break_in_a_value_stays_on_its_row(title: str) -> None:
+    """Validation refuses line breaks in one-line fields; the tables hold the line anyway."""
+    from cdsctl.render import Column, render
+
+    rows = [{"id": "T-1", "title": title}, {"id": "T-2", "title": "x"}]
+    columns = [Column("id", "id"), Column("title", "title")]
+    md = render("md", rows, columns).splitlines()
+    assert len(md) == 4 and md[2].startswith("| T-1 | ")
+    breaks = len(re.findall(r"\r\n|[\n\r\x85\u2028]", title))
+    assert md[2].count("⏎") == breaks + title.count("⏎")
+    csv_rows = list(csv.reader(io.StringIO(render("csv", rows, columns))))
+    assert csv_rows[1] == ["T-1", title]
+    assert json.loads(render("json", rows, columns))[0]["title"] == title
+
+
+_BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x85", "\x0b"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(where=st.sampled_from(["id", "lead", "due", "directive", "file"]), before=_BREAKS,
+       after=st.text("xy⏎", max_size=3))  # fmt: skip
+def test_validate_text_is_one_line_per_problem(where: str, before: str, after: str) -> None:
+    import tempfile
+
+    from .conftest import AGENCIES, DIRECTIVE, build_tree
+
+    value = json.dumps(f"A{before}{after}")  # a YAML double-quoted string holding the break
+    bad_due = TASK.replace("due: 2022-05-20", "due: 20/05/2022")  # (one problem in the file)
+    task = bad_due if where == "file" else "\n".join(
+        f"{where}: {value}" if line.startswith(f"{where}:") else line
+        for line in TASK.splitlines())  # fmt: skip
+    name = f"tasks/T{before}1.yaml" if where == "file" else "tasks/T1.yaml"
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            root = build_tree(Path(folder), {"agencies.yaml": AGENCIES, "d.yaml": DIRECTIVE,
+                                             name: task})  # fmt: skip
+        except (OSError, ValueError):
+            return  # a name this file system refuses
+        _, problems = invoke("validate", "--records", str(root), "--format", "json")
+        _, text = invoke("validate", "--records", str(root))
+    lines = text.splitlines()
+    assert len(lines) == len(json.loads(problems)) > 0
+    assert all(re.match(r".+:\d+:\d+: (error|warning) [a-z-]+ ", line) for line in lines)

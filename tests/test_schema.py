@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -62,3 +63,34 @@ def test_schema_flags_unknown_fields_for_editors() -> None:
     task = {"kind": "task", "id": "x", "directive": "d", "title": "t", "lead": "L", "dead_line": 1}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(json_schema("task")).validate(task)
+
+
+def _subschemas(node: object) -> list[dict[str, object]]:
+    if isinstance(node, list):
+        return [s for item in node for s in _subschemas(item)]
+    if not isinstance(node, dict):
+        return []
+    return [node, *(s for value in node.values() for s in _subschemas(value))]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_patterns_use_no_class_escape_that_differs_in_ecma262(kind: str) -> None:
+    """`\\d`, `\\w`, `\\s` (and capitals) are Unicode-wide in Python, ASCII in editors; a bare
+    `$` also matches before a final line break in Python (tests/test_schema_ecma.py runs
+    both engines)."""
+    patterns = [s["pattern"] for s in _subschemas(json_schema(kind)) if "pattern" in s]
+    for pattern in patterns:
+        assert isinstance(pattern, str)
+        assert not re.search(r"\\[dDwWsS]", pattern), pattern
+        assert pattern.count("$") == pattern.count("$(?!\\n)"), pattern
+
+
+def test_spec_1_1_fields_are_in_the_schemas() -> None:
+    for kind in KINDS:
+        assert "visibility" in json_schema(kind)["properties"], kind
+    agency = json_schema("agencies")["properties"]["agencies"]["items"]  # (required: no null)
+    assert agency["properties"]["visibility"]["anyOf"][0] == {"enum": ["public", "internal"]}
+    indicator = json_schema("indicator")["properties"]
+    actual = indicator["actuals"]["anyOf"][0]["items"]["properties"]
+    target = indicator["targets"]["anyOf"][0]["items"]["properties"]
+    assert "date" in actual and "date" not in target

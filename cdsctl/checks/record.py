@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..hints import shown
 from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
 from ..yamlload import Positions
 
@@ -19,7 +20,7 @@ def check_record(data: dict[str, Any], relpath: str, positions: Positions | None
     ctx = Context(positions.raw, positions.aliases) if positions else Context()
     kind = data.get("kind")
     if kind not in KINDS:
-        found = f"'{kind}'" if isinstance(kind, str) else "missing"
+        found = shown(kind) if isinstance(kind, str) else "missing"
         ctx.add("unknown-kind", ("kind",) if "kind" in data else (),
                 f"kind is {found}; expected one of {', '.join(KINDS)}")  # fmt: skip
         return Checked(None, None, {}, ctx.findings, [])

@@ -1,0 +1,114 @@
+"""What a user typed in a query filter, resolved to what the records call it — or refused.
+
+A filter that names nothing would print an empty table and exit 0, so a scheduled
+`overdue --fail-if-any` would pass for ever on a typo.  Every value is therefore resolved
+here, by one function per kind, and a value that names nothing is a :class:`FilterError`
+(the CLI's exit 2) that says what it could have meant:
+
+* an agency: its id, or — diacritics, case and spacing aside — its id, name, short name or
+  an alias (`"so noi vu tinh quang ninh"` is `QN-SNV`); a name several agencies share is
+  refused with their ids;
+* a directive: its id or its document number (`128/TB-UBND`), case aside;
+* a group: one of the record format's groups, also written with spaces or diacritics
+  (`"chính phủ số"` is `chinh-phu-so`);
+* a state: one of spec §4's states.
+
+Ids that tasks use but no record defines (a broken `agencies.yaml` is left out of queries)
+still resolve to themselves, so a filter never refuses what a task holds.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+from .diagnostics import CdsError
+from .model import Records
+from .schema import GROUPS
+from .state import State
+from .suggest import Suggester, either
+from .text import fold
+
+#: a kind of record: its name, its plural, and the things that name one
+_AGENCY = ("agency", "agencies", "id, name, short name or alias")
+_DIRECTIVE = ("directive", "directives", "id or number")
+
+
+class FilterError(CdsError):
+    """A filter value that names nothing (or several things); the message says what to write."""
+
+
+Names = Mapping[str, Iterable[str | None]]  # id → its other spellings
+
+
+def _resolve(option: str, what: tuple[str, str, str], text: str, names: Names,
+             label: Mapping[str, str]) -> str:  # fmt: skip
+    """The id `text` is, or names once folded; else a :class:`FilterError` with the ids
+    it could mean.  `what`: the kind, its plural, and what to say when nothing is near."""
+    if text in names:
+        return text
+    known = Suggester(((n, i) for i, spellings in names.items()
+                       for n in (i, *spellings) if n), fold)  # fmt: skip
+    found = sorted(known.ids.get(fold(text), ()))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise FilterError(f"{option}: '{text}' names {len(found)} {what[1]}: "
+                          f"{_labelled(found, label)}; give one id")  # fmt: skip
+    near = known.closest(text) or known.words(text)
+    hint = f" — did you mean {_labelled(near, label, ' or ')}?" if near else ""
+    hint = hint or f"; no {what[0]} has that {what[2]} or one near it"
+    raise FilterError(f"{option}: '{text}' names no {what[0]}{hint}")
+
+
+def _labelled(ids: Iterable[str], label: Mapping[str, str], last: str = ", ") -> str:
+    shown = [f"{i} ({label[i]})" if label.get(i) else i for i in ids]
+    return either(shown) if last == " or " else ", ".join(shown)
+
+
+def agency_id(records: Records, text: str, option: str = "--agency") -> str:
+    """The id of the agency `text` names: an id, name, short name or alias."""
+    if text in records.agencies:
+        return text
+    names: dict[str, list[str | None]] = {
+        a.id: [a.name, a.short, *a.aliases] for a in records.agencies.values()
+    }
+    for task in records.tasks.values():
+        for ident in (task.lead, *task.support):
+            names.setdefault(ident, [])
+    label = {a.id: a.name for a in records.agencies.values()}
+    return _resolve(option, _AGENCY, text, names, label)
+
+
+def directive_id(records: Records, text: str, option: str = "--directive") -> str:
+    """The id of the directive `text` names: its id or its document number."""
+    if text in records.directives:
+        return text
+    names: dict[str, list[str | None]] = {d.id: [d.number] for d in records.directives.values()}
+    for task in records.tasks.values():
+        names.setdefault(task.directive, [])
+    label = {d.id: d.number or "" for d in records.directives.values()}
+    return _resolve(option, _DIRECTIVE, text, names, label)
+
+
+def _choice(option: str, what: str, text: str, choices: Iterable[str]) -> str:
+    """One of `choices`, written as it is or with spaces and diacritics; else the list."""
+    choices = list(choices)
+    folded = "-".join(fold(text).replace("-", " ").split())
+    if folded in choices:
+        return folded
+    close = difflib.get_close_matches(folded, choices, n=3, cutoff=0.5)
+    close += [c for c in choices if folded and folded in c and c not in close]
+    hint = f" — did you mean {either(close[:3])}?" if close else ""
+    raise FilterError(f"{option}: '{text}' is not a {what}{hint} "
+                      f"({what}s: {', '.join(choices)})")  # fmt: skip
+
+
+def group(text: str, option: str = "--group") -> str:
+    """The task group `text` names (spec §3's list)."""
+    return _choice(option, "group", text, GROUPS)
+
+
+def states(texts: Iterable[str], option: str = "--state") -> frozenset[State]:
+    """The task states `texts` name (spec §4)."""
+    return frozenset(State(_choice(option, "state", t, [str(s) for s in State])) for t in texts)

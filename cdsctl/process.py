@@ -1,0 +1,85 @@
+"""The process around a command: its standard streams, and how it ends when something fails.
+
+* Closed standard streams (`cdsctl validate >&-`) are opened on the null device, so a
+  write goes nowhere instead of failing, and no file the run opens takes their numbers.
+* Text that the output's encoding cannot hold (`PYTHONIOENCODING=latin-1` and Vietnamese)
+  is written with backslash escapes (`\\u1ea1`; inside a JSON string, still JSON).
+* An exception nobody expected is a bug: one line naming it and how to see the traceback
+  (`CDSCTL_DEBUG=1`), exit 3 — never exit 1, which CI reads as "the records have errors".
+* Ctrl-C: one line, exit 130 (128 + SIGINT), as shells report it.
+
+Imported by the entry point before anything heavy, so it imports nothing of cdsctl.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import sys
+import traceback
+from typing import TextIO
+
+EXIT_USAGE = 2  # (as diagnostics.EXIT_USAGE: cdsctl could not run)
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130
+DEBUG = "CDSCTL_DEBUG"
+#: write errors of the system, not of cdsctl: no space, a quota, a file too large, I/O
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def prepare_streams() -> None:
+    """Standard streams that can always be written to (see the module's docstring)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:  # closed: the lowest free number, which is this one, gets the null device
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    sys.stdout = _writable(sys.stdout, 1)
+    sys.stderr = _writable(sys.stderr, 2)
+
+
+def _writable(stream: TextIO | None, fd: int) -> TextIO:
+    """`stream`, or a new one on `fd` if Python found it closed at start-up, writing what its
+    encoding cannot hold as backslash escapes."""
+    if stream is None:
+        encoding = os.environ.get("PYTHONIOENCODING", "").split(":")[0] or "utf-8"
+        stream = open(fd, "w", encoding=encoding, errors="backslashreplace", closefd=False)  # noqa: SIM115
+    elif isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
+    return stream
+
+
+def failed(exc: BaseException) -> int:
+    """The exit code of a command that raised `exc`: 2 when the output or a file could not be
+    written (a full disk: not a bug), else 3 (:func:`bug`)."""
+    if isinstance(exc, OSError) and exc.errno in _NO_SPACE:
+        say(f"cdsctl: cannot write: {exc.strerror}" + (f": {exc.filename}" if exc.filename else ""))
+        return EXIT_USAGE
+    return bug(exc)
+
+
+def bug(exc: BaseException) -> int:
+    """Say that cdsctl has a bug (the traceback only with CDSCTL_DEBUG=1); exit 3."""
+    if os.environ.get(DEBUG):
+        traceback.print_exception(exc, file=sys.stderr)
+    first = (str(exc).strip().splitlines() or [""])[0]
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    say(f"cdsctl: internal error, a bug in cdsctl (not in your records): {what}. "
+         f"Run again with {DEBUG}=1 to see the traceback, and report it.")  # fmt: skip
+    return EXIT_BUG
+
+
+def interrupted() -> int:
+    say("cdsctl: interrupted")
+    return EXIT_INTERRUPTED
+
+
+def say(line: str) -> None:
+    """One line on stderr, if stderr can still be written to (else the exit code says it)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
