@@ -46,6 +46,17 @@ support: [SCT]
 due: 2022-05-20
 """
 
+#: a report on TASK, done before its deadline
+REPORT = """\
+kind: report
+id: BC-1
+agency: STTTT
+date: 2022-05-19
+tasks:
+  - task: TB-128-2022.1
+    status: done
+"""
+
 
 def build_tree(root: Path, files: Mapping[str, str | bytes | Callable[[Path], None]]) -> Path:
     """Write `files` under `root`: relative path → text, bytes, or a function that makes the

@@ -21,19 +21,10 @@ import yaml
 
 from cdsctl.cli import app
 
-from .conftest import AGENCIES, DIRECTIVE, REPO, TASK, build_tree
+from .conftest import AGENCIES, DIRECTIVE, REPO, REPORT, TASK, build_tree
 
 README = REPO / "README.md"
 
-REPORT = """\
-kind: report
-id: BC-1
-agency: STTTT
-date: 2022-05-19
-tasks:
-  - task: TB-128-2022.1
-    status: done
-"""
 RECORDS = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE,
            "tasks/TB-128-2022.1.yaml": TASK, "reports/BC-1.yaml": REPORT}  # fmt: skip
 

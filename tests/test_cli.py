@@ -12,7 +12,7 @@ import pytest
 from cdsctl import __version__, validate
 from cdsctl.files import find_root
 
-from .conftest import AGENCIES, REPO, SAMPLE, TASK, build_tree, invoke, validate_json
+from .conftest import AGENCIES, REPO, REPORT, SAMPLE, TASK, build_tree, invoke, validate_json
 
 BAD_CORPUS = REPO / "tests" / "corpus" / "bad"
 LINE = re.compile(r"^\S+:\d+:\d+: (error|warning) [a-z-]+ .+$")
@@ -132,17 +132,6 @@ def test_json_is_an_array_of_spec_fields(records) -> None:  # type: ignore[no-un
          "code": "missing-field", "message": "task: required field 'lead' is missing"},
     ]  # fmt: skip
     assert json.dumps(items, ensure_ascii=False)
-
-
-REPORT = """\
-kind: report
-id: BC-1
-agency: STTTT
-date: 2022-05-19
-tasks:
-  - task: TB-128-2022.1
-    status: done
-"""
 
 
 def _committed(records) -> Path:  # type: ignore[no-untyped-def]
