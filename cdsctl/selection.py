@@ -74,4 +74,10 @@ def _agency_ids(text: str | None) -> set[str]:
     entries = data.get("agencies") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return set()
-    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    names: set[str] = set()  # ids, and the aliases references may use (spec 1.1: they resolve)
+    for entry in entries:
+        if isinstance(entry, dict):
+            aliases = entry.get("aliases")
+            spelt = [entry.get("id"), *(aliases if isinstance(aliases, list) else [])]
+            names.update(name for name in spelt if isinstance(name, str))
+    return names

@@ -164,6 +164,25 @@ def test_changed_since_reports_tasks_of_a_removed_agency(records) -> None:  # ty
     }
 
 
+def test_changed_since_reports_tasks_that_used_a_removed_alias(records) -> None:  # type: ignore[no-untyped-def]
+    """An alias is a name references may use (it resolves to its agency): removing it breaks
+    the tasks written with it, though no id changed."""
+    agencies = AGENCIES.replace(
+        "    name: Sở Công Thương\n", "    name: Sở Công Thương\n    aliases: [SCT tỉnh]\n"
+    )
+    task = TASK.replace("support: [SCT]", "support: [SCT tỉnh]")
+    root = records({"agencies.yaml": agencies, "tasks/TB-128-2022.1.yaml": task})
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "start")
+    (root / "agencies.yaml").write_text(agencies.replace("    aliases: [SCT tỉnh]\n", ""), "utf-8")
+    code, items = validate_json(root, "--changed-since", "HEAD")
+    assert code == 1
+    assert {(i["file"], i["code"]) for i in items} == {
+        ("tasks/TB-128-2022.1.yaml", "unresolved-reference")
+    }
+
+
 def test_jobs_must_be_positive(records) -> None:  # type: ignore[no-untyped-def]
     code, _ = invoke("validate", "--records", str(records({})), "--jobs", "0")
     assert code == 2
