@@ -71,8 +71,10 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
         except CdsError as exc:
             typer.echo(f"cdsctl: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        except (typer.Exit, typer.Abort, TyperException, BrokenPipeError):
-            raise  # exits, usage errors, `cdsctl … | head`: typer reports them
+        except (typer.Exit, typer.Abort, TyperException):
+            raise  # exits and usage errors: typer reports them
+        except BrokenPipeError:  # `cdsctl … | head`: the reader left; as a shell reports SIGPIPE
+            raise typer.Exit(process.EXIT_BROKEN_PIPE) from None
         except KeyboardInterrupt:
             raise typer.Exit(process.interrupted()) from None
         except Exception as exc:

@@ -24,6 +24,7 @@ from typing import TextIO
 EXIT_USAGE = 2  # (as diagnostics.EXIT_USAGE: cdsctl could not run)
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output left (`| head`); not exit 1
 DEBUG = "CDSCTL_DEBUG"
 #: write errors of the system, not of cdsctl: no space, a quota, a file too large, I/O
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}

@@ -484,3 +484,29 @@ def test_the_entry_point_maps_exceptions_to_exit_codes(
     assert proc.returncode == code, proc.stderr
     assert b"Traceback" not in proc.stderr
     assert len(proc.stderr.splitlines()) <= 1
+
+
+# -- the reader of the output leaves (`cdsctl … | head`) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tasks", "--as-of", "2023-12-31"],
+        ["overdue", "--as-of", "2023-12-31", "--format", "json"],
+        ["validate", "--records", str(PROJECT / "tests" / "corpus" / "bad")],
+        ["schema", "task"],
+    ],
+)
+def test_a_reader_that_leaves_is_exit_141_never_1(tmp_path: Path, args: list[str]) -> None:
+    """Class: any command whose output pipe is closed before it writes.  The read end is
+    closed before the child writes a byte, so every write fails with EPIPE."""
+    if "--records" not in args and args[0] != "schema":
+        args = [*args, "--records", str(SAMPLE)]
+    child = subprocess.Popen([sys.executable, "-m", "cdsctl", *args], env=_env(tmp_path),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141, err
+    assert "Traceback" not in err and "internal error" not in err
