@@ -351,9 +351,10 @@ import os, sys, time
 from cdsctl import workers
 workers._killed_with_parent = lambda: False  # the portable fallback only
 workers.WATCH_SECONDS = 0.05
+main = os.getpid()  # (not the child's getppid(): the parent may be killed before it asks)
 child = os.fork()
 if child == 0:
-    workers.started(os.getppid())
+    workers.started(main)
     time.sleep(60)
     os._exit(0)
 print(child, flush=True)
