@@ -63,9 +63,9 @@ def _proposal(text: str) -> str:
     m = _WITH_TIME.fullmatch(plain)
     if m:
         return f"; write {m[1]} (a date carries no time)"
-    period = period_proposal(text) or (plain if PERIOD.fullmatch(plain) else None)
-    if period is not None:
-        what, last = period_end(period)
+    span = period_span(period_proposal(text) or plain)
+    if span is not None:
+        what, _, last = span
         return f"; end of {what}: {last.isoformat()}"
     return ""
 
@@ -83,8 +83,9 @@ def _read(text: str, pattern: re.Pattern[str], order: tuple[int, int, int]) -> s
 
 # -- periods ---------------------------------------------------------------------------------
 
-#: a period as records write it: 2024, 2024-05, 2024-Q2, 2024-H1
-PERIOD = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-H[12])?")
+#: a period as records write it: 2024, 2024-05, 2024-Q2, 2024-H1 (groups: year, month,
+#: quarter, half)
+PERIOD = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _Y = r"(?P<y>[0-9]{4})"
 _SEP = r"\s*(?:[/.\-]|\s|nam)\s*"
@@ -122,18 +123,23 @@ def period_proposal(text: str) -> str | None:
     return None
 
 
-def period_end(period: str) -> tuple[str, date]:
-    """What kind of period a canonical `period` is, and its last day."""
-    year, rest = int(period[:4]), period[5:]
-    if not rest:
-        return "year", date(year, 12, 31)
-    if rest[0] == "Q":
-        month, what = int(rest[1]) * 3, "quarter"
-    elif rest[0] == "H":
-        month, what = int(rest[1]) * 6, "half-year"
+def period_span(text: str) -> tuple[str, date, date] | None:
+    """What kind of period `text` is (month, quarter, half-year, year), its first and its
+    last day; None when it is not a period of the calendar (another form, or year 0000)."""
+    m = PERIOD.fullmatch(text)
+    if m is None or m[1] == "0000":
+        return None
+    year = int(m[1])
+    if m[2] is not None:
+        what, first, months = "month", int(m[2]), 1
+    elif m[3] is not None:
+        what, first, months = "quarter", int(m[3]) * 3 - 2, 3
+    elif m[4] is not None:
+        what, first, months = "half-year", int(m[4]) * 6 - 5, 6
     else:
-        month, what = int(rest), "month"
-    return what, date(year, month, calendar.monthrange(year, month)[1])
+        what, first, months = "year", 1, 12
+    last = first + months - 1
+    return what, date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
 
 
 _TIME_FORMS = re.compile(r"([0-9]{1,2})\s*(?:h|g|gio|:|\.)\s*([0-9]{2})?\s*(?:phut|p)?")

@@ -21,19 +21,16 @@ Readings the spec leaves open, settled here:
 
 from __future__ import annotations
 
-import calendar as _monthcal
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .dates import period_span
 from .model import Indicator, Measure, Records
 
-_PERIOD = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-H([12]))?")
-
 #: tie-break between periods ending on the same day: the longer period is the later word
-_FORM_RANK = {"month": 0, "quarter": 1, "half": 2, "year": 3}
+_FORM_RANK = {"month": 0, "quarter": 1, "half-year": 2, "year": 3}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -48,27 +45,12 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """``2022``, ``2022-Q2``, ``2022-H1`` or ``2022-05`` as a :class:`Period`."""
-    match = _PERIOD.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a period: {text!r} (2022, 2022-Q2, 2022-H1 or 2022-05)")
-    year, month, quarter, half = match.groups()
-    if year == "0000":
-        raise ValueError(f"not a period: {text!r} (years run from 0001 to 9999)")
-    first, months, form = _span(month, quarter, half)
-    last = first + months - 1
-    end = date(int(year), last, _monthcal.monthrange(int(year), last)[1])
-    return Period(end, _FORM_RANK[form], date(int(year), first, 1), text)
-
-
-def _span(month: str | None, quarter: str | None, half: str | None) -> tuple[int, int, str]:
-    """(first month, number of months, form) of a period's parsed parts."""
-    if month is not None:
-        return int(month), 1, "month"
-    if quarter is not None:
-        return (int(quarter) - 1) * 3 + 1, 3, "quarter"
-    if half is not None:
-        return (int(half) - 1) * 6 + 1, 6, "half"
-    return 1, 12, "year"
+    span = period_span(text)
+    if span is None:
+        raise ValueError(f"not a period: {text!r} (2022, 2022-Q2, 2022-H1 or 2022-05; "
+                         "years run from 0001 to 9999)")  # fmt: skip
+    form, start, end = span
+    return Period(end, _FORM_RANK[form], start, text)
 
 
 def _placed(measures: Iterable[Measure]) -> Iterator[tuple[Period, Measure]]:

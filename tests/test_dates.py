@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsctl.dates import DateError, parse_iso
+from cdsctl.dates import DateError, parse_iso, period_span
 
 
 @given(st.dates(min_value=date(1000, 1, 1)))
@@ -47,3 +47,36 @@ def test_other_text_is_a_format_error(text: str) -> None:
     with pytest.raises(DateError) as caught:
         parse_iso(text)
     assert caught.value.code == "date-format"
+
+
+#: pieces people write dates and periods with, the year 0000 and Vietnamese words among them
+_PIECES = st.sampled_from(["0000", "0001", "9999", "2024", "00", "0", "1", "12", "13", "31", "32",
+                           "Q1", "Q4", "H2", "quý I", "tháng", "năm", "6 tháng đầu năm",
+                           "-", "/", ".", " ", "T", "h", "２０２４"])  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=5).map("".join))
+def test_any_text_is_a_date_or_a_date_error_never_a_crash(text: str) -> None:
+    """Class: the hints that propose a form (day-first, a period's end, a time) read numbers
+    that may not make a date, e.g. `due: "0000"`, a period of the year 0 (it crashed)."""
+    try:
+        parsed = parse_iso(text)
+    except DateError as exc:
+        assert exc.code in ("date-format", "date-invalid")
+        return
+    assert parsed.isoformat() == text
+
+
+@given(st.integers(0, 10_000), st.sampled_from(["", "-01", "-12", "-Q1", "-Q4", "-H1", "-H2"]))
+def test_a_period_span_is_its_calendar_days_or_none(year: int, rest: str) -> None:
+    text = f"{year:04d}{rest}"
+    span = period_span(text)
+    if year == 0 or year > 9999:
+        assert span is None
+        return
+    assert span is not None
+    what, first, last = span
+    assert first <= last and first.year == last.year == year
+    assert (last + timedelta(days=1)).day == 1  # the last day of a month
+    months = last.month - first.month + 1
+    assert {"month": 1, "quarter": 3, "half-year": 6, "year": 12}[what] == months
