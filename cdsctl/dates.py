@@ -13,7 +13,7 @@ import calendar
 import re
 from datetime import date
 
-from .hints import plain_form
+from .hints import plain_form, shown
 from .text import fold
 
 ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -46,8 +46,7 @@ def _make(text: str, year: int, month: int, day: int) -> date:
 
 
 def _format_hint(text: str) -> str:
-    shown = f"'{text}'" if text.isprintable() else repr(text)
-    return f"{shown} is not an ISO date (YYYY-MM-DD){_proposal(text)}"
+    return f"{shown(text)} is not an ISO date (YYYY-MM-DD){_proposal(text)}"
 
 
 def _proposal(text: str) -> str:
