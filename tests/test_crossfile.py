@@ -341,6 +341,51 @@ def test_report_items_on_recurring_tasks_need_a_period_of_their_form(
         assert wanted is not None and f"`period: {FORMS[wanted]}`" in d.message, d.message
 
 
+# -- expired leads and report dates (rules that look only at what can be affected) ------------
+
+#: agencies: STTTT ceased on 2022-06-30 (successor SCT) and is known as "Sở TT&TT"; SCT lives
+EXPIRING = AGENCIES.replace(
+    "    name: Sở Thông tin và Truyền thông\n",
+    "    name: Sở Thông tin và Truyền thông\n    aliases: [Sở TT&TT]\n"
+    "    until: 2022-06-30\n    successor: SCT\n",
+)
+LEADS = ["STTTT", "Sở TT&TT", "SCT", "UBND"]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(LEADS), st.sampled_from([None, "2022-06-10"]),
+                          st.sampled_from([None, "2022-05-01", "2022-07-01", "2023-01-01"])),
+                min_size=1, max_size=5))  # fmt: skip
+def test_expired_leads_and_report_dates_against_the_oracle(
+    tasks: list[tuple[str, str | None, str | None]],
+) -> None:
+    """Task i has lead LEADS[…], maybe `completed`, and maybe a report dated that day saying
+    it is done.  Oracle: a task led (by id or alias) by STTTT, not completed and not reported
+    done, is reported as led by an expired agency; a report dated before the directive's
+    issue date (2022-05-12) is reported once, whatever it reports on."""
+    files: dict[str, str] = {}
+    want_expired, want_early = set(), set()
+    for i, (lead, completed, reported) in enumerate(tasks):
+        lines = ["due: 2022-12-31", *([f"completed: {completed}"] if completed else [])]
+        files[f"tasks/T{i}.yaml"] = task(f"T{i}", *lines, lead=lead)
+        if reported:
+            files[f"reports/R{i}.yaml"] = (f"id: R{i}\nkind: report\nagency: SCT\n"
+                                           f"date: {reported}\ntasks:\n"
+                                           f"  - {{task: T{i}, status: done}}\n")  # fmt: skip
+            if reported < ISSUED.isoformat():
+                want_early.add(f"reports/R{i}.yaml")
+        closed = completed is not None or (reported is not None and reported <= "2026-12-04")
+        if lead in ("STTTT", "Sở TT&TT") and not closed:
+            want_expired.add(f"tasks/T{i}.yaml")
+    with tree(files, EXPIRING) as root:
+        diagnostics = validate(root, cache_dir=False, today=date(2026, 12, 4)).diagnostics
+    got = {(d.code, d.file) for d in diagnostics
+           if d.code in ("agency-expired", "report-before-directive")}  # fmt: skip
+    assert got == {("agency-expired", f) for f in want_expired} | {
+        ("report-before-directive", f) for f in want_early
+    }
+
+
 def test_a_report_with_a_bad_period_gets_one_diagnostic(records) -> None:  # type: ignore[no-untyped-def]
     """A record with errors of its own is left to them: no second diagnostic about it."""
     every = task("M", "every: monthly", "start: 2022-06-01")

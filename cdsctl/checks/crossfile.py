@@ -113,12 +113,33 @@ class Index:
         return entry if entry is not None and entry.kind == "agency" else None
 
     @cached_property
+    def tasks_with(self) -> dict[str, list[Summary]]:
+        """The tasks holding each of the fields a per-task rule starts from, in one pass over
+        the tasks (at 100,000 tasks, one loop each cost the rules ≈ 0.03 s more)."""
+        found: dict[str, list[Summary]] = {key: [] for key in (*_TASK_STARTS, "dated")}
+        for task in self.by_kind.get("task", ()):
+            values = task.values
+            if _TASK_STARTS.isdisjoint(values):
+                continue
+            for key in _TASK_STARTS.intersection(values):
+                found[key].append(task)
+            if not _DATED.isdisjoint(values):
+                found["dated"].append(task)
+        return found
+
+    @cached_property
     def accepted(self) -> _AcceptedIds:
         return _AcceptedIds(self)
 
     @cached_property
     def suggesters(self) -> _Suggesters:
         return _Suggesters(self)
+
+
+#: the task fields some rule starts from; most tasks hold none of them
+_TASK_STARTS = frozenset({"parent", "every", "completed", "cancelled", "extensions"})
+#: "dated" tasks: those with a date that follows their directive's
+_DATED = frozenset({"completed", "cancelled", "extensions"})
 
 
 def _a(noun: str) -> str:
@@ -334,9 +355,9 @@ _CYCLE_FIX = {
 
 
 def _task_parents(index: Index) -> Iterator[Link]:
-    for task in index.of_kind("task"):
-        parent = task.values.get("parent")
-        target = index.by_id.get(parent) if parent is not None else None
+    for task in index.tasks_with["parent"]:
+        parent = task.values["parent"]
+        target = index.by_id.get(parent)
         if target is not None and target.kind == "task" and index.holds(task):
             yield task.id, parent, (task.file, ("parent",), None)  # type: ignore[misc]
 
@@ -437,26 +458,25 @@ def _shortest_cycle(graph: dict[str, dict[str, Any]], start: str, group: set[str
 # -- dates across records ----------------------------------------------------------------------
 
 
-def _issued_by_task(index: Index) -> dict[str, tuple[str, str]]:
-    """task id → (its directive, the directive's issue date), for tasks whose both resolve."""
-    issued = {}
-    for task in index.of_kind("task"):
-        directive = index.by_id.get(task.values.get("directive", ""))
-        if directive is None or directive.kind != "directive" or task.id is None:
-            continue
-        if "issued" in directive.values:
-            issued[task.id] = (task.values["directive"], directive.values["issued"])
-    return issued
+def _directive_issued(index: Index, task_id: str) -> tuple[str, str] | None:
+    """(the directive that assigns task `task_id`, its issue date), when both resolve."""
+    task = index.by_id.get(task_id)
+    if task is None or task.kind != "task":
+        return None
+    directive = index.by_id.get(task.values.get("directive", ""))
+    if directive is None or directive.kind != "directive" or "issued" not in directive.values:
+        return None
+    return task.values["directive"], directive.values["issued"]
 
 
 def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
-    issued_by_task = _issued_by_task(index)
+    """A report is not dated before the directive assigning a task it reports on."""
     for report in index.of_kind("report"):
         when: str | None = report.values.get("date")
         if when is None:
             continue
         for item in report.values.get("tasks", ()):
-            found = issued_by_task.get(item.get("task", ""))
+            found = _directive_issued(index, item.get("task", ""))
             if found and when < found[1]:
                 directive, issued = found
                 msg = (f"report dated {when} is before {directive} (issued {issued}), "
@@ -469,8 +489,9 @@ def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
 def check_task_dates(index: Index, today: str) -> Iterator[CrossFinding]:
     """`completed`, `cancelled.date` and each extension's `granted` are not before the
     directive that assigns the task was issued (spec 1.1)."""
-    for task in index.usable("task"):
-        if _DATED.isdisjoint(task.values):
+    broken = index.broken
+    for task in index.tasks_with["dated"]:
+        if task.file in broken:
             continue
         directive = index.by_id.get(task.values.get("directive", ""))
         issued = directive.values.get("issued") if directive else None
@@ -482,9 +503,6 @@ def check_task_dates(index: Index, today: str) -> Iterator[CrossFinding]:
                 msg = (f"{what} {when}, before {name} was issued ({issued}): check this date "
                        "and the directive's `issued`")  # fmt: skip
                 yield CrossFinding(task.file, path, "date-before-directive", msg, about=name)
-
-
-_DATED = frozenset({"completed", "cancelled", "extensions"})
 
 
 def _task_dates(values: dict[str, Any]) -> list[tuple[Path, str | None, str]]:
@@ -507,10 +525,10 @@ def check_extensions(index: Index, today: str) -> Iterator[CrossFinding]:
     in working days from the directive's `issued` when given so), each next one the one
     before it.  A task with no `due` (a recurring duty) has nothing before its first.
     """
-    deadlines = _Deadlines(index)
-    for task in index.usable("task"):
-        extensions = task.values.get("extensions")
-        if not extensions:
+    deadlines, broken = _Deadlines(index), index.broken
+    for task in index.tasks_with["extensions"]:
+        extensions = task.values["extensions"]
+        if not extensions or task.file in broken:
             continue
         replaced, what = deadlines.due(task.values), "the task's due"
         for i in sorted(range(len(extensions)), key=lambda i: extensions[i]["granted"]):
@@ -592,8 +610,7 @@ def example_period(every: str, day: str) -> str:
 def check_report_periods(index: Index, today: str) -> Iterator[CrossFinding]:
     """A report item on a recurring task (`every`) needs the report's `period`, of the form
     of the task's periods: else it is counted for no instance (spec 1.1 §3, report)."""
-    every = {t.id: t.values["every"] for t in index.of_kind("task")
-             if "every" in t.values and index.holds(t)}  # fmt: skip
+    every = {t.id: t.values["every"] for t in index.tasks_with["every"] if index.holds(t)}
     if not every:
         return
     tasks, broken = ("task",), index.broken
@@ -650,9 +667,17 @@ def _still_open(values: dict[str, Any], until: str, today: str) -> bool:
 
 
 def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
+    """A task still open is not led by an agency that has ceased to exist (spec, agencies:
+    `until`).  Most roots have no such agency: then no task is looked at."""
+    expired = {a.values["id"] for a in index.agencies if a.values.get("until", today) < today}
+    if not expired:
+        return
+    names = expired | index.aliases.keys()  # (what may name an expired agency)
     closed: set[str] | None = None
     for task in index.of_kind("task"):
-        lead = index.agency(task.values.get("lead", ""))
+        if task.values.get("lead") not in names:
+            continue
+        lead = index.agency(task.values["lead"])
         until = lead.values.get("until") if lead else None
         if until is None or until >= today:
             continue
