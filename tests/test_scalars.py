@@ -585,3 +585,42 @@ def test_no_space_or_line_break_around_a_formatted_value(
     if space.strip(" \xa0"):
         assert ctx.findings[0].code == "control-character"
         assert ctx.findings[0].index == (len(good) if after else 0)
+
+
+# -- the character classes, against the Unicode database, over every code point ---------------
+
+EVERY_CODE_POINT = "".join(map(chr, range(0x110000)))
+
+
+def _is_bad(c: str) -> bool:
+    """Spec §2: control characters but tab and line breaks, surrogates, non-characters."""
+    point = ord(c)
+    noncharacter = 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
+    control = unicodedata.category(c) in ("Cc", "Cs") and c not in "\t\n\r"
+    return control or noncharacter
+
+
+@pytest.mark.parametrize(("name", "also_bad"), [
+    ("BAD_CHARACTER", ""),
+    ("BAD_IN_LINE", "\n\r\u2028\u2029"),  # one line: no line break of either YAML
+    ("_FAST_UNSAFE", "\t\u2028\u2029"),  # left to the exact loader
+])  # fmt: skip
+def test_character_classes_find_exactly_the_bad_code_points(name: str, also_bad: str) -> None:
+    from cdsctl import yamlload
+
+    pattern = getattr(yamlload, name)
+    found = {m.start() for m in pattern.finditer(EVERY_CODE_POINT)}
+    want = {p for p, c in enumerate(EVERY_CODE_POINT) if _is_bad(c) or c in also_bad}
+    assert found == want
+
+
+def test_no_safe_byte_starts_a_character_the_fast_path_leaves_alone() -> None:
+    """A UTF-8 text made of SAFE_BYTES holds no character _FAST_UNSAFE finds."""
+    from cdsctl.yamlload import _FAST_UNSAFE, SAFE_BYTES
+
+    for point in range(0x110000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue  # (no UTF-8 text holds a surrogate)
+        encoded = chr(point).encode()
+        if not encoded.translate(None, SAFE_BYTES):
+            assert _FAST_UNSAFE.search(chr(point)) is None, hex(point)
