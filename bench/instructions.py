@@ -33,7 +33,7 @@ WARM = 50  # files checked before counting starts to matter: fills caches (lru, 
 
 CHILD = """
 import gc, sys
-from cdsctl.records import check_file_wire
+from cdsctl.validation.onefile import check_file_wire
 root, listing, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 files = open(listing, encoding="utf-8").read().split("\\n")[:n]
 gc.disable()
@@ -65,7 +65,7 @@ def main() -> int:
     if not (args.data / "agencies.yaml").is_file():
         print(f"{args.data}: not a records root (make it with bench/gen.py)", file=sys.stderr)
         return 2
-    from cdsctl.files import walk
+    from cdsctl.load.files import walk
 
     files = sorted(walk(args.data, stat=False))
     sample = random.Random(args.seed).sample(files, min(args.files, len(files)))

@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .files import find_root
-    from .validation import Validation, validate
+    from .load.files import find_root
+    from .validation.pipeline import Validation, validate
 
 __all__ = ["Validation", "__version__", "find_root", "validate"]
 
 
 def __getattr__(name: str) -> Any:  # imports stay lazy so `cdsctl --version` starts fast
     if name == "find_root":
-        from .files import find_root
+        from .load.files import find_root
 
         return find_root
     if name in ("validate", "Validation"):
-        from . import validation as module
+        from .validation import pipeline as module
 
         return getattr(module, name)
     raise AttributeError(name)

@@ -2,7 +2,7 @@
 
 Exit codes (README, "Exit codes"): 0 no errors, 1 errors in the records, 2 cdsctl could not
 run (a bad option, no records root, an output it cannot write), 3 a bug in cdsctl, 130
-interrupted; :mod:`cdsctl.process` and :func:`cdsctl.cli.run` map exceptions to them.
+interrupted; :mod:`cdsctl.cli.process` and :func:`cdsctl.cli.run` map exceptions to them.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ def main() -> None:
         print(f"cdsctl {__version__}")
         return
     try:
-        from .cli import run
+        from .cli.app import run
     except (Exception, KeyboardInterrupt) as exc:  # a broken installation: one line, exit 3
-        from . import process
+        from .cli import process
 
         code = process.interrupted() if isinstance(exc, KeyboardInterrupt) else process.bug(exc)
         raise SystemExit(code) from None

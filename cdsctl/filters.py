@@ -23,10 +23,10 @@ import difflib
 from collections.abc import Iterable, Mapping
 
 from .diagnostics import CdsError
+from .messages.suggest import Suggester, either
 from .model import Records
 from .schema import GROUPS
 from .state import State
-from .suggest import Suggester, either
 from .text import fold
 
 #: a kind of record: its name, its plural, and the things that name one

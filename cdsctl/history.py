@@ -19,9 +19,9 @@ from typing import Any
 
 from . import gitstore
 from .diagnostics import CdsError
-from .files import ReadProblem, is_markdown, source_of
-from .records import Summary
-from .yamlload import load_exact
+from .load.files import ReadProblem, is_markdown, source_of
+from .load.yamltext import load_exact
+from .validation.onefile import Summary
 
 FILE, YAML, SHALLOW = "(file)", "(yaml)", "(shallow)"
 CUT = ("history cut here: this is a shallow clone and older commits are not in it "

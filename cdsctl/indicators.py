@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .dates import period_span
+from .dates.iso import period_span
 from .model import Indicator, Measure, Records
 
 #: tie-break between periods ending on the same day: the longer period is the later word

@@ -1,7 +1,7 @@
 """What analysts ask: what is late, who owns it, what is due soon, how each agency does.
 
 Every query takes the task states of one as-of date (:func:`cdsctl.state.task_states`) and
-returns plain rows; :mod:`cdsctl.render` prints them as a table, JSON, CSV or Markdown.
+returns plain rows; :mod:`cdsctl.output.tables` prints them as a table, JSON, CSV or Markdown.
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from typing import Any
 
 from . import model
 from .checks.crossfile import WHOLE_VIEW
+from .dates.workdays import WorkCalendar
 from .diagnostics import Severity
-from .files import Stamp, read_source
-from .gcpause import gc_paused
-from .records import Summary, load_positions
+from .load.files import Stamp, read_source
 from .state import Horizon, TaskState, task_states
-from .validation import Validation, validate
-from .workdays import WorkCalendar
+from .validation.gcpause import gc_paused
+from .validation.onefile import Summary, load_positions
+from .validation.pipeline import Validation, validate
 
 _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
     "directive": ("directives", model.directive),

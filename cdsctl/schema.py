@@ -14,11 +14,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fieldnames
-from .dates import DateError, parse_iso, period_proposal, time_proposal
-from .hints import describe_character, enum_word, number_hint, plain_form, shown
+from .dates.iso import DateError, parse_iso, period_proposal, time_proposal
+from .load.yamltext import BAD_CHARACTER, BAD_IN_LINE, Path
+from .messages import fieldnames
+from .messages.hints import describe_character, enum_word, number_hint, plain_form, shown
 from .text import ALPHABET, TONES
-from .yamlload import BAD_CHARACTER, BAD_IN_LINE, Path
 
 INVALID: Any = object()  # what a check returns for a value that is unusable
 

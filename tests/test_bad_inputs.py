@@ -40,7 +40,7 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 from cdsctl.diagnostics import CODES
-from cdsctl.validation import validate
+from cdsctl.validation.pipeline import validate
 
 from .conftest import TASK as TASK_TEXT
 from .conftest import build_tree

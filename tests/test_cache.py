@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cdsctl import validate
-from cdsctl.cache import Store
+from cdsctl.validation.cache import Store
 
 from .conftest import AGENCIES, DIRECTIVE, TASK, build_tree
 
@@ -138,7 +138,7 @@ def test_whole_run_result_is_reused_only_for_the_same_files_and_day(tmp_path: Pa
 
 
 def test_the_stamps_digest_is_canonical() -> None:
-    from cdsctl.validation import stamps_digest as _digest
+    from cdsctl.validation.pipeline import stamps_digest as _digest
 
     shared = (10, 20, 30)
     a = {"x.yaml": shared, "y.yaml": shared}  # one object twice (marshal would share it)
@@ -154,7 +154,7 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cdsctl import repository
-    from cdsctl.querycache import answer
+    from cdsctl.validation.querycache import answer
 
     root = _root(tmp_path)
     monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "c"))
@@ -181,7 +181,7 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
 
 
 def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:
-    from cdsctl.records import check_file
+    from cdsctl.validation.onefile import check_file
 
     root = _root(tmp_path)
     result = check_file(root, "tasks/TB-128-2022.1.yaml")
@@ -215,7 +215,7 @@ def test_a_shard_gone_missing_is_checked_again(
 def test_an_edit_rewrites_only_the_shard_holding_the_file(tmp_path: Path) -> None:
     """Shards hold 250 files each; after one file is edited, one added and one deleted,
     only the shards concerned are written again, and the next run still trusts the rest."""
-    from cdsctl.validation import CHUNK
+    from cdsctl.validation.pipeline import CHUNK
 
     files = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE}
     for n in range(1, 2 * CHUNK + 50):  # three shards

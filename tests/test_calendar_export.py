@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cdsctl.cli import app
-from cdsctl.icalendar_export import ALARM_BEFORE, PRODID, ical_bytes, uid
+from cdsctl.output.ical import ALARM_BEFORE, PRODID, ical_bytes, uid
 from cdsctl.queries import TaskFilter, select
 from cdsctl.repository import load
 from cdsctl.state import State, through_end

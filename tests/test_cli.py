@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cdsctl import __version__, validate
-from cdsctl.files import find_root
+from cdsctl.load.files import find_root
 
 from .conftest import AGENCIES, REPO, REPORT, SAMPLE, TASK, build_tree, invoke, validate_json
 

@@ -4,7 +4,7 @@ Each rule is checked against an oracle written here independently of the code: r
 `parent` graphs and `references` graphs against reachability, random extension lists against
 "the deadline an extension replaces" read pairwise, random id sets against case-folding,
 random report periods against the task's `every`, random typos against a plain edit distance.
-The trees are built with `build_tree` and checked by `cdsctl.validation.validate` (a few
+The trees are built with `build_tree` and checked by `cdsctl.validation.pipeline.validate` (a few
 through the CLI), so the lines reported are checked too.
 """
 
@@ -26,13 +26,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cdsctl.dates.workdays import WorkCalendar
 from cdsctl.diagnostics import Diagnostic
+from cdsctl.messages.suggest import BRUTE_FORCE_UP_TO, Suggester, distance, one_edit_away
 from cdsctl.repository import load
-from cdsctl.selection import Selection
-from cdsctl.suggest import BRUTE_FORCE_UP_TO, Suggester, distance, one_edit_away
 from cdsctl.text import fold
-from cdsctl.validation import validate
-from cdsctl.workdays import WorkCalendar
+from cdsctl.validation.pipeline import validate
+from cdsctl.validation.selection import Selection
 
 from .conftest import AGENCIES, DIRECTIVE, build_tree, invoke, validate_json
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsctl.dates import DateError, parse_iso, period_span
+from cdsctl.dates.iso import DateError, parse_iso, period_span
 
 
 @given(st.dates(min_value=date(1000, 1, 1)))

@@ -11,12 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cdsctl.checks.fast import fast_check
 from cdsctl.checks.record import check_record
-from cdsctl.fastcheck import fast_check
-from cdsctl.files import ReadProblem, read_source, walk
-from cdsctl.records import _check_exactly, check_file_wire, group_references, load_positions
+from cdsctl.load.files import ReadProblem, read_source, walk
+from cdsctl.load.yamltext import _scan
 from cdsctl.schema import Checked
-from cdsctl.yamlload import _scan
+from cdsctl.validation.onefile import (
+    _check_exactly,
+    check_file_wire,
+    group_references,
+    load_positions,
+)
 
 from .conftest import REPO, SAMPLE
 

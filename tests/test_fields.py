@@ -1,7 +1,8 @@
 """Field names (spec 1.1 §2): an unknown field near a real one is an error naming it.
 
-A near miss (a few edits, or only case, diacritics and separators apart) or a synonym from
-`cdsctl.fieldnames.SYNONYMS` of a field of the same mapping is `misspelled-field`, an error;
+A near miss (a few edits, or only case, diacritics and separators apart) or a synonym
+from `cdsctl.messages.fieldnames.SYNONYMS` of a field of the same mapping is
+`misspelled-field`, an error;
 any other unknown field stays an `unknown-field` warning.  The cases are generated from every
 field of every mapping the format has (top level and nested), with an edit-distance oracle
 written independently of the checker's.  Also here: the fields spec 1.1 adds (`visibility`,
@@ -19,12 +20,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from cdsctl.fastcheck import fast_check
-from cdsctl.fieldnames import ELSEWHERE, SYNONYMS, edits
-from cdsctl.files import Source
-from cdsctl.records import load_positions
+from cdsctl.checks.fast import fast_check
+from cdsctl.load.files import Source
+from cdsctl.messages.fieldnames import ELSEWHERE, SYNONYMS, edits
 from cdsctl.schema import SCHEMAS, WORKING_DAYS, Context, DateOrWorkingDays, ListOf, Struct, Type
-from cdsctl.validation import validate
+from cdsctl.validation.onefile import load_positions
+from cdsctl.validation.pipeline import validate
 
 from .conftest import AGENCIES, DIRECTIVE, SAMPLE, TASK, build_tree
 

@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cdsctl import files
 from cdsctl.cli import app
-from cdsctl.files import BAD_NAME, BROKEN, FOLDER, OUTSIDE, walk
-from cdsctl.validation import validate
+from cdsctl.load import files
+from cdsctl.load.files import BAD_NAME, BROKEN, FOLDER, OUTSIDE, walk
+from cdsctl.validation.pipeline import validate
 
 from .conftest import AGENCIES, DIRECTIVE, TASK, build_tree
 
@@ -92,7 +92,7 @@ def file_names(draw: st.DrawFn) -> bytes:
 
 def _expected_key(name: bytes) -> tuple[str, str] | None:
     """What the walk must find for a regular file `name` at the root: (key, "bad" or "ok"),
-    or None for no record (spec 1.1 §1, written out independently of cdsctl.files)."""
+    or None for no record (spec 1.1 §1, written out independently of cdsctl.load.files)."""
     if name[:1] in (b".", b"_") or name == b"agencies.yaml":
         return None
     try:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cdsctl.yamlload import load_exact, load_fast
+from cdsctl.load.yamltext import load_exact, load_fast
 
 # Plain scalars whose meaning differs between YAML 1.1 and 1.2, or that look like other types.
 TRICKY_PLAIN = [
@@ -215,7 +215,7 @@ def load_fast_unchecked(text: str) -> object:
 
 
 def _sample_texts() -> list[str]:
-    from cdsctl.files import read_source, walk
+    from cdsctl.load.files import read_source, walk
 
     from .conftest import SAMPLE
 

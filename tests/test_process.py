@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cdsctl import validate
-from cdsctl.cache import Store
 from cdsctl.cli import app
-from cdsctl.workers import PER_CORE, worker_count
+from cdsctl.validation.cache import Store
+from cdsctl.validation.workers import PER_CORE, worker_count
 
 from .conftest import AGENCIES, DIRECTIVE, SAMPLE, TASK, build_tree
 
@@ -305,7 +305,7 @@ def _tree(root: Path, tasks: int) -> Path:
 #: A validate whose workers take 60 s a file: only their parent's death can end them early.
 SLOW = """
 import sys, time
-import cdsctl.records as records
+import cdsctl.validation.onefile as records
 def slow(root, relpath):
     time.sleep(60)
 records.check_file_wire = slow
@@ -348,7 +348,7 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path: Path, slow: bool) ->
 
 WATCHED = """
 import os, sys, time
-from cdsctl import workers
+from cdsctl.validation import workers
 workers._killed_with_parent = lambda: False  # the portable fallback only
 workers.WATCH_SECONDS = 0.05
 main = os.getpid()  # (not the child's getppid(): the parent may be killed before it asks)
@@ -395,13 +395,13 @@ def _alive(pid: int) -> bool:
 #: (command line, the library function it calls, as module and attribute)
 ROOT = ["--records", str(SAMPLE)]
 COMMANDS = [
-    (["validate", *ROOT], "cdsctl.validation", "validate"),
+    (["validate", *ROOT], "cdsctl.validation.pipeline", "validate"),
     (["tasks", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "load"),
     (["overdue", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "load"),
     (["stats", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "load"),
     (["show", "TB-128-2022.1", *ROOT], "cdsctl.repository", "load"),
     (["indicators", *ROOT], "cdsctl.indicators", "indicator_rows"),
-    (["calendar", *ROOT], "cdsctl.icalendar_export", "ical_bytes"),
+    (["calendar", *ROOT], "cdsctl.output.ical", "ical_bytes"),
     (["schema", "task"], "cdsctl.schema", "json_schema"),
 ]
 ERRORS = [ValueError("bad value"), KeyError("directive"), RuntimeError("two\nlines"),
@@ -436,7 +436,7 @@ def test_the_traceback_is_shown_with_cdsctl_debug(monkeypatch: pytest.MonkeyPatc
     def boom(*a: Any, **k: Any) -> Any:
         raise ValueError("deep inside")
 
-    monkeypatch.setattr("cdsctl.validation.validate", boom)
+    monkeypatch.setattr("cdsctl.validation.pipeline.validate", boom)
     monkeypatch.setenv("CDSCTL_DEBUG", "1")
     result = CliRunner().invoke(app, ["validate", "--records", str(SAMPLE)])
     assert result.exit_code == 3
@@ -447,7 +447,7 @@ def test_a_full_disk_is_exit_2_not_a_bug(monkeypatch: pytest.MonkeyPatch) -> Non
     def full(*a: Any, **k: Any) -> Any:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("cdsctl.validation.validate", full)
+    monkeypatch.setattr("cdsctl.validation.pipeline.validate", full)
     result = CliRunner().invoke(app, ["validate", "--records", str(SAMPLE)])
     assert result.exit_code == 2 and "No space left" in result.stderr
 
@@ -456,17 +456,17 @@ def test_ctrl_c_is_exit_130_with_a_short_line(monkeypatch: pytest.MonkeyPatch) -
     def interrupt(*a: Any, **k: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("cdsctl.validation.validate", interrupt)
+    monkeypatch.setattr("cdsctl.validation.pipeline.validate", interrupt)
     result = CliRunner().invoke(app, ["validate", "--records", str(SAMPLE)])
     assert result.exit_code == 130 and result.stderr.strip() == "cdsctl: interrupted"
 
 
 RAISING = """
 import sys
-import cdsctl.validation
+import cdsctl.validation.pipeline
 def boom(*a, **k):
     raise {error}
-cdsctl.validation.validate = boom
+cdsctl.validation.pipeline.validate = boom
 sys.argv = ["cdsctl", "validate", "--records", sys.argv[1]]
 from cdsctl.__main__ import main
 main()

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cdsctl.output.tables import as_json
 from cdsctl.queries import TaskFilter, due_within, overdue, overdue_row, stats, task_row
-from cdsctl.render import as_json
 from cdsctl.repository import load
 from cdsctl.state import State
 
@@ -259,7 +259,7 @@ def _shown(value: str) -> str:
                      min_size=1, max_size=4),
        width=st.integers(10, 200))  # fmt: skip
 def test_every_table_cell_is_shown_or_visibly_cut(rows: list[dict[str, Any]], width: int) -> None:
-    from cdsctl.render import Column, as_table
+    from cdsctl.output.tables import Column, as_table
 
     columns = [Column("id", "id"), Column("title", "title", 40), Column("deadline", "deadline"),
                Column("days", "days", right=True)]  # fmt: skip
@@ -290,7 +290,7 @@ def test_narrow_terminals_keep_deadlines(columns: int, monkeypatch: pytest.Monke
 @given(title=_CELL_TEXT)
 def test_a_line_break_in_a_value_stays_on_its_row(title: str) -> None:
     """Validation refuses line breaks in one-line fields; the tables hold the line anyway."""
-    from cdsctl.render import Column, render
+    from cdsctl.output.tables import Column, render
 
     rows = [{"id": "T-1", "title": title}, {"id": "T-2", "title": "x"}]
     columns = [Column("id", "id"), Column("title", "title")]

@@ -25,8 +25,10 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 from cdsctl.diagnostics import CdsError
-from cdsctl.icalendar_export import ical_bytes
 from cdsctl.indicators import indicator_rows
+from cdsctl.output.ical import ical_bytes
+from cdsctl.output.show import describe
+from cdsctl.output.tables import Column, render
 from cdsctl.queries import (
     TaskFilter,
     due_within,
@@ -38,9 +40,7 @@ from cdsctl.queries import (
     stats,
     task_row,
 )
-from cdsctl.render import Column, render
 from cdsctl.repository import Repository, load
-from cdsctl.show import describe
 from cdsctl.state import add_months, through_end, window
 
 AGENCIES = ["UBND", "STTTT", "SCT"]

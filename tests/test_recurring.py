@@ -19,11 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar as ICalendar
 
-from cdsctl.icalendar_export import ical_bytes
+from cdsctl.dates.workdays import WorkCalendar
 from cdsctl.model import Directive, Records, Report, ReportItem, Source, Task
+from cdsctl.output.ical import ical_bytes
 from cdsctl.queries import due_within
 from cdsctl.state import State, add_months, task_states, through_end, window
-from cdsctl.workdays import WorkCalendar
 
 from .conftest import build_tree, invoke
 

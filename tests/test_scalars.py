@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cdsctl import schema as S
+from cdsctl.checks.fast import fast_check
 from cdsctl.checks.record import check_record
-from cdsctl.dates import DateError, parse_iso, period_proposal
-from cdsctl.fastcheck import fast_check
-from cdsctl.files import ReadProblem, read_source
-from cdsctl.hints import enum_word, number_proposal
-from cdsctl.records import _check_exactly, check_file_wire
-from cdsctl.yamlload import load_exact, load_fast
+from cdsctl.dates.iso import DateError, parse_iso, period_proposal
+from cdsctl.load.files import ReadProblem, read_source
+from cdsctl.load.yamltext import load_exact, load_fast
+from cdsctl.messages.hints import enum_word, number_proposal
+from cdsctl.validation.onefile import _check_exactly, check_file_wire
 
 from .test_fastcheck import _canon_wire
 
@@ -459,7 +459,7 @@ def test_dotted_thousands_and_other_digits_propose_the_plain_number(n: int) -> N
 # -- words for the vocabulary ------------------------------------------------------------------
 
 #: how a Vietnamese report writes each word of the vocabulary (an oracle independent of
-#: cdsctl.hints.WORDS, with diacritics)
+#: cdsctl.messages.hints.WORDS, with diacritics)
 SPOKEN = [
     ("hoàn thành", "done"), ("Đã hoàn thành", "done"), ("đang thực hiện", "in-progress"),
     ("Đang triển khai", "in-progress"), ("chưa thực hiện", "not-started"),
@@ -606,7 +606,7 @@ def _is_bad(c: str) -> bool:
     ("_FAST_UNSAFE", "\t\u2028\u2029"),  # left to the exact loader
 ])  # fmt: skip
 def test_character_classes_find_exactly_the_bad_code_points(name: str, also_bad: str) -> None:
-    from cdsctl import yamlload
+    from cdsctl.load import yamltext as yamlload
 
     pattern = getattr(yamlload, name)
     found = {m.start() for m in pattern.finditer(EVERY_CODE_POINT)}
@@ -616,7 +616,7 @@ def test_character_classes_find_exactly_the_bad_code_points(name: str, also_bad:
 
 def test_no_safe_byte_starts_a_character_the_fast_path_leaves_alone() -> None:
     """A UTF-8 text made of SAFE_BYTES holds no character _FAST_UNSAFE finds."""
-    from cdsctl.yamlload import _FAST_UNSAFE, SAFE_BYTES
+    from cdsctl.load.yamltext import _FAST_UNSAFE, SAFE_BYTES
 
     for point in range(0x110000):
         if 0xD800 <= point <= 0xDFFF:

@@ -8,9 +8,9 @@ import re
 import jsonschema
 import pytest
 
-from cdsctl.files import read_source, walk
-from cdsctl.records import load_positions
+from cdsctl.load.files import read_source, walk
 from cdsctl.schema import KINDS, json_schema
+from cdsctl.validation.onefile import load_positions
 
 from .conftest import SAMPLE, invoke
 

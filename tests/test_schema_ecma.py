@@ -29,8 +29,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cdsctl import fastcheck, schema
-from cdsctl.files import read_source, walk
+from cdsctl import schema
+from cdsctl.checks import fast as fastcheck
+from cdsctl.load.files import read_source, walk
 from cdsctl.schema import KINDS, SCHEMAS, json_schema
 
 from .conftest import SAMPLE

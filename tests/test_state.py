@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cdsctl.dates.workdays import WorkCalendar
 from cdsctl.model import (
     Cancellation,
     Directive,
@@ -40,7 +41,6 @@ from cdsctl.state import (
     periods,
     task_states,
 )
-from cdsctl.workdays import WorkCalendar
 
 # -- builders --------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsctl.when import WhenError, parse_span, parse_when
+from cdsctl.dates.when import WhenError, parse_span, parse_when
 
 TODAY = date(2022, 6, 30)  # a Thursday, the last day of a month, a quarter and a half-year
 dates = st.dates(min_value=date(2, 1, 1), max_value=date(9998, 11, 30))

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdsctl.workdays import EXTRA_DAY_OFF, WorkCalendar
+from cdsctl.dates.workdays import EXTRA_DAY_OFF, WorkCalendar
 
 CALENDAR = WorkCalendar()
 starts = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))

@@ -15,12 +15,12 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..files import AGENCIES
-from ..yamlload import Path
+from ..load.files import AGENCIES
+from ..load.yamltext import Path
 
 if TYPE_CHECKING:
-    from ..records import Summary
-    from ..suggest import Suggester
+    from ..messages.suggest import Suggester
+    from ..validation.onefile import Summary
 
 
 @dataclass(slots=True)
@@ -289,7 +289,7 @@ class _Suggesters(dict[tuple[str, ...], "Suggester"]):
         self.index = index
 
     def __missing__(self, kinds: tuple[str, ...]) -> Suggester:
-        from ..suggest import Suggester
+        from ..messages.suggest import Suggester
         from ..text import fold
 
         by_id = self.index.by_id
@@ -300,7 +300,7 @@ class _Suggesters(dict[tuple[str, ...], "Suggester"]):
 
     def hint(self, kinds: tuple[str, ...], name: str) -> str:
         """` — did you mean X (its name)?`, or nothing when no record is near."""
-        from ..suggest import MOST, either
+        from ..messages.suggest import MOST, either
 
         suggester = self[kinds]
         near = suggester.nearest(name) or ("agency" in kinds and suggester.words(name, None)) or []
@@ -569,7 +569,7 @@ class _Deadlines:
 
     def calendar(self) -> Any:
         if self._calendar is None:
-            from ..workdays import WorkCalendar
+            from ..dates.workdays import WorkCalendar
 
             own = next(iter(self.index.usable("calendar")), None)
             values = own.values if own is not None else {}

@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..hints import shown
+from ..load.yamltext import Positions
+from ..messages.hints import shown
 from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
-from ..yamlload import Positions
 
 ROOT_FILES = {"agencies": "agencies.yaml", "calendar": "calendar.yaml"}
 _NUMBER_PARTS = re.compile(r"^\d+(?:/\d{4})?([/-])(.*)$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from .diagnostics import Diagnostic, Severity
-from .text import one_line
+from ..diagnostics import Diagnostic, Severity
+from ..text import one_line
 
 FORMATS = ("text", "json", "github")
 PathShown = Callable[[str], str]

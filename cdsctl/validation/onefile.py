@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from .checks.crossfile import WHOLE_VIEW, cross_view
-from .checks.record import check_record
-from .diagnostics import Diagnostic
-from .fastcheck import add_name, fast_check
-from .files import (
+from ..checks.crossfile import WHOLE_VIEW, cross_view
+from ..checks.fast import add_name, fast_check
+from ..checks.record import check_record
+from ..diagnostics import Diagnostic
+from ..load.files import (
     BROKEN,
     ReadProblem,
     Source,
@@ -27,8 +27,7 @@ from .files import (
     source_of,
     stat_stamp,
 )
-from .schema import Checked, Finding
-from .yamlload import (
+from ..load.yamltext import (
     BAD_CHARACTER,
     SAFE_BYTES,
     Loaded,
@@ -39,6 +38,7 @@ from .yamlload import (
     load_exact,
     load_fast_scanned,
 )
+from ..schema import Checked, Finding
 
 
 @dataclass(slots=True)

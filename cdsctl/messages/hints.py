@@ -13,7 +13,7 @@ import difflib
 import re
 import unicodedata
 
-from .text import fold
+from ..text import fold
 
 #: Vietnamese (and common English) words for the record format's vocabulary, folded
 #: (lower case, no diacritics, single spaces: :func:`cdsctl.text.fold`).

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import ScalarNode
 
-from .hints import describe_character
+from ..messages.hints import describe_character
 
 Path = tuple[str | int, ...]
 Where = tuple[int, int]

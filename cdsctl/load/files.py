@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
-from .diagnostics import CdsError
-from .gcpause import gc_paused
+from ..diagnostics import CdsError
 
 AGENCIES = "agencies.yaml"
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
@@ -93,9 +92,8 @@ def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp
     folders and names that are not UTF-8 get the stamps above (spec §1).
     """
     found: dict[str, Stamp] = {}
-    with gc_paused():  # many small tuples, no cycles: the collector would only cost time
-        _Walk(os.path.realpath(root), stat, found).run()
-        _rename_undecodable(found)
+    _Walk(os.path.realpath(root), stat, found).run()
+    _rename_undecodable(found)
     return dict(sorted(found.items())) if ordered else found
 
 

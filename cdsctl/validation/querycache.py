@@ -3,7 +3,7 @@
 A query's rows are stored under a key (the command, the as-of date, its options) together
 with the digest of every record file's stamp, in the same cache folder as validation.  They
 are served only while the digest is the same and no stamp is in the racy window (see
-:mod:`cdsctl.cache`); the code fingerprint and the `holidays` version (it decides working
+:mod:`cdsctl.validation.cache`); the code fingerprint and the `holidays` version (it decides working
 days) are part of the key too.  So an unchanged repository answers the same question
 without reading a record.
 """
@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..load.files import Stamp, walk
 from .cache import Store, cache_home, now_ns
-from .files import Stamp, walk
+from .gcpause import gc_paused
 
 Stamps = dict[str, Stamp]
 
@@ -48,9 +49,10 @@ def answer(root: Path, key: str, compute: Callable[[Stamps | None], Any],
     cached = cached if isinstance(cached, dict) else {}
     stamps = None
     if key in cached.get("answers", {}):
-        from .validation import unchanged
+        from .pipeline import unchanged
 
-        stamps = walk(root, ordered=False)
+        with gc_paused():  # a tuple per file, no cycles
+            stamps = walk(root, ordered=False)
         if unchanged(stamps, cached):
             return cached["answers"][key]
     value = compute(stamps)

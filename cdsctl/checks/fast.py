@@ -17,8 +17,7 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from .checks.record import KIND_RULES, ROOT_FILES, check_file_name, check_root_file
-from .schema import (
+from ..schema import (
     ID_PATTERN,
     NUMBER_PATTERN,
     NUMBER_RE,
@@ -39,6 +38,7 @@ from .schema import (
     Text,
     Type,
 )
+from .record import KIND_RULES, ROOT_FILES, check_file_name, check_root_file
 
 NOT_BLANK = r"\S"
 #: one line of text, not blank: no line break (a `|` block adds one at its end).  `\n` is

@@ -13,8 +13,8 @@ import calendar
 import re
 from datetime import date
 
-from .hints import plain_form, shown
-from .text import fold
+from ..messages.hints import plain_form, shown
+from ..text import fold
 
 ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DAY_FIRST = re.compile(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})")

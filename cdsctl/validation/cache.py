@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 
 FORMAT = 4  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .text import one_line
+from ..text import one_line
 
 TABULAR = ("table", "json", "csv", "md")
 #: the narrowest a text column is cut to

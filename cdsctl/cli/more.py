@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .cli import (
+from .app import (
     AgencyOption,
     AsOfOption,
     AtOption,
@@ -28,13 +28,13 @@ from .cli import (
 )
 
 if TYPE_CHECKING:
-    from .render import Column
+    from ..output.tables import Column
 
 
 def _indicator_columns(fmt: Tabular) -> list[Column]:
     """CSV: every field.  Table and Markdown: a few combined cells; the table (80 columns)
     leaves the long names out, they would be cut to a few letters."""
-    from .render import Column
+    from ..output.tables import Column
 
     if fmt is Tabular.csv:
         keys = ["id", "name", "unit", "better", "period", "actual", "target", "target_period",
@@ -83,7 +83,7 @@ def indicators(
 
     Example: cdsctl indicators --as-of 2023-12-31
     """
-    from .indicators import indicator_rows
+    from ..indicators import indicator_rows
 
     repo, day = _repository(records, at), _as_of(as_of)
     rows = indicator_rows(repo.records, day)
@@ -115,9 +115,9 @@ def calendar(
 
     Example: cdsctl calendar --agency ND-STTTT --involved -o sttt.ics
     """
-    from .icalendar_export import CALENDAR_NAME, ical_bytes, write_new
-    from .queries import select
-    from .state import through_end
+    from ..output.ical import CALENDAR_NAME, ical_bytes, write_new
+    from ..queries import select
+    from ..state import through_end
 
     repo, day = _repository(records, at), _as_of(as_of)
     keep = _filter(agency, involved, directive, group).resolved(repo.records)
@@ -152,8 +152,8 @@ def history(
     """
     import json
 
-    from .history import as_text, find
-    from .history import history as record_history
+    from ..history import as_text, find
+    from ..history import history as record_history
 
     repo = _repository(records)
     revisions = record_history(repo.root, find(repo.validation.summaries, record_id))

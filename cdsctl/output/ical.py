@@ -24,9 +24,9 @@ from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from .diagnostics import CdsError
-from .model import Records, Task
-from .state import State, TaskState
+from ..diagnostics import CdsError
+from ..model import Records, Task
+from ..state import State, TaskState
 
 PRODID = "-//cdsctl//Ban Chi dao CDS//VI"
 CALENDAR_NAME = "Hạn nhiệm vụ chuyển đổi số"

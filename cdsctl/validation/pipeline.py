@@ -1,6 +1,6 @@
 """Validate a records root: every file on its own (in parallel, cached), then across files.
 
-The cache holds two things (see :mod:`cdsctl.cache` for when it is trusted):
+The cache holds two things (see :mod:`cdsctl.validation.cache` for when it is trusted):
 ``files``, a manifest of shards holding each file's own result with its stamp, and
 ``result``, the whole run's diagnostics for a digest of all stamps and a day.  A root
 unchanged since the last run (same files, same stamps, same day) is answered from
@@ -20,16 +20,16 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..diagnostics import Diagnostic, Severity
+from ..load.files import NOT_READ, UNKNOWN, Stamp, walk, walk_problem
 from .cache import RACY_NS, Store, cache_home, now_ns
-from .diagnostics import Diagnostic, Severity
-from .files import NOT_READ, UNKNOWN, Stamp, walk, walk_problem
 from .gcpause import gc_paused
 from .selection import Selection
 from .workers import pool, worker_count
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from .checks.crossfile import CrossFinding
-    from .records import Summary
+    from ..checks.crossfile import CrossFinding
+    from .onefile import Summary
 
 #: below this many files to check, worker processes cost more than they save
 PARALLEL_FROM = 400
@@ -82,12 +82,13 @@ def validate(
     reuse = isinstance(prior, dict) and not summaries and not selection.ids
     # no cache: stamps come from reading the files; a reusable result: order does not matter
     if stamps is None:
-        stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
+        with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
+            stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
     known = _known_result(prior, stamps, today) if reuse else None
     if known is not None:
         return _selected(Validation(root, known, [], len(stamps), 0), only, selection)
     stamps = dict(sorted(stamps.items()))
-    from .checks.crossfile import run_cross_checks
+    from ..checks.crossfile import run_cross_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
@@ -172,7 +173,7 @@ class _Gathered:
     summary: type[Summary] = field(init=False)
 
     def __post_init__(self) -> None:
-        from .records import Summary  # (imported here: an unchanged root needs none of it)
+        from .onefile import Summary  # (imported here: an unchanged root needs none of it)
 
         self.summary = Summary
 
@@ -314,7 +315,7 @@ def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: Pr
         payloads: Iterable[bytes] = (_check_chunk(*a) for a in jobs_args)
         yield from _counted(jobs_args, payloads, shards, progress)
         return
-    from . import records  # noqa: F401  (imported before the fork, workers share it)
+    from . import onefile  # noqa: F401  (imported before the fork, workers share it)
 
     with pool(workers) as running:
         payloads = running.map(_check_chunk, *zip(*jobs_args, strict=True))
@@ -349,7 +350,7 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
 
     `unread`: entries the walk marked NOT_READ (a FIFO, a link out of the root…): their
     diagnostic, without opening them."""
-    from .records import check_file_wire
+    from .onefile import check_file_wire
 
     with gc_paused():  # the loop allocates much and frees it all, never in cycles
         base = str(root)
@@ -377,7 +378,7 @@ def _locate_cross(
 ) -> list[tuple[Diagnostic, tuple[str, ...]]]:
     """Diagnostics at the lines the findings point to (the files are read again for it),
     each with the ids it is about (a selection holding one of them reports it)."""
-    from .records import positions_of, reference_paths
+    from .onefile import positions_of, reference_paths
 
     by_file: dict[str, list[CrossFinding]] = defaultdict(list)
     for finding in findings:

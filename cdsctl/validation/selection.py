@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import CdsError
-from .files import AGENCIES, is_record_name, read_source, relative_record_path, walk
+from ..diagnostics import CdsError
+from ..load.files import AGENCIES, is_record_name, read_source, relative_record_path, walk
 
 
 @dataclass(slots=True)
@@ -46,7 +46,7 @@ def select_changed(root: Path, rev: str) -> Selection:
     """Files changed since the user's revision `rev`, and the ids the changed and deleted
     files define; :class:`CdsError` when `rev` names no commit (it never reaches git as an
     option: see :mod:`cdsctl.gitstore`)."""
-    from .gitstore import changed_since, resolve, show
+    from ..gitstore import changed_since, resolve, show
 
     commit = resolve(root, rev, "--changed-since")
     changes = changed_since(root, commit)
@@ -68,7 +68,7 @@ def _text(root: Path) -> str | None:
 
 
 def _agency_ids(text: str | None) -> set[str]:
-    from .yamlload import load_exact
+    from ..load.yamltext import load_exact
 
     data = load_exact(text).data if text else None
     entries = data.get("agencies") if isinstance(data, dict) else None

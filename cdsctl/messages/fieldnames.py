@@ -18,7 +18,7 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .text import fold
+from ..text import fold
 
 #: Other names people write for a field, in English and Vietnamese, separated by spaces.
 #: They are compared squashed, so `han_chot` stands for `hạn chót`, `HanChot` and `hạn-chót`

@@ -22,15 +22,16 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 import typer
 from typer.exceptions import TyperException
 
-from . import __version__, process
-from .diagnostics import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, CdsError, Diagnostic, has_errors
+from .. import __version__
+from ..diagnostics import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, CdsError, Diagnostic, has_errors
+from . import process
 
 if TYPE_CHECKING:
-    from .files import Stamp
-    from .queries import TaskFilter
-    from .render import Column
-    from .repository import Repository
-    from .selection import Selection
+    from ..load.files import Stamp
+    from ..output.tables import Column
+    from ..queries import TaskFilter
+    from ..repository import Repository
+    from ..validation.selection import Selection
 
 P = ParamSpec("P")
 
@@ -62,7 +63,7 @@ class Format(StrEnum):
 
 def command(func: Callable[P, None]) -> Callable[P, None]:
     """Register a command whose user-facing errors print one line and exit 2; any other
-    exception is a bug (exit 3), Ctrl-C exit 130 (see :mod:`cdsctl.process`)."""
+    exception is a bug (exit 3), Ctrl-C exit 130 (see :mod:`cdsctl.cli.process`)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
@@ -116,7 +117,7 @@ def main(
 
 
 def _root(records: Path | None) -> Path:
-    from .files import find_root
+    from ..load.files import find_root
 
     return find_root(records)
 
@@ -135,7 +136,7 @@ def _paths_shown(root: Path) -> Callable[[str], str]:
 
 
 def _selected(root: Path, paths: list[Path], rev: str | None) -> Selection | None:
-    from .selection import Selection, select_changed, select_paths
+    from ..validation.selection import Selection, select_changed, select_paths
 
     if not paths and rev is None:
         return None
@@ -194,8 +195,8 @@ def validate(
     References always resolve against the whole records root, also when only some
     files are reported on.  Example: cdsctl validate --format github --changed-since origin/main
     """
-    from . import output
-    from .validation import validate as run_validation
+    from ..output import report as output
+    from ..validation.pipeline import validate as run_validation
 
     root = _root(records)
     only = _selected(root, paths or [], changed_since)
@@ -220,7 +221,7 @@ def validate(
 
 
 def _print_text(diagnostics: list[Diagnostic], shown: Callable[[str], str], summary: str) -> None:
-    from . import output
+    from ..output import report as output
 
     if _use_colour():
         from rich.console import Console
@@ -267,7 +268,7 @@ AtOption = Annotated[
 
 
 def _as_of(text: str) -> date:
-    from .when import WhenError, parse_when
+    from ..dates.when import WhenError, parse_when
 
     try:
         return parse_when(text, date.today())
@@ -289,11 +290,11 @@ def _keep(value: object) -> None:
 def _repository(records: Path | None, at: str | None = None) -> Repository:
     """The records (as committed at `at`, if given), validated; files with errors are left
     out, with a warning."""
-    from .repository import load
+    from ..repository import load
 
     root = _root(records)
     if at is not None:
-        from .gitstore import export_tree
+        from ..gitstore import export_tree
 
         _EXPORTS.append(tempfile.TemporaryDirectory(prefix="cdsctl-at-"))
         exported = export_tree(root, at, Path(_EXPORTS[-1].name))
@@ -315,8 +316,8 @@ def _warn_skipped(count: int) -> None:
 def _query(records: Path | None, at: str | None, key: str,
            compute: Callable[[Repository], Any]) -> Any:  # fmt: skip
     """`compute(repository)`, or its stored answer when the records have not changed."""
-    from .querycache import answer
-    from .repository import load
+    from ..repository import load
+    from ..validation.querycache import answer
 
     def fresh(stamps: dict[str, Stamp] | None) -> dict[str, Any]:
         if at is not None:
@@ -334,7 +335,7 @@ def _query(records: Path | None, at: str | None, key: str,
 
 
 def _emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title: str) -> None:
-    from .render import render
+    from ..output.tables import render
 
     colour = fmt is Tabular.table and _use_colour()
     width = shutil.get_terminal_size((100, 24)).columns
@@ -343,13 +344,13 @@ def _emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title
 
 def _filter(agency: str | None, involved: bool, directive: str | None, group: str | None,
             **more: Any) -> TaskFilter:  # fmt: skip
-    from .queries import TaskFilter
+    from ..queries import TaskFilter
 
     return TaskFilter(agency, involved, directive, group, **more)
 
 
 def _task_columns() -> list[Column]:
-    from .render import Column
+    from ..output.tables import Column
 
     return [Column("id", "id"), Column("title", "title", 40), Column("lead", "lead"),
             Column("deadline", "deadline")]  # fmt: skip
@@ -374,9 +375,9 @@ def overdue(
 
     Example: cdsctl overdue --as-of 2022-06-30 --agency ND-STTTT --involved
     """
-    from .queries import overdue as find_overdue
-    from .queries import overdue_row, per_agency_totals
-    from .render import Column
+    from ..output.tables import Column
+    from ..queries import overdue as find_overdue
+    from ..queries import overdue_row, per_agency_totals
 
     day = _as_of(as_of)
     keep = _filter(agency, involved, directive, group, min_days=min_days)
@@ -392,7 +393,7 @@ def overdue(
     _emit(fmt, found["rows"], columns, f"Overdue as of {day}")
     if fmt in (Tabular.table, Tabular.md) and found["rows"]:
         typer.echo("")
-        from .text import one_line
+        from ..text import one_line
 
         for lead, name, count, most in found["totals"]:
             typer.echo(one_line(f"{lead} ({name}): {count} overdue, the oldest by {most} days"))
@@ -424,9 +425,9 @@ def tasks(
 
     Example: cdsctl tasks --as-of 2022-06-30 --search "thuong mai dien tu"
     """
-    from .filters import states as parse_states
-    from .queries import in_order, select, task_row
-    from .render import Column
+    from ..filters import states as parse_states
+    from ..output.tables import Column
+    from ..queries import in_order, select, task_row
 
     states = parse_states(state) if state else None
     day = _as_of(as_of)
@@ -460,9 +461,9 @@ def due(
 
     Example: cdsctl due --as-of 2022-05-16 --within 2w
     """
-    from .queries import due_within, task_row
-    from .state import window
-    from .when import WhenError, parse_span, span_end
+    from ..dates.when import WhenError, parse_span, span_end
+    from ..queries import due_within, task_row
+    from ..state import window
 
     try:
         span = parse_span(within)
@@ -501,8 +502,8 @@ def stats(
 
     Example: cdsctl stats --as-of 2022-12-31
     """
-    from .queries import stats as tally
-    from .render import Column
+    from ..output.tables import Column
+    from ..queries import stats as tally
 
     day = _as_of(as_of)
 
@@ -535,7 +536,7 @@ def show(
 
     Example: cdsctl show TB-128-2022.4 --as-of 2022-06-30
     """
-    from .show import as_text, describe
+    from ..output.show import as_text, describe
 
     repo, day = _repository(records, at), _as_of(as_of)
     found = describe(repo, record_id, day)
@@ -561,7 +562,7 @@ def schema(kind: Annotated[Kind, typer.Argument(help="Record kind.")]) -> None:
 
     Example: cdsctl schema task > .schemas/task.json
     """
-    from .schema import json_schema
+    from ..schema import json_schema
 
     typer.echo(json.dumps(json_schema(kind.value), ensure_ascii=False, indent=2))
 
@@ -612,4 +613,4 @@ def _flushed(code: int) -> int:
     return code
 
 
-from . import cli_more  # noqa: E402,F401
+from . import more as _more  # noqa: E402,F401
