@@ -1,11 +1,12 @@
-"""The README's console examples are real: run them, compare, or rewrite them.
+"""The console examples of README.md and docs/*.md are real: run them, compare, rewrite them.
 
 Each ```console block holds commands (lines starting with `$ `) and their output.  The
 commands run with bash in a sandbox holding a copy of `records/` and `tests/corpus/`, with
 the venv's `cdsctl` first on PATH, a fresh cache, NO_COLOR and 80 columns.  A comment
 `<!-- setup: COMMANDS -->` right before a block runs first, in the same shell, silently.
 
-    python -m tests.readme --update    # rewrite every block's output from real runs
+    python -m tests.readme --update               # rewrite every page's blocks from real runs
+    python -m tests.readme --update docs/ci.md    # only these pages
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
+DOCS = REPO / "docs"
 BLOCK = re.compile(r"(?:<!-- setup: (?P<setup>.*?) -->\n)?```console\n(?P<body>.*?)```", re.S)
 MARK = "\x1fcdsctl-readme-mark\x1f"
 
 
 @dataclass
 class Block:
-    start: int  # offsets of the body in the README text
+    start: int  # offsets of the body in the page's text
     end: int
     setup: str
     commands: list[str]
@@ -49,6 +51,16 @@ def blocks(text: str) -> list[Block]:
                 outputs[-1] += line
         found.append(Block(m.start("body"), m.end("body"), m["setup"] or "", commands, outputs))
     return found
+
+
+def pages() -> list[Path]:
+    """The pages whose examples are run: the README, then docs/*.md by name."""
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
+def examples() -> list[tuple[Path, Block]]:
+    """Every block of every page, with its page."""
+    return [(page, block) for page in pages() for block in blocks(page.read_text("utf-8"))]
 
 
 def _sandbox() -> Path:
@@ -96,7 +108,16 @@ def update(text: str) -> str:
     return text
 
 
-if __name__ == "__main__":
-    if sys.argv[1:] != ["--update"]:
+def main(args: list[str]) -> None:
+    if args[:1] != ["--update"]:
         sys.exit(__doc__)
-    README.write_text(update(README.read_text(encoding="utf-8")), encoding="utf-8")
+    for page in [Path(a).resolve() for a in args[1:]] or pages():
+        old = page.read_text(encoding="utf-8")
+        new = update(old)
+        if new != old:
+            page.write_text(new, encoding="utf-8")
+            print(f"rewrote {page.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,6 +1,6 @@
-"""The README's CI recipes work as written (issue 7 §7).
+"""The CI recipes of docs/ci.md work as written (issue 7 §7).
 
-The pre-commit recipe is taken from README.md (so the test fails when the README drifts) and
+The pre-commit recipe is taken from docs/ci.md (so the test fails when the page drifts) and
 run with the real `pre-commit` on a git repository in tmp_path: a good commit passes, a bad
 record fails, and deleting a record that others reference fails, also when no record file is
 staged.  The GitHub Actions and GitLab CI recipes are parsed and their triggers checked.
@@ -23,18 +23,20 @@ from cdsctl.cli import app
 
 from .conftest import AGENCIES, DIRECTIVE, REPO, REPORT, TASK, build_tree
 
-README = REPO / "README.md"
+RECIPES = REPO / "docs" / "ci.md"
 
 RECORDS = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE,
            "tasks/TB-128-2022.1.yaml": TASK, "reports/BC-1.yaml": REPORT}  # fmt: skip
 
 
 def section(title: str) -> str:
-    """The README's text under `### title`, up to the next heading."""
-    text = README.read_text(encoding="utf-8")
-    start = text.index(f"\n### {title}\n")
-    end = re.compile(r"^#{1,3} ", re.M).search(text, start + 1 + len(title) + 5)
-    return text[start : end.start() if end else len(text)]
+    """The text of docs/ci.md under the heading `title`, up to the next heading of the same
+    level or higher."""
+    text = RECIPES.read_text(encoding="utf-8")
+    heading = re.search(rf"^(#+) {re.escape(title)}\n", text, re.M)
+    assert heading, f"docs/ci.md has no heading {title!r}"
+    end = re.compile(rf"^#{{1,{len(heading[1])}}} ", re.M).search(text, heading.end())
+    return text[heading.end() : end.start() if end else len(text)]
 
 
 def yaml_blocks(title: str) -> list[str]:
@@ -50,14 +52,14 @@ def local_recipe() -> str:
 
 
 def inline_entry(option: str) -> str:
-    """An `entry: cdsctl validate OPTION …` variant the README's text gives."""
+    """An `entry: cdsctl validate OPTION …` variant the page's text gives."""
     found = re.findall(rf"`(entry: cdsctl validate {option}[^`]*)`", section("pre-commit"))
     assert len(found) == 1, found
     return found[0]
 
 
 class Repo:
-    """A records repository in tmp_path with pre-commit installed from the README's recipe."""
+    """A records repository in tmp_path with pre-commit installed from the page's recipe."""
 
     def __init__(self, top: Path, root: str, recipe: str) -> None:
         self.top, self.root = top, top / root
@@ -114,11 +116,11 @@ def _recipes() -> dict[str, tuple[str, str]]:
 
 
 @pytest.mark.parametrize("name", list(_recipes()))
-def test_the_readme_pre_commit_recipe_guards_every_commit(tmp_path: Path, name: str) -> None:
+def test_the_pre_commit_recipe_guards_every_commit(tmp_path: Path, name: str) -> None:
     root, recipe = _recipes()[name]
     repo = Repo(tmp_path / "repo", root, recipe)
     repo.run("git", "add", "-A")
-    first = ("--no-verify",) if "--changed-since" in recipe else ()  # as the README says
+    first = ("--no-verify",) if "--changed-since" in recipe else ()  # as docs/ci.md says
     made, out = repo.commit("Nhập hồ sơ", *first)
     assert made, out
     _good_commit_passes(repo)
@@ -152,7 +154,7 @@ def _deleting_a_referenced_record_fails(repo: Repo) -> None:
     repo.run("git", "reset", "-q", "--hard")
 
 
-def test_the_readme_recipes_are_valid_pre_commit_configuration(tmp_path: Path) -> None:
+def test_the_recipes_are_valid_pre_commit_configuration(tmp_path: Path) -> None:
     blocks = yaml_blocks("pre-commit")
     assert len(blocks) == 2  # repo: local, and the hook repository pinned to a commit
     for number, block in enumerate(blocks):

@@ -1,8 +1,11 @@
-"""The user documentation agrees with the code: codes, commands, options, quick start, hooks."""
+"""The user documentation agrees with the code: codes, commands, options, quick start, hooks,
+and its links lead somewhere."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +18,13 @@ from cdsctl.diagnostics import CODES
 from .conftest import REPO
 
 README = REPO / "README.md"
-DIAGNOSTICS = REPO / "docs" / "diagnostics.md"
+DOCS = REPO / "docs"
+DIAGNOSTICS = DOCS / "diagnostics.md"
+VALIDATE = DOCS / "validate.md"
+#: the hand-written pages that walk through the commands (docs/commands.md is generated)
+GUIDES = (VALIDATE, DOCS / "queries.md")
+PAGES = [README, *sorted(DOCS.glob("*.md"))]
+README_MAX_LINES = 300
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 
 QUICK_START = (
@@ -28,8 +37,8 @@ QUICK_START = (
 ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|")
 
 
-def _readme() -> str:
-    return README.read_text(encoding="utf-8")
+def _read(page: Path) -> str:
+    return page.read_text(encoding="utf-8")
 
 
 def _commands() -> dict[str, Any]:
@@ -75,13 +84,14 @@ def test_rows_follow_the_catalogue_order() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(_commands()))
-def test_every_command_is_documented(name: str) -> None:
-    assert f"cdsctl {name}" in _readme()
+def test_every_command_has_a_walkthrough(name: str) -> None:
+    headings = {h for page in GUIDES for h in _headings(_read(page))}
+    assert f"cdsctl {name}" in headings, f"no `## cdsctl {name}` in docs/validate.md or queries.md"
 
 
 @pytest.mark.parametrize("option", _validate_options())
 def test_every_validate_option_is_documented(option: str) -> None:
-    assert re.search(rf"{re.escape(option)}(?![\w-])", _readme()), option
+    assert re.search(rf"{re.escape(option)}(?![\w-])", _read(VALIDATE)), option
 
 
 def test_validate_options_are_found() -> None:
@@ -92,7 +102,18 @@ def test_validate_options_are_found() -> None:
 
 @pytest.mark.parametrize("command", QUICK_START)
 def test_quick_start_commands_are_verbatim(command: str) -> None:
-    assert command in _readme()
+    assert f"```sh\n{command}\n```" in _read(README)
+
+
+def test_the_readme_is_short() -> None:
+    lines = len(_read(README).splitlines())
+    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move reference to docs/"
+
+
+def test_the_readme_links_every_docs_page() -> None:
+    linked = {target for target, _ in _links(_read(README))}
+    missing = [p.name for p in PAGES[1:] if f"docs/{p.name}" not in linked]
+    assert not missing, f"README.md does not link {missing}"
 
 
 def test_ci_script_exists() -> None:
@@ -109,6 +130,84 @@ def test_pre_commit_hook() -> None:
     assert hook["entry"].startswith("cdsctl validate")
     assert hook["language"] == "python"
     # the whole root on every commit, so deleting a record that others reference fails it
-    # (tests/test_ci_recipes.py runs the README's recipe with the real pre-commit)
+    # (tests/test_ci_recipes.py runs the recipe of docs/ci.md with the real pre-commit)
     assert hook["always_run"] is True and hook["pass_filenames"] is False
     assert hook["require_serial"] is True
+
+
+# -- links --------------------------------------------------------------------------------------
+
+#: [text](target) and ![alt](target), not inside code; the target up to a space or `)`
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+CODE = re.compile(r"(`+).+?\1", re.S)
+
+
+def _prose(text: str) -> str:
+    """The text without fenced blocks and inline code, where a `[x](y)` is no link."""
+    return CODE.sub("", FENCE.sub("", text))
+
+
+def _links(text: str) -> list[tuple[str, str]]:
+    """(path, anchor) of each relative link; path "" for a link into the same page."""
+    found = []
+    for target in LINK.findall(_prose(text)):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):  # https:, mailto:, file:
+            continue
+        path, _, anchor = target.partition("#")
+        found.append((path, anchor))
+    return found
+
+
+def _headings(text: str) -> list[str]:
+    """The text of each Markdown heading, outside fenced blocks."""
+    return [m[1].strip() for m in re.finditer(r"^#{1,6} +(.+?) *#*$", FENCE.sub("", text), re.M)]
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, no punctuation, spaces to hyphens."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).lower()  # a link's text
+    kept = (c for c in text if c in " -_" or unicodedata.category(c)[0] in "LMN")
+    return "".join(kept).replace(" ", "-")
+
+
+def anchors(text: str) -> set[str]:
+    """Every anchor of a page: a repeated heading gets -1, -2, … as on GitHub."""
+    seen: dict[str, int] = {}
+    found = set()
+    for heading in _headings(text):
+        base = slug(heading)
+        found.add(f"{base}-{seen[base]}" if base in seen else base)
+        seen[base] = seen.get(base, 0) + 1
+    return found
+
+
+@pytest.mark.parametrize(
+    ("heading", "anchor"),
+    [("Quick start", "quick-start"), ("cdsctl validate", "cdsctl-validate"),
+     ("How a task's state is decided", "how-a-tasks-state-is-decided"),
+     ("Warnings and `--strict`", "warnings-and---strict"),
+     ("Speed: `--no-cache` and `--jobs`", "speed---no-cache-and---jobs"),
+     ("Hạn xử lý (Đ)", "hạn-xử-lý-đ")],
+)  # fmt: skip
+def test_slugs_are_githubs(heading: str, anchor: str) -> None:
+    assert slug(heading) == anchor
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(REPO).as_posix() for p in PAGES])
+def test_every_relative_link_leads_somewhere(page: Path) -> None:
+    broken = []
+    for path, anchor in _links(_read(page)):
+        target = (page.parent / path).resolve() if path else page
+        if not target.exists() or not target.resolve().is_relative_to(REPO):
+            broken.append(f"{path}: no such file in the repository")
+        elif anchor and target.suffix == ".md" and anchor not in anchors(_read(target)):
+            broken.append(f"{path}#{anchor}: no such heading")
+    assert not broken, f"{page.relative_to(REPO)}: {broken}"
+
+
+def test_the_link_check_sees_links() -> None:
+    """Guard the test above against a pattern that finds nothing."""
+    links = _links(_read(DOCS / "ci.md"))
+    assert ("../README.md", "quick-start") in links
+    assert ("validate.md", "checking-only-what-changed") in links
