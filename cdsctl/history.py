@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from . import gitstore
+from .checks.crossfile import Summary
 from .diagnostics import CdsError
 from .load.files import ReadProblem, is_markdown, source_of
 from .load.yamltext import load_exact
-from .validation.onefile import Summary
 
 FILE, YAML, SHALLOW = "(file)", "(yaml)", "(shallow)"
 CUT = ("history cut here: this is a shallow clone and older commits are not in it "

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .checks.crossfile import WHOLE_VIEW
+from .checks.crossfile import WHOLE_VIEW, Summary
 from .dates.workdays import WorkCalendar
 from .diagnostics import Severity
 from .load.files import Stamp, read_source
 from .state import Horizon, TaskState, task_states
 from .validation.gcpause import gc_paused
-from .validation.onefile import Summary, load_positions
+from .validation.onefile import load_positions
 from .validation.pipeline import Validation, validate
 
 _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {

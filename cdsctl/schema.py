@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates.iso import DateError, parse_iso, period_proposal, time_proposal
-from .load.yamltext import BAD_CHARACTER, BAD_IN_LINE, Path
+from .load.yamltext import BAD_CHARACTER, BAD_IN_LINE, KeyPath
 from .messages import fieldnames
 from .messages.hints import describe_character, enum_word, number_hint, plain_form, shown
 from .text import ALPHABET, TONES
@@ -78,7 +78,7 @@ class Finding:
     """A problem inside one record, located by path; turned into a Diagnostic later."""
 
     code: str
-    path: Path
+    path: KeyPath
     message: str
     at_key: bool = True
     #: where in the value the problem is (a control character), when it is one character
@@ -87,26 +87,28 @@ class Finding:
 
 #: A value that names another record: (kinds it may name, the id named, where it stands).
 #: A plain tuple, so summaries stay builtins that cross processes and the cache cheaply.
-Reference = tuple[tuple[str, ...], str, Path]
+Reference = tuple[tuple[str, ...], str, KeyPath]
 
 
 class Context:
     """What a check of one record collects: findings and references."""
 
-    def __init__(self, raw: dict[Path, str] | None = None, skip: set[Path] | None = None) -> None:
+    def __init__(
+        self, raw: dict[KeyPath, str] | None = None, skip: set[KeyPath] | None = None
+    ) -> None:
         self.findings: list[Finding] = []
         self.references: list[Reference] = []
         self.raw = raw or {}
         self.skip = skip or set()  # values already reported by the loader (aliases)
 
     def add(
-        self, code: str, path: Path, message: str, at_key: bool = True, index: int | None = None
+        self, code: str, path: KeyPath, message: str, at_key: bool = True, index: int | None = None
     ) -> Any:
         self.findings.append(Finding(code, path, message, at_key, index))
         return INVALID
 
 
-def field_name(path: Path) -> str:
+def field_name(path: KeyPath) -> str:
     """`tasks[2].status` for ("tasks", 2, "status")."""
     out = ""
     for part in path:
@@ -135,13 +137,13 @@ def describe(value: Any, raw: str | None) -> str:
 class Type:
     """A field type: checks and normalises a value, and describes itself as JSON Schema."""
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         raise NotImplementedError
 
     def schema(self) -> dict[str, Any]:
         raise NotImplementedError
 
-    def wrong(self, value: Any, path: Path, ctx: Context, expected: str, hint: str = "") -> Any:
+    def wrong(self, value: Any, path: KeyPath, ctx: Context, expected: str, hint: str = "") -> Any:
         raw = ctx.raw.get(path)
         found = describe(value, raw)
         if isinstance(value, bool) and raw:
@@ -152,7 +154,7 @@ class Type:
         return ctx.add("type", path, f"{field_name(path)} must be {expected}, not {found}{hint}")
 
 
-def check_characters(value: str, path: Path, ctx: Context, lines: bool = False) -> bool:
+def check_characters(value: str, path: KeyPath, ctx: Context, lines: bool = False) -> bool:
     """Whether `value` is free of control characters and non-characters (spec §2), and of
     line breaks unless it is long text (`lines`); else a finding at the character."""
     found = (BAD_CHARACTER if lines else BAD_IN_LINE).search(value)
@@ -173,7 +175,7 @@ class Text(Type):
     what: str = "text"
     lines: bool = False  # long text, which may hold line breaks (a body, a description)
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "text")
         if not value.strip():
@@ -224,7 +226,7 @@ class Time(Text):
 
 @dataclass(frozen=True)
 class Id(Text):
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
         if value is not INVALID and not ID_RE.fullmatch(value):
             hint = Text(ID_PATTERN).hint(value)
@@ -242,7 +244,7 @@ class Ref(Text):
 
     kinds: tuple[str, ...] = ()
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
         if value is not INVALID:
             ctx.references.append((self.kinds, value, path))
@@ -256,7 +258,7 @@ class Ref(Text):
 
 @dataclass(frozen=True)
 class DocNumber(Text):
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
         if value is not INVALID and not NUMBER_RE.fullmatch(value):
             hint = Text(NUMBER_PATTERN).hint(value)
@@ -272,7 +274,7 @@ class DocNumber(Text):
 class DirectiveOrNumber(Text):
     """A directive id in the records, or an external document number."""
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         value = Text.check(self, value, path, ctx)
         if value is not INVALID and not NUMBER_RE.fullmatch(value):
             ctx.references.append((("directive",), value, path))
@@ -284,7 +286,7 @@ class DirectiveOrNumber(Text):
 
 @dataclass(frozen=True)
 class Date(Type):
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "a date (YYYY-MM-DD)")
         if not check_characters(value, path, ctx):
@@ -303,7 +305,7 @@ class Date(Type):
 class Enum(Type):
     values: tuple[str, ...]
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, str):
             return self.wrong(value, path, ctx, "one of " + ", ".join(self.values))
         if value not in self.values:
@@ -325,7 +327,7 @@ class Number(Type):
     maximum: float | None = None
     integer: bool = False
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         allowed = int if self.integer else int | float
         if isinstance(value, bool) or not isinstance(value, allowed):
             hint = number_hint(value) if isinstance(value, str) else ""
@@ -374,7 +376,7 @@ def _num(bound: float) -> str:
 class ListOf(Type):
     item: Type
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, list):
             return self.wrong(value, path, ctx, "a list")
         checked = [self.item.check(v, (*path, i), ctx) for i, v in enumerate(value)
@@ -398,7 +400,7 @@ class Struct(Type):
     fields: dict[str, Field]
     name: str = "mapping"
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, dict):
             return self.wrong(value, path, ctx, f"a mapping ({self.name})")
         out: dict[str, Any] = {}
@@ -418,7 +420,7 @@ class Struct(Type):
                 ctx.add("missing-field", path, f"{self.name}: required field '{key}' is missing")
         return out
 
-    def unknown(self, key: Any, path: Path, ctx: Context) -> str | None:
+    def unknown(self, key: Any, path: KeyPath, ctx: Context) -> str | None:
         """An unknown field: an error naming the field meant when it is near one
         (fieldnames.py), else a warning.  Returns the field meant."""
         where = f" in {field_name(path)}" if path else ""
@@ -453,7 +455,7 @@ def _described(f: Field) -> dict[str, Any]:
 class DateOrWorkingDays(Type):
     """`due`: a date, or `{working_days: N}` counted from the directive's issue date."""
 
-    def check(self, value: Any, path: Path, ctx: Context) -> Any:
+    def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if isinstance(value, dict):
             return WORKING_DAYS.check(value, path, ctx)
         return Date().check(value, path, ctx)

@@ -36,6 +36,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from .dates.periods import PERIOD_MONTHS
 from .model import Records, Task
 
 
@@ -194,8 +195,6 @@ def _one_off(task: Task, records: Records, calendar: Calendar, as_of: date,
 
 # -- recurring tasks ------------------------------------------------------------------------
 
-MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
-
 
 def period_name(every: str, year: int, index: int) -> str:
     """`2022-05`, `2022-Q2`, `2022-H1`, `2022` for the index-th period (from 1) of a year."""
@@ -209,13 +208,13 @@ def period_name(every: str, year: int, index: int) -> str:
 
 
 def _period_of(every: str, day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // MONTHS[every] + 1
+    return day.year, (day.month - 1) // PERIOD_MONTHS[every] + 1
 
 
 def periods(every: str, first: date, last: date) -> Iterator[tuple[int, int]]:
     """(year, index) of every period from the one holding `first` to the one holding `last`."""
     year, index = _period_of(every, first)
-    per_year = 12 // MONTHS[every]
+    per_year = 12 // PERIOD_MONTHS[every]
     while (year, index) <= _period_of(every, last):
         yield year, index
         year, index = (year, index + 1) if index < per_year else (year + 1, 1)
@@ -228,7 +227,7 @@ def _days_in_month(year: int, month: int) -> int:
 
 def instance_due(task: Task, year: int, index: int) -> date:
     """The period's due day: `due_month` of the period (default its last), `due_day` clipped."""
-    months = MONTHS[task.every or "monthly"]
+    months = PERIOD_MONTHS[task.every or "monthly"]
     month = (index - 1) * months + (task.due_month or months)
     last_day = _days_in_month(year, month)
     return date(year, month, min(task.due_day or last_day, last_day))

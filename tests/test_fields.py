@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cdsctl.checks.fast import fast_check
-from cdsctl.load.files import Source
+from cdsctl.load.files import RecordText
 from cdsctl.messages.fieldnames import ELSEWHERE, SYNONYMS, edits
 from cdsctl.schema import SCHEMAS, WORKING_DAYS, Context, DateOrWorkingDays, ListOf, Struct, Type
 from cdsctl.validation.onefile import load_positions
@@ -273,7 +273,7 @@ def test_a_near_miss_in_a_nested_mapping_is_reported_at_its_line(tmp_path: Path)
 
 
 def _data(text: str) -> dict[str, Any]:
-    data = load_positions(Source(text)).data
+    data = load_positions(RecordText(text)).data
     assert isinstance(data, dict)
     return data
 

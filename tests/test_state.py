@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cdsctl.dates.periods import PERIOD_MONTHS as MONTHS
 from cdsctl.dates.workdays import WorkCalendar
 from cdsctl.model import (
     Cancellation,
@@ -30,7 +31,6 @@ from cdsctl.model import (
 )
 from cdsctl.state import (
     DONE,
-    MONTHS,
     Progress,
     State,
     TaskState,

@@ -10,24 +10,48 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..dates.periods import PERIOD_FORMS, example_period, period_form
 from ..load.files import AGENCIES
-from ..load.yamltext import Path
+from ..load.yamltext import KeyPath
 
 if TYPE_CHECKING:
     from ..messages.suggest import Suggester
-    from ..validation.onefile import Summary
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the cross-file checks need of a record: kind, id, references, a few fields.
+
+    Its full checked values (long text left out) travel beside it as a marshal blob
+    (:attr:`cdsctl.validation.onefile.FileResult.blob`) that only queries decode; for the kinds in
+    :data:`WHOLE_VIEW` (reports) `values` holds them all, no blob.
+    """
+
+    kind: str
+    id: str | None
+    file: str
+    values: dict[str, Any]  # the cross-check view (:func:`cross_view`)
+    #: the names it refers to, by the kinds each may name (see :func:`group_references`)
+    references: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+
+    def to_wire(self) -> tuple[Any, ...]:
+        return (self.kind, self.id, self.file, self.values, self.references)
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> Summary:
+        return cls(*wire)
 
 
 @dataclass(slots=True)
 class CrossFinding:
     file: str
     #: where in the file; None for a broken reference, found again from `reference`
-    path: Path | None
+    path: KeyPath | None
     code: str
     message: str
     at_key: bool = False
@@ -46,7 +70,7 @@ class CrossFinding:
 class Entry(NamedTuple):  # a tuple: 300,000 of them are built per run
     kind: str
     file: str
-    path: Path
+    path: KeyPath
     values: Any
 
 
@@ -326,7 +350,7 @@ def _other_names(entry: Entry) -> list[str]:
 
 #: one reference: (from id, to id, where it stands: (file, path or None for a reference
 #: found again by name, the reference's (kinds, name)))
-Link = tuple[str, str, tuple[str, Path | None, tuple[tuple[str, ...], str] | None]]
+Link = tuple[str, str, tuple[str, KeyPath | None, tuple[tuple[str, ...], str] | None]]
 
 
 def check_cycles(index: Index, today: str) -> Iterator[CrossFinding]:
@@ -505,9 +529,9 @@ def check_task_dates(index: Index, today: str) -> Iterator[CrossFinding]:
                 yield CrossFinding(task.file, path, "date-before-directive", msg, about=name)
 
 
-def _task_dates(values: dict[str, Any]) -> list[tuple[Path, str | None, str]]:
+def _task_dates(values: dict[str, Any]) -> list[tuple[KeyPath, str | None, str]]:
     """(where, the date or None, what it is) of a task's dates that follow its directive."""
-    dated: list[tuple[Path, str | None, str]] = [
+    dated: list[tuple[KeyPath, str | None, str]] = [
         (("completed",), values.get("completed"), "completed on"),
         (("cancelled", "date"), values.get("cancelled", {}).get("date"), "cancelled on"),
     ]
@@ -584,28 +608,6 @@ class _Deadlines:
 
 # -- reports on recurring tasks ----------------------------------------------------------------
 
-#: every → (what one of its periods is, how a period of it is written)
-_PERIODS = {
-    "monthly": ("a month", "YYYY-MM"),
-    "quarterly": ("a quarter", "YYYY-Qn"),
-    "half-yearly": ("a half-year", "YYYY-Hn"),
-    "yearly": ("a year", "YYYY"),
-}
-
-
-def period_form(period: str) -> str:
-    """The `every` whose periods look like `period` (2022-05, 2022-Q2, 2022-H1, 2022)."""
-    if len(period) == 4:
-        return "yearly"
-    return {"Q": "quarterly", "H": "half-yearly"}.get(period[5:6], "monthly")
-
-
-def example_period(every: str, day: str) -> str:
-    """The period of `every` holding the ISO date `day`: an example for messages."""
-    year, month = day[:4], int(day[5:7])
-    return {"monthly": f"{year}-{month:02d}", "quarterly": f"{year}-Q{(month + 2) // 3}",
-            "half-yearly": f"{year}-H{(month + 5) // 6}", "yearly": year}[every]  # fmt: skip
-
 
 def check_report_periods(index: Index, today: str) -> Iterator[CrossFinding]:
     """A report item on a recurring task (`every`) needs the report's `period`, of the form
@@ -628,14 +630,14 @@ def check_report_periods(index: Index, today: str) -> Iterator[CrossFinding]:
 
 
 def _period_message(task: str, every: str, period: str | None, day: str | None) -> str:
-    one, form = _PERIODS[every]
+    one, form = PERIOD_FORMS[every]
     example = f" (e.g. {example_period(every, day)})" if day else ""
     if period is None:
         return (f"task {task} recurs {every}, but this report has no `period`: add "
                 f"`period: {form}`{example}, the {one.split()[-1]} it reports on; without it "
                 "the report counts for no period")  # fmt: skip
     return (f"task {task} recurs {every}, but this report's period {period} is "
-            f"{_PERIODS[period_form(period)][0]}: a report on it covers {one}, "
+            f"{PERIOD_FORMS[period_form(period)][0]}: a report on it covers {one}, "
             f"`period: {form}`{example}; report on tasks that recur otherwise in a report "
             "of their own")  # fmt: skip
 

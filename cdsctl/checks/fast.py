@@ -38,7 +38,7 @@ from ..schema import (
     Text,
     Type,
 )
-from .record import KIND_RULES, ROOT_FILES, check_file_name, check_root_file
+from .record import apply_rules
 
 NOT_BLANK = r"\S"
 #: one line of text, not blank: no line break (a `|` block adds one at its end).  `\n` is
@@ -218,12 +218,7 @@ def fast_check(data: dict[str, Any], text: str, relpath: str, nulls: bool = True
     # dates become ISO text, as check_record keeps them; nulls (absent fields) are dropped
     values = msgspec.to_builtins(converted) if nulls else data
     ctx = Context()
-    check_root_file(kind, relpath, ctx)
-    record_id = values.get("id") if kind not in ROOT_FILES else None
-    if record_id is not None:
-        check_file_name(record_id, relpath, ctx)
-    for rule in KIND_RULES.get(kind, ()):
-        rule(values, data, ctx)
+    record_id = apply_rules(kind, values, data, relpath, ctx)
     if ctx.findings:
         return None
     names: Names = {}

@@ -6,13 +6,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..dates.periods import PERIOD_MONTHS
 from ..load.yamltext import Positions
 from ..messages.hints import shown
 from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
 
 ROOT_FILES = {"agencies": "agencies.yaml", "calendar": "calendar.yaml"}
 _NUMBER_PARTS = re.compile(r"^\d+(?:/\d{4})?([/-])(.*)$")
-PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 
 
 def check_record(data: dict[str, Any], relpath: str, positions: Positions | None = None) -> Checked:
@@ -24,14 +24,23 @@ def check_record(data: dict[str, Any], relpath: str, positions: Positions | None
         ctx.add("unknown-kind", ("kind",) if "kind" in data else (),
                 f"kind is {found}; expected one of {', '.join(KINDS)}")  # fmt: skip
         return Checked(None, None, {}, ctx.findings, [])
-    check_root_file(kind, relpath, ctx)
     values = SCHEMAS[kind].check(data, (), ctx)
+    record_id = apply_rules(kind, values, data, relpath, ctx)
+    return Checked(kind, record_id, values, ctx.findings, ctx.references)
+
+
+def apply_rules(kind: str, values: dict[str, Any], data: dict[str, Any], relpath: str,
+                ctx: Context) -> str | None:  # fmt: skip
+    """The rules beyond each field's type, for a record of `kind` whose fields have been
+    checked (`values`; `data` as written): where its file stands and is named, and its
+    kind's own rules.  Both parse paths apply them (checks.fast too).  Returns its id."""
+    check_root_file(kind, relpath, ctx)
     record_id = values.get("id") if kind not in ROOT_FILES else None
     if record_id is not None:
         check_file_name(record_id, relpath, ctx)
     for rule in KIND_RULES.get(kind, ()):
         rule(values, data, ctx)
-    return Checked(kind, record_id, values, ctx.findings, ctx.references)
+    return record_id
 
 
 def check_root_file(kind: str, relpath: str, ctx: Context) -> None:

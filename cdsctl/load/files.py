@@ -291,7 +291,7 @@ def relative_record_path(root: Path, path: Path) -> str | None:
 
 
 @dataclass(slots=True)
-class Source:
+class RecordText:
     """The YAML text of one record file; `offset` lines precede it (front matter)."""
 
     yaml: str
@@ -306,7 +306,7 @@ class ReadProblem(Exception):
         self.code, self.line = code, line
 
 
-def read_source(path: str | os.PathLike[str]) -> Source:
+def read_source(path: str | os.PathLike[str]) -> RecordText:
     """Read a record file as text; :class:`ReadProblem` when it cannot be a record."""
     return source_of(read_bytes(path)[0], is_markdown(os.fspath(path)))
 
@@ -335,7 +335,7 @@ def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes, Stamp]:
     return data, stamp_of(st)
 
 
-def source_of(data: bytes, markdown: bool) -> Source:
+def source_of(data: bytes, markdown: bool) -> RecordText:
     """The YAML text (and Markdown body) of a record file's bytes."""
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
@@ -345,7 +345,7 @@ def source_of(data: bytes, markdown: bool) -> Source:
         return _front_matter(text)
     if not text or text.isspace():
         raise ReadProblem("empty", "the file is empty")
-    return Source(text)
+    return RecordText(text)
 
 
 def _decode(data: bytes) -> str:
@@ -360,7 +360,7 @@ def _decode(data: bytes) -> str:
         raise ReadProblem("encoding", msg, line) from None
 
 
-def _front_matter(text: str) -> Source:
+def _front_matter(text: str) -> RecordText:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         raise ReadProblem("front-matter", "a .md record starts with a line '---' (front matter)")
@@ -369,5 +369,5 @@ def _front_matter(text: str) -> Source:
             yaml_text = "".join(lines[1:i])
             if not yaml_text.strip():
                 raise ReadProblem("empty", "the front matter is empty")
-            return Source(yaml_text, 1, "".join(lines[i + 1 :]), i + 2)
+            return RecordText(yaml_text, 1, "".join(lines[i + 1 :]), i + 2)
     raise ReadProblem("front-matter", "the front matter opened on line 1 is never closed by '---'")

@@ -34,7 +34,7 @@ from yaml.nodes import ScalarNode
 
 from ..messages.hints import describe_character
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 Where = tuple[int, int]
 
 #: the non-characters of the planes above the first: each plane's last two code points
@@ -106,19 +106,19 @@ class Problem:
 class Positions:
     """Where each key and value stands, by path (``("tasks", 0, "status")``)."""
 
-    values: dict[Path, Where] = field(default_factory=dict)
-    keys: dict[Path, Where] = field(default_factory=dict)
+    values: dict[KeyPath, Where] = field(default_factory=dict)
+    keys: dict[KeyPath, Where] = field(default_factory=dict)
     #: the source text of plain scalars YAML turned into a non-text value (``no`` → False)
-    raw: dict[Path, str] = field(default_factory=dict)
+    raw: dict[KeyPath, str] = field(default_factory=dict)
     #: where an alias stood (already a diagnostic; its value, None, is not checked again)
-    aliases: set[Path] = field(default_factory=set)
+    aliases: set[KeyPath] = field(default_factory=set)
     #: text scalars holding a line break or a bad character: where to look for one
-    spans: dict[Path, Span] = field(default_factory=dict)
+    spans: dict[KeyPath, Span] = field(default_factory=dict)
     #: the text parsed (bad characters blanked) and the lines before it (front matter)
     text: str = ""
     offset: int = 0
 
-    def char(self, path: Path, index: int) -> Where | None:
+    def char(self, path: KeyPath, index: int) -> Where | None:
         """Where the `index`-th character of the text value at `path` stands, if known."""
         span = self.spans.get(path)
         if span is None:
@@ -130,7 +130,7 @@ class Positions:
         found = _char_in_scalar(_Lines(self.text), span, index)
         return None if found is None else (found[0] + 1 + self.offset, found[1] + 1)
 
-    def find(self, path: Path, at_key: bool = True) -> Where:
+    def find(self, path: KeyPath, at_key: bool = True) -> Where:
         """The position of `path` (its key if asked and known), else of its nearest parent."""
         while True:
             if at_key and path in self.keys:
@@ -149,7 +149,7 @@ class _Builder:
         self.offset = line_offset
         self.pos = Positions()
         self.problems: list[Problem] = []
-        self.stack: list[tuple[Any, Path]] = []
+        self.stack: list[tuple[Any, KeyPath]] = []
         self.pending_key: list[Any] = []
         self.root: Any = None
         self.documents = 0
@@ -170,7 +170,7 @@ class _Builder:
             shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
             self.problem("tag", f"explicit YAML tag '{shown}' is not allowed in records", event)
 
-    def attach(self, value: Any, event: Any) -> Path | None:
+    def attach(self, value: Any, event: Any) -> KeyPath | None:
         """Put `value` where it belongs and return its path; None when it became a key."""
         if not self.stack:
             self.root = value
@@ -188,11 +188,11 @@ class _Builder:
         container[key] = value
         return self.place((*path, key), event)
 
-    def place(self, path: Path, event: Any) -> Path:
+    def place(self, path: KeyPath, event: Any) -> KeyPath:
         self.pos.values[path] = self.where(event)
         return path
 
-    def key(self, value: Any, event: Any, container: dict[Any, Any], path: Path) -> None:
+    def key(self, value: Any, event: Any, container: dict[Any, Any], path: KeyPath) -> None:
         if isinstance(value, dict | list):
             self.problem("yaml-syntax", "a mapping or list cannot be a mapping key", event)
             value = _SKIP
@@ -231,7 +231,7 @@ class _Builder:
 
 _SKIP = object()
 #: the path of values nobody will see (under a duplicate key); never looked up
-_DROPPED: Path = ("\0dropped",)
+_DROPPED: KeyPath = ("\0dropped",)
 
 
 def _scalar_value(event: Any) -> Any:

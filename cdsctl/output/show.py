@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..checks.crossfile import Summary
 from ..diagnostics import CdsError
 from ..model import Task
 from ..queries import task_row
 from ..repository import Repository, full_record
 from ..state import base_due
 from ..text import one_line
-from ..validation.onefile import Summary
 
 
 def describe(repo: Repository, record_id: str, as_of: date) -> dict[str, Any]:

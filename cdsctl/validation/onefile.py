@@ -8,18 +8,18 @@ parsed again by the position-aware loader, so every diagnostic carries its line.
 from __future__ import annotations
 
 import marshal
-from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..checks.crossfile import WHOLE_VIEW, cross_view
+from ..checks.crossfile import WHOLE_VIEW, Summary, cross_view
 from ..checks.fast import add_name, fast_check
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
 from ..load.files import (
     BROKEN,
     ReadProblem,
-    Source,
+    RecordText,
     Stamp,
     is_markdown,
     read_bytes,
@@ -30,8 +30,8 @@ from ..load.files import (
 from ..load.yamltext import (
     BAD_CHARACTER,
     SAFE_BYTES,
+    KeyPath,
     Loaded,
-    Path,
     Positions,
     Problem,
     Span,
@@ -39,30 +39,6 @@ from ..load.yamltext import (
     load_fast_scanned,
 )
 from ..schema import Checked, Finding
-
-
-@dataclass(slots=True)
-class Summary:
-    """What the cross-file checks need of a record: kind, id, references, a few fields.
-
-    Its full checked values (long text left out) travel beside it as a marshal blob
-    (:attr:`FileResult.blob`) that only queries decode; for the kinds in
-    :data:`~cdsctl.checks.crossfile.WHOLE_VIEW` (reports) `values` holds them all, no blob.
-    """
-
-    kind: str
-    id: str | None
-    file: str
-    values: dict[str, Any]  # the cross-check view (checks.crossfile.cross_view)
-    #: the names it refers to, by the kinds each may name (see :func:`group_references`)
-    references: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
-
-    def to_wire(self) -> tuple[Any, ...]:
-        return (self.kind, self.id, self.file, self.values, self.references)
-
-    @classmethod
-    def from_wire(cls, wire: tuple[Any, ...]) -> Summary:
-        return cls(*wire)
 
 
 @dataclass(slots=True)
@@ -85,7 +61,7 @@ class FileResult:
                    Summary.from_wire(summary) if summary is not None else None, blob)  # fmt: skip
 
 
-def check_file(root: FsPath, relpath: str) -> FileResult:
+def check_file(root: Path, relpath: str) -> FileResult:
     """Read, parse and check one record file on its own."""
     stamp, wire = check_file_wire(root, relpath)
     result = FileResult.from_wire(wire)
@@ -93,7 +69,7 @@ def check_file(root: FsPath, relpath: str) -> FileResult:
     return result
 
 
-def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any, ...]]:
+def check_file_wire(root: Path | str, relpath: str) -> tuple[Stamp, tuple[Any, ...]]:
     """:func:`check_file` as (stamp, wire tuple): what workers send, built directly."""
     path = f"{root}/{relpath}"  # (plain str: pathlib and os.path.join are slow here)
     try:
@@ -120,7 +96,7 @@ def check_file_wire(root: FsPath | str, relpath: str) -> tuple[Stamp, tuple[Any,
     return stamp, _check_exactly(source, relpath).to_wire()
 
 
-def _body_fits(source: Source, data: dict[str, Any], screened: bool) -> bool:
+def _body_fits(source: RecordText, data: dict[str, Any], screened: bool) -> bool:
     """Whether a Markdown body (if any) may go the fast path: no `body` in the front matter
     as well, no bad character in it."""
     if source.body is None:
@@ -128,13 +104,13 @@ def _body_fits(source: Source, data: dict[str, Any], screened: bool) -> bool:
     return "body" not in data and (screened or BAD_CHARACTER.search(source.body) is None)
 
 
-def _with_body(data: dict[str, Any], source: Source) -> dict[str, Any]:
+def _with_body(data: dict[str, Any], source: RecordText) -> dict[str, Any]:
     if source.body is not None and source.body.strip():
         data["body"] = source.body
     return data
 
 
-def load_positions(source: Source) -> Loaded:
+def load_positions(source: RecordText) -> Loaded:
     loaded = load_exact(source.yaml, source.offset)
     if isinstance(loaded.data, dict) and source.body is not None and source.body.strip():
         if "body" in loaded.data:
@@ -149,7 +125,7 @@ def load_positions(source: Source) -> Loaded:
     return loaded
 
 
-def _check_exactly(source: Source, relpath: str) -> FileResult:
+def _check_exactly(source: RecordText, relpath: str) -> FileResult:
     loaded = load_positions(source)
     diagnostics = [Diagnostic.make(relpath, p.line, p.column, p.code, p.message)
                    for p in loaded.problems]  # fmt: skip
@@ -197,7 +173,7 @@ def group_references(checked: Checked) -> dict[tuple[str, ...], list[str]]:
     return grouped
 
 
-def reference_paths(root: FsPath, relpath: str) -> dict[tuple[tuple[str, ...], str], list[Path]]:
+def reference_paths(root: Path, relpath: str) -> dict[tuple[tuple[str, ...], str], list[KeyPath]]:
     """Where a file refers to each (kinds, name), in the file's order: the paths
     :func:`group_references` left out."""
     try:
@@ -206,7 +182,7 @@ def reference_paths(root: FsPath, relpath: str) -> dict[tuple[tuple[str, ...], s
         return {}
     if not isinstance(loaded.data, dict):
         return {}
-    paths: dict[tuple[tuple[str, ...], str], list[Path]] = {}
+    paths: dict[tuple[tuple[str, ...], str], list[KeyPath]] = {}
     for kinds, name, path in check_record(loaded.data, relpath, loaded.positions).references:
         paths.setdefault((kinds, name), []).append(path)
     return paths
@@ -217,7 +193,7 @@ def _blob(checked: Checked) -> bytes | None:
     return None if checked.kind in WHOLE_VIEW else marshal.dumps(checked.values)
 
 
-def positions_of(root: FsPath, relpath: str) -> Positions:
+def positions_of(root: Path, relpath: str) -> Positions:
     """The positions of a file's keys and values, for diagnostics found across files."""
     try:
         return load_positions(read_source(root / relpath)).positions
@@ -226,6 +202,6 @@ def positions_of(root: FsPath, relpath: str) -> Positions:
 
 
 __all__ = [
-    "FileResult", "Path", "Summary", "check_file", "group_references", "locate",
+    "FileResult", "KeyPath", "Summary", "check_file", "group_references", "locate",
     "positions_of", "reference_paths",
 ]  # fmt: skip

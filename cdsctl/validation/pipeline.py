@@ -28,13 +28,12 @@ from .selection import Selection
 from .workers import pool, worker_count
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from ..checks.crossfile import CrossFinding
-    from .onefile import Summary
+    from ..checks.crossfile import CrossFinding, Summary
 
 #: below this many files to check, worker processes cost more than they save
 PARALLEL_FROM = 400
 CHUNK = 250
-Progress = Callable[[int, int], None]
+OnProgress = Callable[[int, int], None]
 FILES, RESULT = "files", "result"
 
 
@@ -63,7 +62,7 @@ def validate(
     cache_dir: Path | bool | None = None,
     jobs: int | None = None,
     today: date | None = None,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
     summaries: bool = True,
     stamps: dict[str, Stamp] | None = None,
 ) -> Validation:
@@ -173,7 +172,9 @@ class _Gathered:
     summary: type[Summary] = field(init=False)
 
     def __post_init__(self) -> None:
-        from .onefile import Summary  # (imported here: an unchanged root needs none of it)
+        from ..checks.crossfile import (
+            Summary,  # (imported here: an unchanged root needs none of it)
+        )
 
         self.summary = Summary
 
@@ -193,7 +194,7 @@ def _file_results(
     stamps: dict[str, Stamp],
     store: Store | None,
     jobs: int | None,
-    progress: Progress | None,
+    progress: OnProgress | None,
     want_blobs: bool = True,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now.
@@ -295,7 +296,7 @@ def _shard_number(name: str) -> int:
     return int(suffix) if suffix.isdigit() else -1
 
 
-def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: Progress | None,
+def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: OnProgress | None,
                  shards: Store | None, blobs: bool,
                  unread: dict[str, Stamp]) -> Iterator[list[Any]]:  # fmt: skip
     """[(stamp, wire result)] per chunk of `todo`, in order, on all cores when there are many.
@@ -328,7 +329,7 @@ def _unread(chunk: list[str], unread: dict[str, Stamp]) -> dict[str, Stamp] | No
 
 
 def _counted(jobs_args: list[tuple[Any, ...]], payloads: Iterable[bytes], shards: Store | None,
-             progress: Progress | None) -> Iterator[list[Any]]:  # fmt: skip
+             progress: OnProgress | None) -> Iterator[list[Any]]:  # fmt: skip
     done, total = 0, sum(len(args[1]) for args in jobs_args)
     for n, (args, payload) in enumerate(zip(jobs_args, payloads, strict=True)):
         found = shards.read(_shard(n)) if not payload and shards is not None else None
