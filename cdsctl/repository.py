@@ -1,4 +1,5 @@
-"""A records root loaded for queries: typed records from every file without errors."""
+"""A records root loaded for queries: typed records from every file without errors, and
+the answers of queries over it, stored while no record file changes (:func:`answer`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from . import model
 from .checks.crossfile import WHOLE_VIEW, Summary
 from .dates.workdays import WorkCalendar
 from .diagnostics import Severity
-from .load.files import Stamp, read_source
+from .load.files import Stamp, read_source, walk
 from .state import Horizon, TaskState, task_states
+from .validation.cache import MISSING, Answers
 from .validation.gcpause import gc_paused
 from .validation.onefile import load_positions
 from .validation.pipeline import Validation, validate
@@ -81,6 +83,53 @@ def load(
                 _add(records, summary, values)
         records.use_agency_ids()
     return Repository(root, records, validation)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A query's answer, and how many files with errors were left out of it."""
+
+    value: Any
+    skipped: int
+
+
+def answer(
+    root: Path,
+    key: str,
+    compute: Callable[[Repository], Any],
+    *,
+    cache: bool = True,
+    loaded: Callable[[Repository], None] | None = None,
+) -> Answer:
+    """`compute(the repository of root)`, or the answer stored under `key` when no record
+    file has changed since it was computed (:class:`cdsctl.validation.cache.Answers`).
+
+    `key` names the question whole: the command, the as-of date and every option that
+    changes the answer; `compute`'s result must be made of builtins (it is stored with
+    marshal).  `cache=False` neither reads nor stores answers, nor the validation cache.
+    `loaded` is called with the repository when one is loaded (a CLI keeps it alive).
+    """
+    if not cache:
+        repo = load(root, cache_dir=False)
+        if loaded is not None:
+            loaded(repo)
+        return Answer(compute(repo), len(repo.skipped))
+    answers = Answers(root)
+    found, stamps = answers.find(key, lambda: _walk(root))
+    if found is not MISSING:
+        return Answer(found["value"], found["skipped"])
+    repo = load(root, stamps=stamps)
+    if loaded is not None:
+        loaded(repo)
+    value = {"value": compute(repo), "skipped": len(repo.skipped)}
+    if repo.validation.digest is not None:
+        answers.save(key, value, repo.validation.digest)
+    return Answer(value["value"], value["skipped"])
+
+
+def _walk(root: Path) -> dict[str, Stamp]:
+    with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
+        return walk(root, ordered=False)
 
 
 def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:

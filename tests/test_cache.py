@@ -6,6 +6,7 @@ import os
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,30 +155,42 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cdsctl import repository
-    from cdsctl.validation.querycache import answer
+    from cdsctl.validation import pipeline
 
     root = _root(tmp_path)
     monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "c"))
     calls: list[int] = []
+    walks: list[str] = []
 
-    walked: list[bool] = []
+    def counted(name: str, real: Any) -> Any:
+        def walk(*args: Any, **kwargs: Any) -> Any:
+            walks.append(name)
+            return real(*args, **kwargs)
 
-    def compute(stamps: dict[str, tuple[int, int, int]] | None) -> list[str]:
+        return walk
+
+    monkeypatch.setattr(repository, "walk", counted("answers", repository.walk))
+    monkeypatch.setattr(pipeline, "walk", counted("validation", pipeline.walk))
+
+    def compute(repo: repository.Repository) -> list[str]:
         calls.append(1)
-        walked.append(stamps is not None)
-        repo = repository.load(root, stamps=stamps)
         return sorted(repo.records.tasks)
 
-    assert answer(root, "k", compute) == ["TB-128-2022.1"]
-    assert answer(root, "k", compute) == ["TB-128-2022.1"]
+    def ask(key: str) -> Any:
+        return repository.answer(root, key, compute).value
+
+    assert ask("k") == ["TB-128-2022.1"]
+    assert ask("k") == ["TB-128-2022.1"]
     assert len(calls) == 1  # the second came from the cache
-    assert answer(root, "other", compute) and len(calls) == 2  # another question
+    assert ask("other") and len(calls) == 2  # another question
     build_tree(root, {"tasks/TB-128-2022.2.yaml": TASK.replace(".1", ".2")})
     os.utime(root / "tasks/TB-128-2022.2.yaml", (HOUR_AGO, HOUR_AGO))
-    assert answer(root, "k", compute) == ["TB-128-2022.1", "TB-128-2022.2"]
+    assert ask("k") == ["TB-128-2022.1", "TB-128-2022.2"]
     assert len(calls) == 3
     # the walk that found the stored answer stale is handed on, not made again
-    assert walked == [False, False, True]
+    assert walks == ["validation", "answers", "validation", "answers"]
+    assert repository.answer(root, "k", compute, cache=False).value == ask("k")
+    assert len(calls) == 4  # cache=False computes, and stores nothing
 
 
 def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:

@@ -22,10 +22,14 @@ import hashlib
 import marshal
 import os
 import time
+from array import array
+from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..load.files import Stamp
 
 FORMAT = 4  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
@@ -131,3 +135,101 @@ class Store:
 
 def now_ns() -> int:
     return time.time_ns()
+
+
+# -- whether stamps still describe the files -------------------------------------------------
+
+
+def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
+    """One value for the whole map of stamps (order-independent).
+
+    The sorted paths (they hold no NUL) and then every stamp's three numbers in that order,
+    as machine integers: built in C, about twice as fast as the repr of the pairs.
+    (marshal's bytes would not do: they are not canonical, they encode object sharing.)
+    """
+    paths = sorted(stamps)
+    numbers = list(chain.from_iterable(map(stamps.__getitem__, paths)))
+    # (surrogatepass: a name that is not UTF-8 must not stop the run; the walk renames them)
+    digest = hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogatepass"), digest_size=20)
+    try:
+        digest.update(array("q", numbers).tobytes())
+    except OverflowError:  # an inode number past 2**63: spelled out instead
+        digest.update(repr(numbers).encode())
+    return digest.digest()
+
+
+def unchanged(stamps: dict[str, Stamp], cached: dict[str, Any]) -> bool:
+    """Whether `cached` (with its `digest` and `written_ns`) still describes these files:
+    the same stamps, and none so close to its writing that a change could hide (racy)."""
+    newest = max((stamp[1] for stamp in stamps.values()), default=0)
+    fresh = newest < cached.get("written_ns", 0) - RACY_NS
+    return fresh and cached.get("digest") == stamps_digest(stamps)
+
+
+# -- stored answers of queries ------------------------------------------------------------------
+
+QUERIES = "queries"
+KEEP_ANSWERS = 16  # answers kept per records root
+#: what a lookup found when there is no stored answer to give
+MISSING: Any = object()
+
+
+def _holidays_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return "?"
+
+
+class Answers:
+    """Answers of queries over a records root, each stored under a key (the command, the
+    as-of date, its options) with the digest of every record file's stamp.
+
+    An answer is given back only while the digest is the same and no stamp is in the racy
+    window: an unchanged repository answers the same question without reading a record.
+    The `holidays` version (it decides working days) is part of every key; the code
+    fingerprint is part of every stored file (:class:`Store`).
+    """
+
+    def __init__(self, root: Path, cache_dir: Path | None = None) -> None:
+        self.store = Store.for_root(cache_dir or cache_home(), root)
+        self.root = root
+        self._stored: dict[str, Any] | None = None
+
+    def _key(self, key: str) -> str:
+        return f"{key}|holidays={_holidays_version()}"
+
+    def _read(self) -> dict[str, Any]:
+        if self._stored is None:
+            found = self.store.read(QUERIES)
+            self._stored = found if isinstance(found, dict) else {}
+        return self._stored
+
+    def find(
+        self, key: str, walk: Callable[[], dict[str, Stamp]]
+    ) -> tuple[Any, dict[str, Stamp] | None]:
+        """(the stored answer to `key`, or MISSING; the stamps `walk()` gave, if it was
+        called).  The records are walked only when an answer to `key` is stored: the
+        caller passes those stamps on to validation instead of walking again."""
+        stored = self._read()
+        if self._key(key) not in stored.get("answers", {}):
+            return MISSING, None
+        stamps = walk()
+        if unchanged(stamps, stored):
+            return stored["answers"][self._key(key)], stamps
+        return MISSING, stamps
+
+    def save(self, key: str, value: Any, digest: bytes) -> None:
+        """Store `value` as the answer to `key` over the records whose stamps have `digest`
+        (a validation's :attr:`~cdsctl.validation.pipeline.Validation.digest`); answers over
+        other stamps are dropped, and the oldest beyond :data:`KEEP_ANSWERS`."""
+        stored = self._read()
+        same = stored.get("digest") == digest
+        answers = (
+            dict(list(stored.get("answers", {}).items())[-(KEEP_ANSWERS - 1) :]) if same else {}
+        )
+        answers[self._key(key)] = value
+        self._stored = {"digest": digest, "written_ns": now_ns(), "answers": answers}
+        self.store.write(QUERIES, self._stored)

@@ -9,20 +9,17 @@ unchanged since the last run (same files, same stamps, same day) is answered fro
 
 from __future__ import annotations
 
-import hashlib
 import marshal
-from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import NOT_READ, UNKNOWN, Stamp, walk, walk_problem
-from .cache import RACY_NS, Store, cache_home, now_ns
+from .cache import RACY_NS, Store, cache_home, now_ns, stamps_digest, unchanged
 from .gcpause import gc_paused
 from .selection import Selection
 from .workers import pool, worker_count
@@ -49,6 +46,9 @@ class Validation:
     #: each usable record's full compact values, marshalled (decoded by queries only);
     #: a report's are its summary's `values` (see checks.crossfile.WHOLE_VIEW)
     blobs: dict[str, bytes] = field(default_factory=dict)
+    #: the digest of the stamps of every file this validation saw (cache.stamps_digest),
+    #: None without a cache: what stored query answers are keyed to (cache.Answers)
+    digest: bytes | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -85,7 +85,9 @@ def validate(
             stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
     known = _known_result(prior, stamps, today) if reuse else None
     if known is not None:
-        return _selected(Validation(root, known, [], len(stamps), 0), only, selection)
+        digest = prior["digest"] if isinstance(prior, dict) else None
+        answered = Validation(root, known, [], len(stamps), 0, digest=digest)
+        return _selected(answered, only, selection)
     stamps = dict(sorted(stamps.items()))
     from ..checks.crossfile import run_cross_checks
 
@@ -96,10 +98,13 @@ def validate(
         cross = _locate_cross(root, run_cross_checks(found, today, broken))
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
+    digest = None
     if store is not None:
-        _remember_result(store, stamps, today, diagnostics)
+        digest = stamps_digest(stamps)
+        _remember_result(store, digest, today, diagnostics)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
-    result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs)
+    result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs,
+                        digest)  # fmt: skip
     return _selected(result, only, selection, about_ids)
 
 
@@ -117,32 +122,6 @@ def _cache_dir(cache_dir: Path | bool | None) -> Path:
     return cache_dir if isinstance(cache_dir, Path) else cache_home()
 
 
-def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
-    """One value for the whole map of stamps (order-independent).
-
-    The sorted paths (they hold no NUL) and then every stamp's three numbers in that order,
-    as machine integers: built in C, about twice as fast as the repr of the pairs.
-    (marshal's bytes would not do: they are not canonical, they encode object sharing.)
-    """
-    paths = sorted(stamps)
-    numbers = list(chain.from_iterable(map(stamps.__getitem__, paths)))
-    # (surrogatepass: a name that is not UTF-8 must not stop the run; the walk renames them)
-    digest = hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogatepass"), digest_size=20)
-    try:
-        digest.update(array("q", numbers).tobytes())
-    except OverflowError:  # an inode number past 2**63: spelled out instead
-        digest.update(repr(numbers).encode())
-    return digest.digest()
-
-
-def unchanged(stamps: dict[str, Stamp], cached: dict[str, Any]) -> bool:
-    """Whether `cached` (with its `digest` and `written_ns`) still describes these files:
-    the same stamps, and none so close to its writing that a change could hide (racy)."""
-    newest = max((stamp[1] for stamp in stamps.values()), default=0)
-    fresh = newest < cached.get("written_ns", 0) - RACY_NS
-    return fresh and cached.get("digest") == stamps_digest(stamps)
-
-
 def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
     """The last run's diagnostics if nothing has changed since (nor the day), else None."""
     if not isinstance(cached, dict) or cached.get("today") != today.isoformat():
@@ -152,10 +131,9 @@ def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
     return [Diagnostic.from_wire(d) for d in cached["diagnostics"]]
 
 
-def _remember_result(store: Store, stamps: dict[str, Stamp], today: date,
+def _remember_result(store: Store, digest: bytes, today: date,
                      diagnostics: list[Diagnostic]) -> None:  # fmt: skip
-    store.write(RESULT, {"written_ns": now_ns(), "today": today.isoformat(),
-                         "digest": stamps_digest(stamps),
+    store.write(RESULT, {"written_ns": now_ns(), "today": today.isoformat(), "digest": digest,
                          "diagnostics": [d.to_wire() for d in diagnostics]})  # fmt: skip
 
 

@@ -1,0 +1,220 @@
+"""The query commands over task states and indicators as of a date: `overdue`, `tasks`,
+`due`, `stats`, `indicators`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..diagnostics import EXIT_ERRORS, EXIT_OK, CdsError
+from .app import command
+from .options import (
+    AgencyOption,
+    AsOfOption,
+    AtOption,
+    DirectiveOption,
+    FormatOption,
+    GroupOption,
+    InvolvedOption,
+    RecordsOption,
+    Tabular,
+    as_of_date,
+    emit,
+    load_repository,
+    query,
+    task_columns,
+    task_filter,
+)
+
+if TYPE_CHECKING:
+    from ..repository import Repository
+
+
+@command
+def overdue(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    agency: AgencyOption = None,
+    involved: InvolvedOption = False,
+    directive: DirectiveOption = None,
+    group: GroupOption = None,
+    min_days: Annotated[int | None, typer.Option(help="Only tasks at least N days late.")] = None,
+    fmt: FormatOption = Tabular.table,
+    fail_if_any: Annotated[
+        bool, typer.Option("--fail-if-any", help="Exit 1 when anything is overdue (for CI).")
+    ] = False,
+) -> None:
+    """What is late, who leads it, by how many days: most overdue first.
+
+    Example: cdsctl overdue --as-of 2022-06-30 --agency ND-STTTT --involved
+    """
+    from ..output.tables import Column
+    from ..queries import overdue as find_overdue
+    from ..queries import overdue_row, per_agency_totals
+
+    day = as_of_date(as_of)
+    keep = task_filter(agency, involved, directive, group, min_days=min_days)
+
+    def compute(repo: Repository) -> dict[str, Any]:
+        items = find_overdue(repo.states(day), repo.records, keep)
+        totals = [(lead, repo.records.agency_name(lead), n, most)
+                  for lead, n, most in per_agency_totals(items)]  # fmt: skip
+        return {"rows": [overdue_row(s) for s in items], "totals": totals}
+
+    found = query(records, at, f"overdue|{day}|{keep.key()}", compute)
+    columns = [*task_columns(), Column("days", "days_overdue", right=True)]
+    emit(fmt, found["rows"], columns, f"Overdue as of {day}")
+    if fmt in (Tabular.table, Tabular.md) and found["rows"]:
+        typer.echo("")
+        from ..text import one_line
+
+        for lead, name, count, most in found["totals"]:
+            typer.echo(one_line(f"{lead} ({name}): {count} overdue, the oldest by {most} days"))
+    raise typer.Exit(EXIT_ERRORS if fail_if_any and found["rows"] else EXIT_OK)
+
+
+@command
+def tasks(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    agency: AgencyOption = None,
+    involved: InvolvedOption = False,
+    directive: DirectiveOption = None,
+    group: GroupOption = None,
+    state: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only this state (repeat for several): done-on-time, done-late, "
+            "overdue, open, no-deadline, cancelled."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Words to find, diacritics optional: 'so thong tin'.")
+    ] = None,
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Every task and recurring instance with its state as of a date.
+
+    Example: cdsctl tasks --as-of 2022-06-30 --search "thuong mai dien tu"
+    """
+    from ..filters import states as parse_states
+    from ..output.tables import Column
+    from ..queries import in_order, select, task_row
+
+    states = parse_states(state) if state else None
+    day = as_of_date(as_of)
+    keep = task_filter(agency, involved, directive, group, states=states, search=search)
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        return [task_row(s) for s in in_order(select(repo.states(day), keep, repo.records))]
+
+    rows = query(records, at, f"tasks|{day}|{keep.key()}", compute)
+    columns = [*task_columns(), Column("state", "state"),
+               Column("days late", "days_overdue", right=True)]  # fmt: skip
+    emit(fmt, rows, columns, f"Tasks as of {day}")
+
+
+@command
+def due(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    within: Annotated[str, typer.Option(help="How far ahead: 14d, 2w, 1m.")] = "14d",
+    agency: AgencyOption = None,
+    involved: InvolvedOption = False,
+    directive: DirectiveOption = None,
+    group: GroupOption = None,
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Open tasks due soon: from the as-of date to --within after it, soonest first.
+
+    Recurring duties count with their instances still to come (a monthly report due next
+    month), not only those of periods begun by the as-of date.
+
+    Example: cdsctl due --as-of 2022-05-16 --within 2w
+    """
+    from ..dates.when import WhenError, parse_span, span_end
+    from ..queries import due_within, task_row
+    from ..state import window
+
+    try:
+        span = parse_span(within)
+    except WhenError as exc:
+        raise CdsError(f"--within: {exc}") from None
+    day = as_of_date(as_of)
+    until = span_end(day, span)
+    keep = task_filter(agency, involved, directive, group)
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        found = due_within(repo.states(day, horizon=window(until)), repo.records, day, until,
+                           keep)  # fmt: skip
+        return [task_row(s) for s in found]
+
+    rows = query(records, at, f"due|{day}|{until}|{keep.key()}", compute)
+    emit(fmt, rows, task_columns(), f"Due {day} to {until}")
+
+
+class By(StrEnum):
+    agency = "agency"
+    directive = "directive"
+    group = "group"
+
+
+@command
+def stats(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    by: Annotated[By, typer.Option(help="Count per lead agency, directive or group.")] = By.agency,
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Per agency (or directive, or group): assigned, done on time, late, overdue, open, rates.
+
+    on-time % = done on time / (done + overdue); done % = done / (done + overdue).
+
+    Example: cdsctl stats --as-of 2022-12-31
+    """
+    from ..output.tables import Column
+    from ..queries import stats as tally
+
+    day = as_of_date(as_of)
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        return [t.row() for t in tally(repo.states(day), repo.records, by.value)]
+
+    rows = query(records, at, f"stats|{day}|{by.value}", compute)
+    numbers = [("assigned", "assigned"), ("on time", "done_on_time"), ("late", "done_late"),
+               ("overdue", "overdue"), ("open", "open"), ("no deadline", "no_deadline"),
+               ("on-time %", "on_time_rate"), ("done %", "completion_rate")]  # fmt: skip
+    columns = [Column(by.value, "key"), Column("name", "name", 32),
+               *(Column(h, k, right=True) for h, k in numbers)]  # fmt: skip
+    emit(fmt, rows, columns, f"By {by.value}, as of {day}")
+
+
+@command
+def indicators(
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    fmt: FormatOption = Tabular.table,
+) -> None:
+    """Each indicator's latest actual, its target, whether it is on track, and its trend.
+
+    The latest actual is that of the latest period known on the as-of date: one whose actual
+    is dated by then, or, without a date, whose period has ended.
+
+    Its target is the one for the same period, else the next later one (period in brackets).
+
+    Example: cdsctl indicators --as-of 2023-12-31
+    """
+    from ..indicators import indicator_rows
+    from ..output.indicators import indicator_columns, shown_row
+
+    repo, day = load_repository(records, at), as_of_date(as_of)
+    rows = indicator_rows(repo.records, day)
+    shown = rows if fmt is Tabular.json else [shown_row(r) for r in rows]
+    emit(fmt, shown, indicator_columns(fmt.value), f"Indicators as of {day}")

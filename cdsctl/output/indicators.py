@@ -1,0 +1,42 @@
+"""Indicator rows as people read them: units, a target of another period in brackets, the
+trend with its sign, on track as yes/no; and the columns each format shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .tables import Column
+
+
+def indicator_columns(fmt: str) -> list[Column]:
+    """CSV: every field.  Table and Markdown: a few combined cells; the table (80 columns)
+    leaves the long names out, they would be cut to a few letters."""
+    if fmt == "csv":
+        keys = ["id", "name", "unit", "better", "period", "actual", "target", "target_period",
+                "on_track", "previous_period", "previous", "change", "trend"]  # fmt: skip
+        return [Column(k, k) for k in keys]
+    name = [] if fmt == "table" else [Column("name", "name")]
+    return [Column("id", "id"), *name, Column("period", "period"),
+            Column("actual", "actual_shown", right=True),
+            Column("target", "target_shown", right=True), Column("on track", "on_track_shown"),
+            Column("trend", "trend_shown")]  # fmt: skip
+
+
+def shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for people: ``47.9%``, ``20 (2022)`` for a target of another period, ``+6.6
+    better``, on track as yes/no; CSV gets ``true``/``false``."""
+    on_track, unit, change = row["on_track"], row["unit"], row["change"]
+    actual = None if row["actual"] is None else _with_unit(row["actual"], unit)
+    target = row["target"]
+    if target is not None and row["target_period"] != row["period"]:
+        target = f"{target} ({row['target_period']})"
+    trend = None if change is None else f"{change:+} {row['trend']}"
+    return {**row, "on_track": None if on_track is None else str(on_track).lower(),
+            "on_track_shown": {True: "yes", False: "no", None: None}[on_track],
+            "actual_shown": actual, "target_shown": target, "trend_shown": trend}  # fmt: skip
+
+
+def _with_unit(value: float, unit: str | None) -> str:
+    if not unit:
+        return str(value)
+    return f"{value}{unit}" if unit == "%" else f"{value} {unit}"
