@@ -139,7 +139,7 @@ def test_whole_run_result_is_reused_only_for_the_same_files_and_day(tmp_path: Pa
 
 
 def test_the_stamps_digest_is_canonical() -> None:
-    from cdsctl.validation.pipeline import stamps_digest as _digest
+    from cdsctl.validation.cache import stamps_digest as _digest
 
     shared = (10, 20, 30)
     a = {"x.yaml": shared, "y.yaml": shared}  # one object twice (marshal would share it)
@@ -228,7 +228,7 @@ def test_a_shard_gone_missing_is_checked_again(
 def test_an_edit_rewrites_only_the_shard_holding_the_file(tmp_path: Path) -> None:
     """Shards hold 250 files each; after one file is edited, one added and one deleted,
     only the shards concerned are written again, and the next run still trusts the rest."""
-    from cdsctl.validation.pipeline import CHUNK
+    from cdsctl.validation.shards import CHUNK
 
     files = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE}
     for n in range(1, 2 * CHUNK + 50):  # three shards

@@ -9,29 +9,25 @@ unchanged since the last run (same files, same stamps, same day) is answered fro
 
 from __future__ import annotations
 
-import marshal
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity
-from ..load.files import NOT_READ, UNKNOWN, Stamp, walk, walk_problem
+from ..load.files import NOT_READ, UNKNOWN, Stamp, walk
 from .cache import RACY_NS, Store, cache_home, now_ns, stamps_digest, unchanged
 from .gcpause import gc_paused
 from .selection import Selection
-from .workers import pool, worker_count
+from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_shards
+from .workers import OnProgress, check_files
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from ..checks.crossfile import CrossFinding, Summary
 
-#: below this many files to check, worker processes cost more than they save
-PARALLEL_FROM = 400
-CHUNK = 250
-OnProgress = Callable[[int, int], None]
-FILES, RESULT = "files", "result"
+RESULT = "result"
 
 
 @dataclass(slots=True)
@@ -182,7 +178,7 @@ def _file_results(
     process only what it reads (value blobs only when asked for): it has the two cores to
     share with them.
     """
-    cached = _cached_entries(store) if UNKNOWN not in stamps.values() else _Cached()
+    cached = cached_entries(store) if UNKNOWN not in stamps.values() else Cached()
     entries, before = cached.entries, cached.written_ns - RACY_NS
     found = {}  # the racy-clean rule of cache.py, for every file of a partly changed root
     for f, stamp in stamps.items():
@@ -196,7 +192,7 @@ def _file_results(
         gathered.add(f, tuple(stamp), wire)
     partial = len(todo) < len(stamps)
     shards = store if store is not None and not partial else None  # workers write them
-    for chunk in _check_files(root, todo, jobs, progress, shards, want_blobs or partial,
+    for chunk in check_files(root, todo, jobs, progress, shards, want_blobs or partial,
                               unread):  # fmt: skip
         for stamp, wire in chunk:
             if partial:  # kept to store everything anew below
@@ -204,152 +200,17 @@ def _file_results(
             gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
         if partial:  # some came from the cache: rewrite only the shards that changed
-            names = _update_shards(store, cached.shards, found, stamps, set(todo))
+            names = update_shards(store, cached.shards, found, stamps, set(todo))
         else:  # the workers wrote them all
-            names = [_shard(n) for n in range(-(-len(todo) // CHUNK))]
+            names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
         store.write(FILES, {"written_ns": now_ns(), "shards": names})
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
     gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
     return gathered
 
 
-def _shard(n: int) -> str:
-    return f"{FILES}.{n}"
-
-
 def _by_file(summary: Summary) -> str:
     return summary.file
-
-
-@dataclass(slots=True)
-class _Cached:
-    """What the cache holds of each file, when it was written, and which shard holds what."""
-
-    entries: dict[str, Any] = field(default_factory=dict)  # file → (stamp, wire)
-    written_ns: int = 0
-    shards: dict[str, list[str]] = field(default_factory=dict)  # shard name → its files
-
-
-def _cached_entries(store: Store | None) -> _Cached:
-    manifest = store.read(FILES) if store is not None else None
-    if store is None or not isinstance(manifest, dict):
-        return _Cached()
-    cached = _Cached(written_ns=manifest.get("written_ns", 0))
-    try:
-        for name in manifest["shards"]:
-            shard = store.read(name)
-            if not isinstance(shard, list):
-                return _Cached()  # a shard missing or damaged: trust none of it
-            cached.entries.update((wire[0], (stamp, wire)) for stamp, wire in shard)
-            cached.shards[name] = [wire[0] for _, wire in shard]
-    except (KeyError, TypeError, ValueError, IndexError):
-        return _Cached()
-    return cached
-
-
-def _update_shards(store: Store, shards: dict[str, list[str]], found: dict[str, Any],
-                   stamps: dict[str, Stamp], rechecked: set[str]) -> list[str]:  # fmt: skip
-    """Rewrite the shards holding a file checked again or gone, put new files in new
-    shards, and return the names of all shards now.  (Rewriting every shard after a
-    one-file edit cost ≈ 3 s at 305,061 files.)"""
-    names, placed = [], set()
-    for name, files in shards.items():
-        kept = [f for f in files if f in stamps]
-        placed.update(kept)
-        if kept and (len(kept) < len(files) or not rechecked.isdisjoint(kept)):
-            store.write(name, [found[f] for f in kept])
-        if kept:
-            names.append(name)
-    new = [f for f in stamps if f not in placed]
-    number = 1 + max((_shard_number(name) for name in shards), default=-1)
-    for i in range(0, len(new), CHUNK):
-        names.append(_shard(number))
-        store.write(names[-1], [found[f] for f in new[i : i + CHUNK]])
-        number += 1
-    return names
-
-
-def _shard_number(name: str) -> int:
-    suffix = name.rsplit(".", 1)[-1]
-    return int(suffix) if suffix.isdigit() else -1
-
-
-def _check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: OnProgress | None,
-                 shards: Store | None, blobs: bool,
-                 unread: dict[str, Stamp]) -> Iterator[list[Any]]:  # fmt: skip
-    """[(stamp, wire result)] per chunk of `todo`, in order, on all cores when there are many.
-
-    With `shards`, chunk n's full results are written to the cache as shard n.  When this
-    process wants them whole (`blobs`), it reads them from there and a worker sends only
-    that it wrote them: through the pipe, a worker waited ~1.3 ms per chunk for this busy
-    process to take its results (2% of a cold overdue run).  Without blobs, the smaller
-    results without them come through the pipe (reading and checking whole shards cost
-    more than that).
-    """
-    chunks = [list(todo[i : i + CHUNK]) for i in range(0, len(todo), CHUNK)]
-    workers = worker_count(jobs, len(chunks))
-    jobs_args = [(root, c, shards, _shard(n), blobs, _unread(c, unread))
-                 for n, c in enumerate(chunks)]  # fmt: skip
-    if workers == 1 or len(todo) < PARALLEL_FROM:
-        payloads: Iterable[bytes] = (_check_chunk(*a) for a in jobs_args)
-        yield from _counted(jobs_args, payloads, shards, progress)
-        return
-    from . import onefile  # noqa: F401  (imported before the fork, workers share it)
-
-    with pool(workers) as running:
-        payloads = running.map(_check_chunk, *zip(*jobs_args, strict=True))
-        yield from _counted(jobs_args, payloads, shards, progress)
-
-
-def _unread(chunk: list[str], unread: dict[str, Stamp]) -> dict[str, Stamp] | None:
-    """The entries of `chunk` the walk marked NOT_READ, if any."""
-    return {f: unread[f] for f in chunk if f in unread} or None if unread else None
-
-
-def _counted(jobs_args: list[tuple[Any, ...]], payloads: Iterable[bytes], shards: Store | None,
-             progress: OnProgress | None) -> Iterator[list[Any]]:  # fmt: skip
-    done, total = 0, sum(len(args[1]) for args in jobs_args)
-    for n, (args, payload) in enumerate(zip(jobs_args, payloads, strict=True)):
-        found = shards.read(_shard(n)) if not payload and shards is not None else None
-        if isinstance(found, list):
-            yield found
-        elif payload:
-            yield marshal.loads(payload)
-        else:  # the shard went missing since its worker wrote it: check the files again
-            root, chunk, *_, unread = args
-            yield marshal.loads(_check_chunk(root, chunk, None, "", True, unread))
-        done += len(args[1])
-        if progress:
-            progress(done, total)
-
-
-def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: str,
-                 blobs: bool, unread: dict[str, Stamp] | None = None) -> bytes:  # fmt: skip
-    """The marshalled results of `relpaths`; empty when they are in the cache as `name`.
-
-    `unread`: entries the walk marked NOT_READ (a FIFO, a link out of the root…): their
-    diagnostic, without opening them."""
-    from .onefile import check_file_wire
-
-    with gc_paused():  # the loop allocates much and frees it all, never in cycles
-        base = str(root)
-        if unread:
-            results = [_not_read(base, f, unread[f]) if f in unread else check_file_wire(base, f)
-                       for f in relpaths]  # fmt: skip
-        else:
-            results = [check_file_wire(base, relpath) for relpath in relpaths]
-        if not blobs:  # the main process does not read them: send it the rest
-            if shards is not None:
-                shards.write(name, results)
-            return marshal.dumps([(stamp, (*wire[:3], None)) for stamp, wire in results])
-        whole = marshal.dumps(results)
-        return b"" if shards is not None and shards.write_marshalled(name, whole) else whole
-
-
-def _not_read(root: str, relpath: str, stamp: Stamp) -> tuple[Stamp, tuple[Any, ...]]:
-    """What a worker sends for an entry the walk marked NOT_READ: its one diagnostic."""
-    code, message = walk_problem(root, relpath, stamp)
-    return stamp, (relpath, [Diagnostic.make(relpath, 1, 1, code, message).to_wire()], None, None)
 
 
 def _locate_cross(
