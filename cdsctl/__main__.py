@@ -1,8 +1,8 @@
 """Entry point.  `--version` is answered before the CLI framework is imported.
 
-Exit codes (README, "Exit codes"): 0 no errors, 1 errors in the records, 2 cdsctl could not
-run (a bad option, no records root, an output it cannot write), 3 a bug in cdsctl, 130
-interrupted; :mod:`cdsctl.cli.process` and :func:`cdsctl.cli.run` map exceptions to them.
+Exit codes (docs/validate.md, "Exit codes"): 0 no errors, 1 errors in the records, 2 cdsctl
+could not run (a bad option, no records root, an output it cannot write), 3 a bug in cdsctl,
+130 interrupted; :mod:`cdsctl.cli.process` and :func:`cdsctl.cli.run` map exceptions to them.
 """
 
 from __future__ import annotations

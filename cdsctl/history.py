@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import gitstore
-from .checks.crossfile import Summary
+from .checks.index import Summary
 from .diagnostics import CdsError
 from .load.files import ReadProblem, is_markdown, source_of
 from .load.yamltext import load_exact

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .checks.crossfile import WHOLE_VIEW, Summary
+from .checks.index import WHOLE_VIEW, Summary
 from .dates.workdays import WorkCalendar
 from .diagnostics import Severity
 from .load.files import Stamp, read_source, walk

@@ -2,7 +2,7 @@
 
 Everything dated after D is ignored — reports, extensions granted, completions,
 cancellations — so a past D answers what was knowable then.  Two readings the spec
-leaves open are settled here and documented in the README:
+leaves open are settled here and documented in docs/queries.md ("How a task's state is decided"):
 
 * a task whose directive was issued after D did not exist yet: it is left out;
 * a task done with no deadline at all is done-on-time (there was nothing to be late for).

@@ -23,7 +23,6 @@ escape (``"\\x07"``) or a block scalar puts into a value is found by the checks,
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -33,9 +32,9 @@ import yaml
 from yaml.nodes import ScalarNode
 
 from ..messages.hints import describe_character
+from .scalarpos import LINE_BREAK, Lines, Span, Where, char_in_scalar
 
 KeyPath = tuple[str | int, ...]
-Where = tuple[int, int]
 
 #: the non-characters of the planes above the first: each plane's last two code points
 _ASTRAL_NONCHARACTERS = "".join(f"{chr(p << 16 | 0xFFFE)}-{chr(p << 16 | 0xFFFF)}"
@@ -72,18 +71,6 @@ SAFE_BYTES = bytes(b for b in range(256) if b in (10, 13) or 32 <= b < 127 or
 #: a colon just before a flow indicator: `[a:]`, `{a :}`, which yaml-rs reads as a key with
 #: a null value (so only data holding a null is looked at) and PyYAML refuses
 _FLOW_COLON = re.compile(r":[\[\]{},]")
-#: what YAML 1.1 (PyYAML) takes for a line break in the text
-_LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
-
-
-class Span(NamedTuple):
-    """A scalar's value and where it stands: its style (``|``, ``>``, ``'``, ``"``, "" for
-    plain, "body" for a Markdown body) and its start and end, 0-based (line, column)."""
-
-    style: str
-    value: str
-    start: Where
-    end: Where
 
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -127,7 +114,7 @@ class Positions:
             value = span.value
             line = span.start[0] + value.count("\n", 0, index)
             return (line + 1 + self.offset, index - value.rfind("\n", 0, index))
-        found = _char_in_scalar(_Lines(self.text), span, index)
+        found = char_in_scalar(Lines(self.text), span, index)
         return None if found is None else (found[0] + 1 + self.offset, found[1] + 1)
 
     def find(self, path: KeyPath, at_key: bool = True) -> Where:
@@ -296,7 +283,7 @@ def load_exact(text: str, line_offset: int = 0) -> Loaded:
 
 def _blank_bad_characters(text: str, builder: _Builder) -> str:
     """Report the first bad character of each line and put a space for every one."""
-    for number, line in enumerate(_LINE_BREAK.split(text)):
+    for number, line in enumerate(LINE_BREAK.split(text)):
         found = BAD_CHARACTER.search(line)
         if found is not None:
             message = f"{describe_character(found.group())} is not allowed in a record; delete it"
@@ -569,99 +556,3 @@ def _doubtful_after_keys(text: str, keys: frozenset[str] | set[str]) -> bool | N
 #: otherwise than `name:`
 _BEFORE_KEY = frozenset(" \t\r\n{[,?\"'")
 _AFTER_NAME = frozenset(["", " ", "\t", "\r", "\n", '"', "'", ",", "}", "]", "#"])
-
-
-# -- where a character inside a scalar stands ------------------------------------------------
-
-#: a backslash escape of a double-quoted scalar
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
-_SHORT_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v",
-                  "f": "\f", "r": "\r", "e": "\x1b", "N": "\x85", "_": "\xa0",
-                  "L": "\u2028", "P": "\u2029"}  # fmt: skip
-
-
-class _Lines:
-    """A text's lines as YAML 1.1 splits them, and 0-based (line, column) ↔ offset."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.lines = _LINE_BREAK.split(text)
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-
-    def offset(self, where: Where) -> int:
-        line = min(where[0], len(self.starts) - 1)
-        return min(self.starts[line] + where[1], len(self.text))
-
-    def where(self, offset: int) -> Where:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return (line, offset - self.starts[line])
-
-
-def _char_in_scalar(src: _Lines, span: Span, index: int) -> Where | None:
-    """The 0-based (line, column) of `span.value[index]` in the source: exact for an escape,
-    a character standing as it is, a literal block's line breaks, a block's final line break
-    and a blank line's; None when unsure."""
-    char = span.value[index]
-    begin, end = src.offset(span.start), src.offset(span.end)
-    if span.style == '"':
-        found = _escape_of(src.text, begin, end, char)
-        if found is not None:
-            return src.where(found)
-    if char not in "\n\r":  # (U+2028, U+2029 and control characters stay as they stand)
-        found = src.text.find(char, begin, end)
-        return None if found < 0 else src.where(found)
-    return _line_break_in_scalar(src.lines, span, index)
-
-
-def _line_break_in_scalar(lines: list[str], span: Span, index: int) -> Where | None:
-    if span.style == "|":  # each line break of the value ends a line of the block
-        breaks = sum(span.value.count(c, 0, index) for c in "\n\u2028\u2029")
-        line = span.start[0] + 1 + breaks
-        return (line, len(lines[line])) if line < len(lines) else None
-    content = _content_lines(lines, span)
-    found = _after_line(lines, content, span, index)
-    if found is not None:
-        return found
-    breaks = span.value.count("\n", 0, index)
-    blank = [n for n in content if not lines[n].strip()]  # folding keeps these as breaks
-    return (blank[breaks], 0) if breaks < len(blank) else None
-
-
-def _after_line(lines: list[str], content: list[int], span: Span, index: int) -> Where | None:
-    """The end of the source line whose text comes just before the line break at `index`:
-    each line's text is looked for in the value in turn (folding changes only the breaks)."""
-    at = 0
-    for number in content:
-        line = lines[number]
-        start = span.start[1] if number == span.start[0] else 0
-        part = line[start:].strip(" \t").strip("'\"|>-+").strip(" \t")
-        if not part:
-            continue
-        found = span.value.find(part, at)
-        if found < 0 or found > index:
-            return None
-        at = found + len(part)
-        if at == index:
-            return (number, line.rindex(part) + len(part))
-    return None
-
-
-def _content_lines(lines: list[str], span: Span) -> list[int]:
-    """The numbers of the lines a scalar's content may stand on (a block's after its header)."""
-    first = span.start[0] + (1 if span.style in ("|", ">") else 0)
-    last = span.end[0] - (1 if span.end[1] == 0 else 0)
-    found = list(range(first, min(last, len(lines) - 1) + 1))
-    if span.style in ("|", ">"):
-        while found and not lines[found[-1]].strip():
-            found.pop()
-    return found
-
-
-def _escape_of(text: str, begin: int, end: int, char: str) -> int | None:
-    """The offset of the first escape writing `char` in a double-quoted scalar."""
-    for m in _ESCAPE.finditer(text, begin, end):
-        code = m[1]
-        decoded = chr(int(code[1:], 16)) if len(code) > 1 else _SHORT_ESCAPES.get(code)
-        if decoded == char:
-            return m.start()
-    return None

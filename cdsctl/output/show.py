@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..checks.crossfile import Summary
+from ..checks.index import Summary
 from ..diagnostics import CdsError
 from ..model import Task
 from ..queries import task_row

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..checks.crossfile import WHOLE_VIEW, Summary, cross_view
 from ..checks.fast import add_name, fast_check
+from ..checks.index import WHOLE_VIEW, Summary, cross_view
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
 from ..load.files import (
@@ -27,6 +27,7 @@ from ..load.files import (
     source_of,
     stat_stamp,
 )
+from ..load.scalarpos import Span
 from ..load.yamltext import (
     BAD_CHARACTER,
     SAFE_BYTES,
@@ -34,7 +35,6 @@ from ..load.yamltext import (
     Loaded,
     Positions,
     Problem,
-    Span,
     load_exact,
     load_fast_scanned,
 )

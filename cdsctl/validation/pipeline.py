@@ -25,7 +25,7 @@ from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_sha
 from .workers import OnProgress, check_files
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from ..checks.crossfile import CrossFinding, Summary
+    from ..checks.index import CrossFinding, Summary
 
 RESULT = "result"
 
@@ -40,7 +40,7 @@ class Validation:
     files: int
     checked: int  # files read and parsed in this run (the rest came from the cache)
     #: each usable record's full compact values, marshalled (decoded by queries only);
-    #: a report's are its summary's `values` (see checks.crossfile.WHOLE_VIEW)
+    #: a report's are its summary's `values` (see checks.index.WHOLE_VIEW)
     blobs: dict[str, bytes] = field(default_factory=dict)
     #: the digest of the stamps of every file this validation saw (cache.stamps_digest),
     #: None without a cache: what stored query answers are keyed to (cache.Answers)
@@ -146,9 +146,7 @@ class _Gathered:
     summary: type[Summary] = field(init=False)
 
     def __post_init__(self) -> None:
-        from ..checks.crossfile import (
-            Summary,  # (imported here: an unchanged root needs none of it)
-        )
+        from ..checks.index import Summary  # (here: an unchanged root needs none of it)
 
         self.summary = Summary
 

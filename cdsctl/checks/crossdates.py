@@ -1,0 +1,225 @@
+"""Rules about dates across records: a report or a task's dates are not before the
+directive that assigns it; extensions move a deadline later; reports on recurring tasks name
+a period of the task's form; a task still open is not led by an agency that has ceased."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from ..dates.periods import PERIOD_FORMS, example_period, period_form
+from ..load.yamltext import KeyPath
+from .index import CrossFinding, Index
+
+# -- dates across records ----------------------------------------------------------------------
+
+
+def _directive_issued(index: Index, task_id: str) -> tuple[str, str] | None:
+    """(the directive that assigns task `task_id`, its issue date), when both resolve."""
+    task = index.by_id.get(task_id)
+    if task is None or task.kind != "task":
+        return None
+    directive = index.by_id.get(task.values.get("directive", ""))
+    if directive is None or directive.kind != "directive" or "issued" not in directive.values:
+        return None
+    return task.values["directive"], directive.values["issued"]
+
+
+def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
+    """A report is not dated before the directive assigning a task it reports on."""
+    for report in index.of_kind("report"):
+        when: str | None = report.values.get("date")
+        if when is None:
+            continue
+        for item in report.values.get("tasks", ()):
+            found = _directive_issued(index, item.get("task", ""))
+            if found and when < found[1]:
+                directive, issued = found
+                msg = (f"report dated {when} is before {directive} (issued {issued}), "
+                       f"which assigns task {item['task']}")  # fmt: skip
+                yield CrossFinding(report.file, ("date",), "report-before-directive", msg,
+                                   about=directive)  # fmt: skip
+                break
+
+
+def check_task_dates(index: Index, today: str) -> Iterator[CrossFinding]:
+    """`completed`, `cancelled.date` and each extension's `granted` are not before the
+    directive that assigns the task was issued (spec 1.1)."""
+    broken = index.broken
+    for task in index.tasks_with["dated"]:
+        if task.file in broken:
+            continue
+        directive = index.by_id.get(task.values.get("directive", ""))
+        issued = directive.values.get("issued") if directive else None
+        if directive is None or directive.kind != "directive" or issued is None:
+            continue
+        name = task.values["directive"]
+        for path, when, what in _task_dates(task.values):
+            if when is not None and when < issued:
+                msg = (f"{what} {when}, before {name} was issued ({issued}): check this date "
+                       "and the directive's `issued`")  # fmt: skip
+                yield CrossFinding(task.file, path, "date-before-directive", msg, about=name)
+
+
+def _task_dates(values: dict[str, Any]) -> list[tuple[KeyPath, str | None, str]]:
+    """(where, the date or None, what it is) of a task's dates that follow its directive."""
+    dated: list[tuple[KeyPath, str | None, str]] = [
+        (("completed",), values.get("completed"), "completed on"),
+        (("cancelled", "date"), values.get("cancelled", {}).get("date"), "cancelled on"),
+    ]
+    dated += [(("extensions", i, "granted"), e.get("granted"), "extension granted on")
+              for i, e in enumerate(values.get("extensions", ()))]  # fmt: skip
+    return dated
+
+
+def check_extensions(index: Index, today: str) -> Iterator[CrossFinding]:
+    """Each extension's `due` is after the deadline it replaces (spec 1.1 §3).
+
+    The extensions are taken in the order they took effect, as spec §4 reads them (the
+    last granted on or before D is in force): by `granted` date, and of two granted the
+    same day, in the order they are written.  The first replaces the task's `due` (counted
+    in working days from the directive's `issued` when given so), each next one the one
+    before it.  A task with no `due` (a recurring duty) has nothing before its first.
+    """
+    deadlines, broken = _Deadlines(index), index.broken
+    for task in index.tasks_with["extensions"]:
+        extensions = task.values["extensions"]
+        if not extensions or task.file in broken:
+            continue
+        replaced, what = deadlines.due(task.values), "the task's due"
+        for i in sorted(range(len(extensions)), key=lambda i: extensions[i]["granted"]):
+            due = extensions[i]["due"]
+            if replaced is not None and due <= replaced:
+                msg = (f"extension due {due} is not after the deadline it replaces, {replaced} "
+                       f"({what}): an extension moves the deadline later; check its `due` and "
+                       "`granted`")  # fmt: skip
+                yield CrossFinding(task.file, ("extensions", i, "due"), "extension-order", msg,
+                                   about=task.values.get("directive"))  # fmt: skip
+            replaced = due
+            what = f"the extension granted {extensions[i]['granted']}"
+
+
+class _Deadlines:
+    """A task's own `due` as ISO text: given, or counted in working days from its
+    directive's issue date with the root's calendar (made when first needed)."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._calendar: Any = None
+
+    def due(self, values: dict[str, Any]) -> str | None:
+        due = values.get("due")
+        if due is None or isinstance(due, str):
+            return due
+        directive = self.index.by_id.get(values.get("directive", ""))
+        issued = directive.values.get("issued") if directive else None
+        if directive is None or directive.kind != "directive" or issued is None:
+            return None
+        try:
+            counted = self.calendar().add_working_days(
+                date.fromisoformat(issued), due["working_days"]
+            )
+        except (OverflowError, ValueError):  # past 9999-12-31: reported where it is counted
+            return None
+        return counted.isoformat()
+
+    def calendar(self) -> Any:
+        if self._calendar is None:
+            from ..dates.workdays import WorkCalendar
+
+            own = next(iter(self.index.usable("calendar")), None)
+            values = own.values if own is not None else {}
+            days = [[date.fromisoformat(d) for d in values.get(k, ())]
+                    for k in ("days_off", "working_days")]  # fmt: skip
+            try:
+                self._calendar = WorkCalendar(*days)
+            except ValueError:  # a day both off and worked
+                self._calendar = WorkCalendar()
+        return self._calendar
+
+
+# -- reports on recurring tasks ----------------------------------------------------------------
+
+
+def check_report_periods(index: Index, today: str) -> Iterator[CrossFinding]:
+    """A report item on a recurring task (`every`) needs the report's `period`, of the form
+    of the task's periods: else it is counted for no instance (spec 1.1 §3, report)."""
+    every = {t.id: t.values["every"] for t in index.tasks_with["every"] if index.holds(t)}
+    if not every:
+        return
+    tasks, broken = ("task",), index.broken
+    for report in index.of_kind("report"):  # most are on one-off tasks: one test in C
+        if every.keys().isdisjoint(report.references.get(tasks, ())) or report.file in broken:
+            continue
+        period = report.values.get("period")
+        for i, item in enumerate(report.values.get("tasks", ())):
+            recurs = every.get(item.get("task", ""))
+            if recurs is None or (period is not None and period_form(period) == recurs):
+                continue
+            msg = _period_message(item["task"], recurs, period, report.values.get("date"))
+            yield CrossFinding(report.file, ("tasks", i, "task"), "report-period", msg,
+                               about=item["task"])  # fmt: skip
+
+
+def _period_message(task: str, every: str, period: str | None, day: str | None) -> str:
+    one, form = PERIOD_FORMS[every]
+    example = f" (e.g. {example_period(every, day)})" if day else ""
+    if period is None:
+        return (f"task {task} recurs {every}, but this report has no `period`: add "
+                f"`period: {form}`{example}, the {one.split()[-1]} it reports on; without it "
+                "the report counts for no period")  # fmt: skip
+    return (f"task {task} recurs {every}, but this report's period {period} is "
+            f"{PERIOD_FORMS[period_form(period)][0]}: a report on it covers {one}, "
+            f"`period: {form}`{example}; report on tasks that recur otherwise in a report "
+            "of their own")  # fmt: skip
+
+
+# -- agencies ----------------------------------------------------------------------------------
+
+
+def _closed_tasks(index: Index, today: str) -> set[str]:
+    closed: set[str] = set()
+    for report in index.of_kind("report"):
+        if report.values.get("date", today) <= today:
+            closed.update(i["task"] for i in report.values.get("tasks", ()) if _done(i))
+    return closed
+
+
+def _done(item: dict[str, Any]) -> bool:
+    return item.get("status") == "done" and "task" in item
+
+
+def _still_open(values: dict[str, Any], until: str, today: str) -> bool:
+    completed = values.get("completed")
+    cancelled = values.get("cancelled", {}).get("date")
+    if (completed and completed <= today) or (cancelled and cancelled <= today):
+        return False
+    if "every" in values:
+        end = values.get("end")
+        return end is None or bool(end > until)
+    return True
+
+
+def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
+    """A task still open is not led by an agency that has ceased to exist (spec, agencies:
+    `until`).  Most roots have no such agency: then no task is looked at."""
+    expired = {a.values["id"] for a in index.agencies if a.values.get("until", today) < today}
+    if not expired:
+        return
+    names = expired | index.aliases.keys()  # (what may name an expired agency)
+    closed: set[str] | None = None
+    for task in index.of_kind("task"):
+        if task.values.get("lead") not in names:
+            continue
+        lead = index.agency(task.values["lead"])
+        until = lead.values.get("until") if lead else None
+        if until is None or until >= today:
+            continue
+        closed = _closed_tasks(index, today) if closed is None else closed
+        if task.id not in closed and _still_open(task.values, until, today):
+            successor = lead.values.get("successor") if lead else None
+            after = f"; its successor is {successor}" if successor else " and has no successor"
+            lead_id = task.values["lead"]
+            msg = f"lead '{lead_id}' ceased to exist on {until}{after}"
+            yield CrossFinding(task.file, ("lead",), "agency-expired", msg, about=lead_id)

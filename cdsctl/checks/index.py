@@ -1,0 +1,270 @@
+"""What the rules across files read: each record's summary (a few of its values, its
+references), and the index of the whole root built from them (ids, agencies, aliases, the
+ids each kind of reference accepts, did-you-mean)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..load.files import AGENCIES
+from ..load.yamltext import KeyPath
+
+if TYPE_CHECKING:
+    from ..messages.suggest import Suggester
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the cross-file checks need of a record: kind, id, references, a few fields.
+
+    Its full checked values (long text left out) travel beside it as a marshal blob
+    (:attr:`cdsctl.validation.onefile.FileResult.blob`) that only queries decode; for the kinds in
+    :data:`WHOLE_VIEW` (reports) `values` holds them all, no blob.
+    """
+
+    kind: str
+    id: str | None
+    file: str
+    values: dict[str, Any]  # the cross-check view (:func:`cross_view`)
+    #: the names it refers to, by the kinds each may name (see :func:`group_references`)
+    references: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+
+    def to_wire(self) -> tuple[Any, ...]:
+        return (self.kind, self.id, self.file, self.values, self.references)
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> Summary:
+        return cls(*wire)
+
+
+@dataclass(slots=True)
+class CrossFinding:
+    file: str
+    #: where in the file; None for a broken reference, found again from `reference`
+    path: KeyPath | None
+    code: str
+    message: str
+    at_key: bool = False
+    #: the id in another record this finding is about (a reference's target, a duplicate id)
+    about: str | None = None
+    #: (kinds, name) of a broken reference (its n-th finding in a file is its n-th use there)
+    reference: tuple[tuple[str, ...], str] | None = None
+    #: more ids it is about (the other records of a cycle)
+    others: tuple[str, ...] = ()
+
+    def abouts(self) -> tuple[str, ...]:
+        """Every id it is about: a selection holding one of them reports it (selection.py)."""
+        return self.others if self.about is None else (self.about, *self.others)
+
+
+class Entry(NamedTuple):  # a tuple: 300,000 of them are built per run
+    kind: str
+    file: str
+    path: KeyPath
+    values: Any
+
+
+class Index:
+    """Every id in the root, with its kind and place; the first holder of an id wins.
+
+    `broken`: the files with errors of their own (see the module's docstring).
+    """
+
+    def __init__(self, summaries: Iterable[Summary], broken: Collection[str] = ()) -> None:
+        self.by_id: dict[str, Entry] = {}
+        self.duplicates: list[tuple[str, Entry]] = []
+        self.agencies: list[Entry] = []
+        self.summaries = list(summaries)
+        self.broken = broken
+        self.by_kind: dict[str, list[Summary]] = defaultdict(list)
+        by_id, id_path = self.by_id, ("id",)
+        for summary in self.summaries:
+            self.by_kind[summary.kind].append(summary)
+            if summary.kind == "agencies":
+                self._add_agencies(summary)
+            elif summary.id is not None:
+                if summary.id in by_id:
+                    entry = Entry(summary.kind, summary.file, id_path, summary.values)
+                    self.duplicates.append((summary.id, entry))
+                else:
+                    by_id[summary.id] = Entry(summary.kind, summary.file, id_path, summary.values)
+
+    def _add_agencies(self, summary: Summary) -> None:
+        for i, agency in enumerate(summary.values.get("agencies", ())):
+            if "id" in agency:
+                entry = Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
+                if agency["id"] in self.by_id:
+                    self.duplicates.append((agency["id"], entry))
+                else:
+                    self.by_id[agency["id"]] = entry
+                    self.agencies.append(entry)
+
+    def of_kind(self, kind: str) -> list[Summary]:
+        return self.by_kind.get(kind, [])
+
+    def usable(self, kind: str) -> Iterator[Summary]:
+        """The records of `kind` without errors of their own, for rules that read values."""
+        broken = self.broken
+        return (s for s in self.by_kind.get(kind, ()) if s.file not in broken)
+
+    def holds(self, summary: Summary) -> bool:
+        """Whether `summary` is the record its id names (not a later duplicate)."""
+        entry = self.by_id.get(summary.id) if summary.id is not None else None
+        return entry is not None and entry.file == summary.file
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """Declared agency aliases → the id each stands for (see model.alias_ids)."""
+        from ..model import alias_ids
+
+        return alias_ids((a.values["id"], a.values.get("aliases", ())) for a in self.agencies)
+
+    def agency(self, name: str) -> Entry | None:
+        """The agency `name` is the id or a declared alias of."""
+        entry = self.by_id.get(name)
+        if (entry is None or entry.kind != "agency") and name in self.aliases:
+            entry = self.by_id.get(self.aliases[name])
+        return entry if entry is not None and entry.kind == "agency" else None
+
+    @cached_property
+    def tasks_with(self) -> dict[str, list[Summary]]:
+        """The tasks holding each of the fields a per-task rule starts from, in one pass over
+        the tasks (at 100,000 tasks, one loop each cost the rules ≈ 0.03 s more)."""
+        found: dict[str, list[Summary]] = {key: [] for key in (*_TASK_STARTS, "dated")}
+        for task in self.by_kind.get("task", ()):
+            values = task.values
+            if _TASK_STARTS.isdisjoint(values):
+                continue
+            for key in _TASK_STARTS.intersection(values):
+                found[key].append(task)
+            if not _DATED.isdisjoint(values):
+                found["dated"].append(task)
+        return found
+
+    @cached_property
+    def accepted(self) -> _AcceptedIds:
+        return _AcceptedIds(self)
+
+    @cached_property
+    def suggesters(self) -> _Suggesters:
+        return _Suggesters(self)
+
+
+#: the task fields some rule starts from; most tasks hold none of them
+_TASK_STARTS = frozenset({"parent", "every", "completed", "cancelled", "extensions"})
+#: "dated" tasks: those with a date that follows their directive's
+_DATED = frozenset({"completed", "cancelled", "extensions"})
+
+
+#: What the checks below read of each kind's values; the rest stays in the cache, unread.
+CROSS_FIELDS: dict[str, tuple[str, ...]] = {
+    "agencies": ("agencies",),
+    "directive": ("issued", "number"),
+    "task": ("directive", "lead", "parent", "due", "every", "end", "extensions", "completed",
+             "cancelled"),
+    "calendar": ("days_off", "working_days"),
+}  # fmt: skip
+#: Kinds whose compact values are small and nearly all read by the checks: their view is
+#: the whole of them, and they need no separate value blob (2 of 3 files in a big root).
+WHOLE_VIEW = frozenset({"report"})
+_AGENCY_FIELDS = ("id", "name", "short", "aliases", "parent", "until", "successor")
+_EXTENSION_FIELDS = ("due", "granted")
+
+
+def cross_view(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The part of a record's values the cross-file checks read (small: cheap to ship).
+
+    On every file's path: 7,600 instructions a record on a sample of bench/ tasks and
+    directives (callgrind; 5,900 before the fields of spec 1.1's rules); a generic loop over
+    nested fields instead of the kinds' own shaping below cost 9,300.
+    """
+    if kind in WHOLE_VIEW:
+        return values
+    view = {}
+    for key in CROSS_FIELDS.get(kind, ()):
+        if key in values:
+            view[key] = values[key]
+    shape = _SHAPES.get(kind)
+    if shape is not None:
+        shape(view)
+    return view
+
+
+def _task_view(view: dict[str, Any]) -> None:
+    """Of each extension its dates; `due` only beside extensions (it orders them)."""
+    if "extensions" in view:
+        view["extensions"] = [{k: e[k] for k in _EXTENSION_FIELDS if k in e}
+                              for e in view["extensions"]]  # fmt: skip
+    elif "due" in view:
+        del view["due"]
+
+
+def _agencies_view(view: dict[str, Any]) -> None:
+    if "agencies" in view:
+        view["agencies"] = [{k: a[k] for k in _AGENCY_FIELDS if k in a}
+                            for a in view["agencies"]]  # fmt: skip
+
+
+_SHAPES = {"task": _task_view, "agencies": _agencies_view}
+
+
+class _AcceptedIds(dict[tuple[str, ...], set[str]]):
+    """kinds → the ids of the records of those kinds (made when first asked for)."""
+
+    def __init__(self, index: Index) -> None:
+        super().__init__()
+        self.by_kind: dict[str, set[str]] = defaultdict(set)
+        for record_id, entry in index.by_id.items():
+            self.by_kind[entry.kind].add(record_id)
+
+    def __missing__(self, kinds: tuple[str, ...]) -> set[str]:
+        ids = set().union(*(self.by_kind.get(kind, ()) for kind in kinds))
+        self[kinds] = ids
+        return ids
+
+
+class _Suggesters(dict[tuple[str, ...], "Suggester"]):
+    """kinds → a did-you-mean over the records of those kinds (made when first asked for):
+    by id, case aside; an agency also by name, short name and alias, diacritics aside; a
+    directive also by its number."""
+
+    def __init__(self, index: Index) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, kinds: tuple[str, ...]) -> Suggester:
+        from ..messages.suggest import Suggester
+        from ..text import fold
+
+        by_id = self.index.by_id
+        ids = set().union(*(self.index.accepted.by_kind.get(kind, ()) for kind in kinds))
+        names = [(n, i) for i in ids for n in (i, *_other_names(by_id[i]))]
+        made = self[kinds] = Suggester(names, fold if "agency" in kinds else str.casefold)
+        return made
+
+    def hint(self, kinds: tuple[str, ...], name: str) -> str:
+        """` — did you mean X (its name)?`, or nothing when no record is near."""
+        from ..messages.suggest import MOST, either
+
+        suggester = self[kinds]
+        near = suggester.nearest(name) or ("agency" in kinds and suggester.words(name, None)) or []
+        if not near or len(near) > MOST:  # more equally near are no guess
+            return ""
+        return f" — did you mean {either([self._label(i) for i in near])}?"
+
+    def _label(self, record_id: str) -> str:
+        entry = self.index.by_id[record_id]
+        shown = entry.values.get("name") if entry.kind == "agency" else entry.values.get("number")
+        return f"{record_id} ({shown})" if shown else record_id
+
+
+def _other_names(entry: Entry) -> list[str]:
+    values = entry.values
+    if entry.kind == "agency":
+        names = [values.get("name"), values.get("short"), *values.get("aliases", ())]
+        return [name for name in names if name]
+    return [values["number"]] if entry.kind == "directive" and "number" in values else []
