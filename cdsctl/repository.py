@@ -3,7 +3,6 @@ the answers of queries over it, stored while no record file changes (:func:`answ
 
 from __future__ import annotations
 
-import marshal
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .checks.index import WHOLE_VIEW, Summary
+from .checks.index import Summary
 from .dates.workdays import WorkCalendar
 from .diagnostics import Severity
 from .load.files import Stamp, read_source, walk
@@ -72,11 +71,7 @@ def load(
         for summary in validation.summaries:
             if summary.file in broken:
                 continue
-            # a WHOLE_VIEW kind's values are its view; the others' travel as a blob
-            if summary.kind in WHOLE_VIEW:
-                values = summary.values
-            else:
-                values = marshal.loads(validation.blobs[summary.file])
+            values = validation.values_of(summary)
             if summary.kind == "report":  # built into objects only if asked for
                 records.report_values.append((values, model.Source(summary.file)))
             else:

@@ -9,6 +9,7 @@ unchanged since the last run (same files, same stamps, same day) is answered fro
 
 from __future__ import annotations
 
+import marshal
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,16 @@ class Validation:
     #: the digest of the stamps of every file this validation saw (cache.stamps_digest),
     #: None without a cache: what stored query answers are keyed to (cache.Answers)
     digest: bytes | None = None
+
+    def values_of(self, summary: Summary) -> dict[str, Any]:
+        """A usable record's full compact values: a WHOLE_VIEW kind's are its summary's,
+        the others' travel beside it marshalled (decoded here, for queries only)."""
+        from ..checks.index import WHOLE_VIEW
+
+        if summary.kind in WHOLE_VIEW:
+            return summary.values
+        values: dict[str, Any] = marshal.loads(self.blobs[summary.file])
+        return values
 
     @property
     def errors(self) -> list[Diagnostic]:
