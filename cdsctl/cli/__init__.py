@@ -3,8 +3,9 @@
 :mod:`.app` holds the typer app, how failures become exit codes and :func:`run`;
 :mod:`.options` what commands share; one module per group of commands registers them:
 :mod:`.check` (validate, schema), :mod:`.query` (overdue, tasks, due, stats, indicators),
-:mod:`.records` (show, history), :mod:`.calendar`.  :mod:`.process` is the process around a
-command (streams, exit 3 for a bug).  Nothing below this package prints or exits.
+:mod:`.records` (show, history), :mod:`.render`, :mod:`.calendar`.  :mod:`.process` is
+the process around a command (streams, exit 3 for a bug).  Nothing below this package
+prints or exits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from . import query  # noqa: F401
 
 # isort: split
 from . import records  # noqa: F401
+
+# isort: split
+from . import render  # noqa: F401
 
 # isort: split
 from . import calendar  # noqa: F401

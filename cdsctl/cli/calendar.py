@@ -47,7 +47,8 @@ def calendar(
 
     Example: cdsctl calendar --agency ND-STTTT --involved -o sttt.ics
     """
-    from ..output.ical import CALENDAR_NAME, ical_bytes, write_new
+    from ..output.files import write_new
+    from ..output.ical import CALENDAR_NAME, ical_bytes
     from ..queries import select
     from ..state import through_end
 

@@ -16,15 +16,11 @@ that never splits a UTF-8 character, and the CRLF line ends.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from ..diagnostics import CdsError
 from ..model import Records, Task
 from ..state import State, TaskState
 
@@ -118,35 +114,3 @@ def ical_bytes(states: Iterable[TaskState], records: Records, as_of: date,
                name: str = CALENDAR_NAME) -> bytes:  # fmt: skip
     """The calendar as RFC 5545 bytes: UTF-8, CRLF line ends, folded lines."""
     return bytes(build(states, records, as_of, name).to_ical())
-
-
-def write_new(path: Path, data: bytes, force: bool = False) -> None:
-    """Write `data` to `path` atomically (a temporary file beside it, then a rename).
-
-    An existing file is kept unless `force`; problems are :class:`CdsError`.
-    """
-    _check_target(path, force)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _check_target(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise CdsError(f"--output {path}: is a folder")
-    if not path.parent.is_dir():
-        raise CdsError(f"--output {path}: the folder {path.parent} does not exist")
-    if path.exists() and not force:
-        raise CdsError(f"--output {path}: the file exists; add --force to overwrite it")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

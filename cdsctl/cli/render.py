@@ -1,0 +1,92 @@
+"""`render`: a document from a template and the records (minutes, notices, progress reports,
+digests) as Markdown, HTML or Word."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..diagnostics import CdsError
+from .app import command
+from .options import AsOfOption, AtOption, RecordsOption, as_of_date, load_repository, write_output
+
+
+class DocFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+
+
+@command
+def render(
+    template: Annotated[
+        str,
+        typer.Argument(
+            help="A template name (minutes, notice, progress, overdue-digest, "
+            "summary) or the path of a template file."
+        ),
+    ],
+    record_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="The record it shows: a meeting for minutes, a directive for notice.",
+        ),
+    ] = None,
+    records: RecordsOption = None,
+    at: AtOption = None,
+    as_of: AsOfOption = "today",
+    fmt: Annotated[DocFormat, typer.Option("--format", "-f", help="Output format.")] = DocFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (default: standard output; a .docx needs a file).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file.")] = False,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="The period of a progress report: 2023-05, 2023-Q2, 2023-H1, 2023 "
+            "(default: the month of the as-of date)."
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Look for templates here first (default: $CDSCTL_TEMPLATES, then "
+            "templates/ in and beside the records root, then cdsctl's own)."
+        ),
+    ] = None,
+) -> None:
+    """Render a document from a template: minutes, notice, progress, overdue-digest, summary.
+
+    Example: cdsctl render minutes ND-HOP-2022-05-10 --format docx -o bien-ban.docx
+    """
+    from ..output.files import write_new
+    from ..render import find, render, search_path
+
+    if fmt is DocFormat.docx and output is None:
+        raise CdsError("--format docx writes a Word file: give its name with -o FILE")
+    repo = load_repository(records, at)
+    folders = search_path(repo.root if at is None else _records_root(records), templates)
+    found = find(template, fmt.value, folders)
+    data = render(repo, found, folders, as_of_date(as_of), record_id, period)
+    if output is None:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(
+            data.decode(), nl=False
+        )
+    else:
+        write_output(output, lambda: write_new(output, data, force))
+
+
+def _records_root(records: Path | None) -> Path:
+    from .options import records_root
+
+    return records_root(records)
