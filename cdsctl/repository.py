@@ -12,7 +12,6 @@ from typing import Any
 from . import model
 from .checks.index import Summary
 from .dates.workdays import WorkCalendar
-from .diagnostics import Severity
 from .load.files import Stamp, read_source, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers
@@ -65,15 +64,12 @@ def load(
     `stamps`: a walk of `root` made just before, if the caller has one (see validate).
     """
     validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
-    broken = {d.file for d in validation.diagnostics if d.severity is Severity.ERROR}
     records = model.Records()
+    reports, source = records.report_values, model.Source
     with gc_paused():  # a typed record per file: many objects, no cycles
-        for summary in validation.summaries:
-            if summary.file in broken:
-                continue
-            values = validation.values_of(summary)
+        for summary, values in validation.usable():
             if summary.kind == "report":  # built into objects only if asked for
-                records.report_values.append((values, model.Source(summary.file)))
+                reports.append((values, source(summary.file)))
             else:
                 _add(records, summary, values)
         records.use_agency_ids()

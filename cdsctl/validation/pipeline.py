@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import marshal
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,15 +47,21 @@ class Validation:
     #: None without a cache: what stored query answers are keyed to (cache.Answers)
     digest: bytes | None = None
 
-    def values_of(self, summary: Summary) -> dict[str, Any]:
-        """A usable record's full compact values: a WHOLE_VIEW kind's are its summary's,
-        the others' travel beside it marshalled (decoded here, for queries only)."""
+    def usable(self) -> Iterator[tuple[Summary, dict[str, Any]]]:
+        """Each record without errors of its own, with its full compact values: a
+        WHOLE_VIEW kind's are its summary's, the others' travel beside it marshalled
+        (decoded here, for queries only; one loop, not a call per record: 305,061 of them)."""
         from ..checks.index import WHOLE_VIEW
 
-        if summary.kind in WHOLE_VIEW:
-            return summary.values
-        values: dict[str, Any] = marshal.loads(self.blobs[summary.file])
-        return values
+        broken = {d.file for d in self.diagnostics if d.severity is Severity.ERROR}
+        blobs, loads = self.blobs, marshal.loads
+        for summary in self.summaries:
+            if summary.file in broken:
+                continue
+            if summary.kind in WHOLE_VIEW:
+                yield summary, summary.values
+            else:
+                yield summary, loads(blobs[summary.file])
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -90,8 +96,9 @@ def validate(
     if stamps is None:
         with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
             stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
-    known = _known_result(prior, stamps, today) if reuse else None
-    if known is not None:
+    # the last run's diagnostics, when no file (nor the day) has changed since it
+    known = _known_result(prior, stamps, today) if not selection.ids else None
+    if known is not None and not summaries:
         digest = prior["digest"] if isinstance(prior, dict) else None
         answered = Validation(root, known, [], len(stamps), 0, digest=digest)
         return _selected(answered, only, selection)
@@ -101,6 +108,12 @@ def validate(
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
         stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
+        if known is not None:  # unchanged: the summaries are wanted, the checks ran already
+            # (≈ 1.6 s of cross-file checks at 305,061 files, for every query of the day)
+            digest = prior["digest"] if isinstance(prior, dict) else None
+            answered = Validation(root, known, found, len(stamps), gathered.checked,
+                                  gathered.blobs, digest)  # fmt: skip
+            return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
         cross = _locate_cross(root, run_cross_checks(found, today, broken))
     diagnostics += [d for d, _ in cross]
