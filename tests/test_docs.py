@@ -22,7 +22,7 @@ DOCS = REPO / "docs"
 DIAGNOSTICS = DOCS / "diagnostics.md"
 VALIDATE = DOCS / "validate.md"
 #: the hand-written pages that walk through the commands (docs/commands.md is generated)
-GUIDES = (VALIDATE, DOCS / "queries.md")
+GUIDES = (VALIDATE, DOCS / "queries.md", DOCS / "templates.md")
 PAGES = [README, *sorted(DOCS.glob("*.md"))]
 README_MAX_LINES = 300
 HOOKS = REPO / ".pre-commit-hooks.yaml"
@@ -86,7 +86,9 @@ def test_rows_follow_the_catalogue_order() -> None:
 @pytest.mark.parametrize("name", sorted(_commands()))
 def test_every_command_has_a_walkthrough(name: str) -> None:
     headings = {h for page in GUIDES for h in _headings(_read(page))}
-    assert f"cdsctl {name}" in headings, f"no `## cdsctl {name}` in docs/validate.md or queries.md"
+    assert f"cdsctl {name}" in headings, (
+        f"no `## cdsctl {name}` in docs/validate.md, queries.md or templates.md"
+    )
 
 
 @pytest.mark.parametrize("option", _validate_options())

@@ -150,7 +150,8 @@ dash_revisions = st.one_of(
 #: Each command that takes a revision, with the arguments before it.
 COMMANDS = [["validate", "--changed-since"], ["overdue", "--at"], ["tasks", "--at"],
             ["due", "--at"], ["stats", "--at"], ["show", "TB-128-2022.1", "--at"],
-            ["indicators", "--at"], ["calendar", "--at"], ["render", "summary", "--at"]]  # fmt: skip
+            ["indicators", "--at"], ["calendar", "--at"],
+            ["render", "summary", "--at"]]  # fmt: skip
 
 
 def _with_revision(command: list[str], root: Path, rev: str) -> list[str]:

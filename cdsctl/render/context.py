@@ -10,6 +10,8 @@ tasks with their state as of the as-of date).
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -19,14 +21,16 @@ from typing import Any
 from ..checks.index import Summary
 from ..dates.periods import PERIOD_MONTHS
 from ..diagnostics import CdsError
+from ..model import Indicator
 from ..queries import stats
 from ..repository import Repository, full_record
-from ..state import DONE, State, TaskState, add_months, window
+from ..state import DONE, State, TaskState, base_due, window
 from ..text import vn_sort_key
 from .filters import STATE_NAMES
 
 #: how far ahead `due_soon` looks
 DUE_SOON_DAYS = 14
+DUE_SOON_DAYS_DELTA = timedelta(days=DUE_SOON_DAYS)
 
 
 class Sources:
@@ -76,16 +80,14 @@ class Sources:
 
     @cached_property
     def states(self) -> list[TaskState]:
-        """Every task and recurring instance as of the as-of date, and the instances to come
-        within DUE_SOON_DAYS (for `due_soon`)."""
-        horizon = window(self.as_of + timedelta(days=DUE_SOON_DAYS))
-        return self.repo.states(self.as_of, horizon=horizon)
+        """Every task, and every instance of a recurring task whose period has begun, as of
+        the as-of date."""
+        return self.repo.states(self.as_of)
 
     @cached_property
-    def begun(self) -> list[TaskState]:
-        """The states of tasks and instances that have begun by the as-of date."""
-        return [s for s in self.states if s.period is None or s.deadline is None
-                or s.state is not State.OPEN or _begun(s, self.as_of)]  # fmt: skip
+    def ahead(self) -> list[TaskState]:
+        """:attr:`states`, and the instances to come within DUE_SOON_DAYS (for `due_soon`)."""
+        return self.repo.states(self.as_of, horizon=window(self.as_of + DUE_SOON_DAYS_DELTA))
 
     def task(self, s: TaskState) -> dict[str, Any]:
         """One task (or recurring instance) as documents show it."""
@@ -112,7 +114,7 @@ class Sources:
 
     @cached_property
     def overdue_states(self) -> list[TaskState]:
-        items = [s for s in self.begun if s.state is State.OVERDUE]
+        items = [s for s in self.states if s.state is State.OVERDUE]
         return sorted(items, key=lambda s: (-(s.days_overdue or 0), s.id))
 
     def reasons(self, task_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
@@ -141,24 +143,20 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _begun(s: TaskState, as_of: date) -> bool:
-    """Whether a recurring instance's period has begun by `as_of`."""
-    assert s.period is not None and s.deadline is not None
-    return period_bounds(s.period)[0] <= as_of
-
-
 def period_bounds(code: str) -> tuple[date, date]:
     """The first and last day of a period: `2023`, `2023-Q2`, `2023-H1`, `2023-05`."""
     year, _, part = code.partition("-")
     y = int(year)
     if not part:
-        first, months = date(y, 1, 1), 12
+        first_month, months = 1, 12
     elif part[0] in "QH":
         months = PERIOD_MONTHS["quarterly" if part[0] == "Q" else "half-yearly"]
-        first = date(y, (int(part[1]) - 1) * months + 1, 1)
+        first_month = (int(part[1]) - 1) * months + 1
     else:
-        first, months = date(y, int(part), 1), 1
-    return first, add_months(first, months) - timedelta(days=1)
+        first_month, months = int(part), 1
+    last_month = first_month + months - 1
+    last_day = calendar.monthrange(y, last_month)[1]
+    return date(y, first_month, 1), date(y, last_month, last_day)
 
 
 # -- the variables -------------------------------------------------------------------------------
@@ -194,7 +192,46 @@ def _meeting_whole(src: Sources, meeting_id: str) -> dict[str, Any]:
     for said in meeting.get("discussion", ()):
         if isinstance(said, dict) and said.get("agency"):
             said["agency_name"] = src._name(said["agency"])
+    meeting.update(_meeting_issuer(src, meeting))
     return meeting
+
+
+def _meeting_issuer(src: Sources, meeting: dict[str, Any]) -> dict[str, Any]:
+    """Who issues the minutes (the header's issuing body): the agency the meeting's title
+    names in full (the longest, "Ban Chỉ đạo chuyển đổi số tỉnh Nam Định"), else the issuer
+    of the directive recording its conclusions, else none."""
+    title = str(meeting.get("title") or "")
+    named = [a for a in src.records.agencies.values() if a.name and a.name in title]
+    issuer = max(named, key=lambda a: len(a.name)).id if named else None
+    if issuer is None and meeting.get("directive") in src.records.directives:
+        issuer = src.records.directives[meeting["directive"]].issuer
+    found = src.agency(issuer)
+    return {"issuer": issuer, "issuer_name": found["name"] if found else None,
+            "issuer_parent_name": _parent_name(src, issuer)}  # fmt: skip
+
+
+def _parent_name(src: Sources, agency_id: str | None) -> str | None:
+    """The full name of an agency's parent (the body above it in a header), or None."""
+    found = src.records.agencies.get(agency_id) if agency_id else None
+    return src._name(found.parent) if found and found.parent else None
+
+
+#: a name's last locality: "… thành phố tỉnh Nam Định" → "Nam Định"
+_PLACE = re.compile(r".*(?<!\S)(?:tỉnh|thành phố|thị xã|huyện|quận)\s+([^,]+)$")
+
+
+def _place(src: Sources, agency_id: str | None) -> str | None:
+    """The place of a place-and-date line: the locality an agency's name (or its parent's)
+    ends with, "Ủy ban nhân dân tỉnh Nam Định" → "Nam Định"; None when no name says."""
+    seen: set[str] = set()
+    while agency_id and agency_id not in seen:
+        seen.add(agency_id)
+        found = src.records.agencies.get(agency_id)
+        match = _PLACE.match(found.name) if found else None
+        if match:
+            return match.group(1).strip()
+        agency_id = found.parent if found else None
+    return None
 
 
 def _directive_id(src: Sources) -> str | None:
@@ -217,7 +254,18 @@ def _directive(src: Sources) -> dict[str, Any] | None:
     issuer = src.agency(directive.get("issuer"))
     directive["issuer_name"] = issuer["name"] if issuer else None
     directive["issuer_short"] = issuer["short"] if issuer else None
+    directive["issuer_parent_name"] = _parent_name(src, directive.get("issuer"))
+    directive["place"] = _place(src, directive.get("issuer"))
+    directive["recurring"] = _recurring(src, directive_id)
     return directive
+
+
+def _recurring(src: Sources, directive_id: str) -> list[dict[str, Any]]:
+    """The directive's recurring tasks (`every`), as written, by item: `tasks` lists the
+    one-off tasks only (a recurring task has instances, not one state)."""
+    found = [t for t in src.records.tasks.values() if t.directive == directive_id and t.every]
+    found.sort(key=lambda t: _item_key(t.item, t.id))
+    return [src.whole(t.id) for t in found]
 
 
 def _tasks(src: Sources) -> list[dict[str, Any]]:
@@ -227,11 +275,12 @@ def _tasks(src: Sources) -> list[dict[str, Any]]:
         return []
     ids = {t.id for t in src.records.tasks.values() if t.directive == directive_id}
     states = [s for s in src.repo.states(src.as_of, ids) if s.period is None]
-    rows = []
+    rows, workdays = [], src.repo.calendar()
     for s in sorted(states, key=lambda s: _item_key(s.task.item, s.id)):
         row = src.task(s)
         row["record"] = src.whole(s.task.id)
         row["description"] = row["record"].get("description")
+        row["due"] = _iso(base_due(s.task, src.records, workdays))  # as assigned, unextended
         rows.append(row)
     return rows
 
@@ -315,9 +364,13 @@ def _overdue(src: Sources) -> list[dict[str, Any]]:
 def _due_soon(src: Sources) -> list[dict[str, Any]]:
     """Open tasks due from the as-of date to DUE_SOON_DAYS after it, soonest first."""
     until = src.as_of + timedelta(days=DUE_SOON_DAYS)
-    items = [s for s in src.states if s.state is State.OPEN and s.deadline is not None
+    items = [s for s in src.ahead if s.state is State.OPEN and s.deadline is not None
              and src.as_of <= s.deadline <= until]  # fmt: skip
-    return [src.task(s) for s in sorted(items, key=_by_deadline)]
+    rows = []
+    for s in sorted(items, key=_by_deadline):
+        rows.append(src.task(s))
+        rows[-1]["days_left"] = (s.deadline - src.as_of).days if s.deadline else None
+    return rows
 
 
 def _grouped(src: Sources, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -329,7 +382,7 @@ def _grouped(src: Sources, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _tally_rows(src: Sources, by: str) -> list[dict[str, Any]]:
-    return [t.row() for t in stats(src.begun, src.records, by)]
+    return [t.row() for t in stats(src.states, src.records, by)]
 
 
 def _scorecard(src: Sources) -> list[dict[str, Any]]:
@@ -351,7 +404,29 @@ def _directives(src: Sources) -> list[dict[str, Any]]:
 def _indicators(src: Sources) -> list[dict[str, Any]]:
     from ..indicators import indicator_rows
 
-    return indicator_rows(src.records, src.as_of)
+    rows = indicator_rows(src.records, src.as_of)
+    for row in rows:
+        row["series"] = _series(src.records.indicators[row["id"]], src.as_of)
+    return rows
+
+
+def _series(indicator: Indicator, as_of: date) -> list[dict[str, Any]]:
+    """The points of a trend chart: each period with a target or an actual known by the
+    as-of date, in period order, as `{period, actual, target}` (either may be None)."""
+    from ..indicators import known, parse_period
+
+    points: dict[str, dict[str, Any]] = {}
+    for kind, measures in (("target", indicator.targets), ("actual", indicator.actuals)):
+        for m in measures:
+            try:
+                period = parse_period(m.period)
+            except ValueError:
+                continue
+            if kind == "target" or known(period, m, as_of):
+                point = points.setdefault(m.period, {"period": m.period, "actual": None,
+                                                     "target": None})  # fmt: skip
+                point[kind] = m.value
+    return sorted(points.values(), key=lambda p: parse_period(p["period"]))
 
 
 class _NoSummary:
