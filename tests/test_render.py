@@ -273,3 +273,27 @@ def test_every_filter_is_documented_and_its_example_is_what_it_gives() -> None:
         assert isinstance(env, SandboxedEnvironment)
         got = env.from_string(example.replace("\\|", "|")).render()
         assert got == result, f"docs/templates.md: {name}: {example} gives {got!r}"
+
+
+def test_the_same_question_is_answered_from_the_cache_until_a_record_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second rendering with the same variables, date and record reads no record; an
+    edited record is read again."""
+    import os
+
+    from cdsctl.render import context as ctx
+
+    root = template_root(tmp_path, {"templates/t.md.j2": "{{ meeting.title }}\n"})
+    calls: list[int] = []
+    real = ctx.gather
+    monkeypatch.setattr(ctx, "gather", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr("cdsctl.render.gather", ctx.gather)
+    first = render("t", "ND-HOP-2022-05-10", records=root)
+    assert render("t", "ND-HOP-2022-05-10", records=root) == first and len(calls) == 1
+    meeting = root / "meetings/2022/ND-HOP-2022-05-10.yaml"
+    text = meeting.read_text(encoding="utf-8").replace("title: ", "title: Sửa - ", 1)
+    meeting.write_text(text, encoding="utf-8")
+    os.utime(meeting, (1_600_000_000, 1_600_000_000))  # (an mtime out of the racy window)
+    code, out, _ = render("t", "ND-HOP-2022-05-10", records=root)
+    assert code == 0 and out.startswith("Sửa - ") and len(calls) == 2

@@ -11,8 +11,17 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import CdsError
-from .app import command
-from .options import AsOfOption, AtOption, RecordsOption, as_of_date, load_repository, write_output
+from .app import command, keep
+from .options import (
+    AsOfOption,
+    AtOption,
+    RecordsOption,
+    as_of_date,
+    records_root,
+    root_at,
+    warn_skipped,
+    write_output,
+)
 
 
 class DocFormat(StrEnum):
@@ -74,19 +83,14 @@ def render(
 
     if fmt is DocFormat.docx and output is None:
         raise CdsError("--format docx writes a Word file: give its name with -o FILE")
-    repo = load_repository(records, at)
-    folders = search_path(repo.root if at is None else _records_root(records), templates)
-    found = find(template, fmt.value, folders)
-    data = render(repo, found, folders, as_of_date(as_of), record_id, period)
+    folders = search_path(records_root(records), templates)
+    found = find(template, fmt.value, folders)  # (before any record is read)
+    rendered = render(root_at(records, at), found, folders, as_of_date(as_of), record_id, period,
+                      cache=at is None, loaded=keep)  # fmt: skip
+    warn_skipped(rendered.skipped)
     if output is None:
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(
-            data.decode(), nl=False
+        sys.stdout.buffer.write(rendered.data) if hasattr(sys.stdout, "buffer") else typer.echo(
+            rendered.data.decode(), nl=False
         )
     else:
-        write_output(output, lambda: write_new(output, data, force))
-
-
-def _records_root(records: Path | None) -> Path:
-    from .options import records_root
-
-    return records_root(records)
+        write_output(output, lambda: write_new(output, rendered.data, force))

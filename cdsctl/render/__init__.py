@@ -11,33 +11,59 @@ without --force).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import CdsError
-from ..repository import Repository
-from .context import Sources, context
+from ..repository import Repository, answer
+from .context import VARIABLES, Sources, gather
 from .engine import render_docx, render_text, variables
 from .lookup import Template, find, search_path
 
 _PERIOD = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
 
 
-def render(repo: Repository, template: Template, folders: list[Path], as_of: date,
-           record_id: str | None = None, period: str | None = None) -> bytes:  # fmt: skip
-    """`template` rendered with the records of `repo` as of `as_of`: UTF-8 text, or the
-    bytes of a Word file."""
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered document (UTF-8 text, or a Word file's bytes), and how many record files
+    with errors were left out of what it says."""
+
+    data: bytes
+    skipped: int
+
+
+def render(root: Path, template: Template, folders: list[Path], as_of: date,
+           record_id: str | None = None, period: str | None = None, *, cache: bool = True,
+           loaded: Callable[[Repository], None] | None = None) -> Rendered:  # fmt: skip
+    """`template` rendered with the records under `root` as of `as_of`.
+
+    The variables it uses are computed once for a question (those names, the as-of date,
+    the record, the period) and kept with the query answers while no record file changes
+    (cdsctl.repository.answer): rendering the same summary as HTML, then as Markdown, reads
+    no record the second time.  `cache=False` computes everything (and keeps nothing).
+    """
     if period is not None and not _PERIOD.fullmatch(period):
         raise CdsError(f"--period {period!r}: write a month, quarter, half-year or year: "
                        "2023-05, 2023-Q2, 2023-H1, 2023")  # fmt: skip
-    names = variables(template, folders)
-    src = Sources(repo, as_of, record_id, period)
-    values = context(src, names)
-    agencies = {a.id: {"id": a.id, "name": a.name, "short": a.short or a.name}
-                for a in repo.records.agencies.values()}  # fmt: skip
+    names = sorted(variables(template, folders) & VARIABLES.keys())
+    key = f"render|{','.join(names)}|{as_of}|{record_id}|{period}"
+
+    def compute(repo: Repository) -> dict[str, Any]:
+        values = gather(Sources(repo, as_of, record_id, period), names)
+        agencies = {a.id: {"id": a.id, "name": a.name, "short": a.short or a.name}
+                    for a in repo.records.agencies.values()}  # fmt: skip
+        return {"values": values, "agencies": agencies}
+
+    found = answer(root, key, compute, cache=cache, loaded=loaded)
+    values, agencies = found.value["values"], found.value["agencies"]
     if template.format == "docx":
-        return render_docx(template, folders, values, agencies)
-    return render_text(template, folders, values, agencies).encode("utf-8")
+        data = render_docx(template, folders, values, agencies)
+    else:
+        data = render_text(template, folders, values, agencies).encode("utf-8")
+    return Rendered(data, found.skipped)
 
 
-__all__ = ["Template", "find", "render", "search_path"]
+__all__ = ["Rendered", "Template", "find", "render", "search_path"]

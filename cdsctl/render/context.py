@@ -457,7 +457,7 @@ VARIABLES: dict[str, Callable[[Sources], Any]] = {
 }
 
 
-def context(src: Sources, names: Iterable[str]) -> dict[str, Any]:
+def gather(src: Sources, names: Iterable[str]) -> dict[str, Any]:
     """The variables among `names` (those a template uses); other names are left for the
     template's own `{% set %}` or, when it uses one that exists nowhere, its error."""
     return {name: VARIABLES[name](src) for name in sorted(set(names)) if name in VARIABLES}

@@ -231,5 +231,10 @@ class Answers:
             dict(list(stored.get("answers", {}).items())[-(KEEP_ANSWERS - 1) :]) if same else {}
         )
         answers[self._key(key)] = value
-        self._stored = {"digest": digest, "written_ns": now_ns(), "answers": answers}
-        self.store.write(QUERIES, self._stored)
+        stored = {"digest": digest, "written_ns": now_ns(), "answers": answers}
+        try:
+            payload = marshal.dumps(stored)
+        except ValueError:  # a value marshal cannot hold: answered, but not kept
+            return
+        self._stored = stored
+        self.store.write_marshalled(QUERIES, payload)
