@@ -386,10 +386,11 @@ def _tally_rows(src: Sources, by: str) -> list[dict[str, Any]]:
 
 
 def _scorecard(src: Sources) -> list[dict[str, Any]]:
+    """Per lead agency, in the Vietnamese order of the full names documents show."""
     rows = _tally_rows(src, "agency")
     for row in rows:
         row["agency"] = src.agency(row["key"])
-    return rows
+    return sorted(rows, key=lambda r: vn_sort_key(r["agency"]["name"]))
 
 
 def _directives(src: Sources) -> list[dict[str, Any]]:
