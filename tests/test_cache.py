@@ -261,3 +261,27 @@ def test_an_edit_rewrites_only_the_shard_holding_the_file(tmp_path: Path) -> Non
     assert set(after) - set(before) == {"files.3"}  # the new file's own shard
     again = validate(root, cache_dir=cache, jobs=1, today=date(2030, 1, 1))  # no reuse
     assert again.checked == 0 and [d.code for d in again.diagnostics] == ["unresolved-reference"]
+
+
+def test_the_code_fingerprint_covers_every_module_of_cdsctl(tmp_path: Path) -> None:
+    """A stored result or answer is other code's as soon as any module changes, not only
+    those beside the cache's own (after the modules moved into subpackages, the fingerprint
+    covered validation/ alone, and a changed query served its old answers)."""
+    import os
+
+    import cdsctl
+    from cdsctl.validation import cache
+
+    package = Path(cdsctl.__file__).resolve().parent
+    assert cache.code_files() == sorted(package.rglob("*.py"))
+    assert {p.relative_to(package).parts[0] for p in cache.code_files()} >= {
+        "render", "state.py", "queries.py", "checks", "load", "validation"}  # fmt: skip
+    before = Store(tmp_path).fingerprint
+    target = package / "queries.py"
+    st = target.stat()
+    try:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        assert Store(tmp_path).fingerprint != before
+    finally:
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert Store(tmp_path).fingerprint == before

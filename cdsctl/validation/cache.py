@@ -45,13 +45,22 @@ def cache_home(env: dict[str, str] | None = None) -> Path:
     return Path(base) / "cdsctl"
 
 
+#: the cdsctl package, all of whose code the fingerprint covers (this module is one level down)
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def code_files() -> list[Path]:
+    """Every module of cdsctl: a change to any of them (a rule, a query, a template's
+    context) makes stored results and answers those of other code."""
+    return sorted(PACKAGE.rglob("*.py"))
+
+
 def _fingerprint() -> bytes:
     """Changes whenever cdsctl's code does, so results of other rules are never reused."""
     h = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
+    for path in code_files():
         st = path.stat()
-        h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
+        h.update(f"{path.relative_to(PACKAGE)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.digest()
 
 
