@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import functools
 import gc
+import inspect
 import os
 import sys
 import tempfile
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec
+from typing import Annotated, Any, ParamSpec
 
 import typer
 from typer.exceptions import TyperException
 
-from .. import __version__
+from .. import __version__, i18n
 from ..diagnostics import EXIT_OK, EXIT_USAGE, CdsError
 from . import process
 
@@ -37,12 +39,31 @@ app = typer.Typer(
 )
 
 
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help="Language of messages and tables: vi or en (default: $CDSCTL_LANG, then lang in "
+        "the records' cdsctl.toml, then the locale, then en).",
+        show_default=False,
+    ),
+]
+
+
 def command(func: Callable[P, None]) -> Callable[P, None]:
     """Register a command whose user-facing errors print one line and exit 2; any other
-    exception is a bug (exit 3), Ctrl-C exit 130 (see :mod:`cdsctl.cli.process`)."""
+    exception is a bug (exit 3), Ctrl-C exit 130 (see :mod:`cdsctl.cli.process`).
+
+    Every command also takes `--lang` (cdsctl.i18n), added here to its signature."""
 
     @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+    def wrapper(*args: Any, lang: Lang | None = None, **kwargs: Any) -> None:
+        i18n.use(*i18n.choose(lang.value if lang is not None else None))
         try:
             func(*args, **kwargs)
         except CdsError as exc:
@@ -57,8 +78,15 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
         except Exception as exc:
             raise typer.Exit(process.failed(exc)) from None
 
+    signature = inspect.signature(func, eval_str=True)  # (typer reads a __signature__ as is)
+    lang = inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None,
+                             annotation=LangOption)  # fmt: skip
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), lang]
+    )
+    wrapper.__annotations__ = {**func.__annotations__, "lang": LangOption}
     app.command()(wrapper)
-    return wrapper
+    return wrapper  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:

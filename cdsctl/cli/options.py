@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .. import i18n
 from ..diagnostics import CdsError
+from ..i18n import N_, _
 from .app import keep, temporary_folder
 
 if TYPE_CHECKING:
@@ -88,9 +90,13 @@ def write_output(path: Path, write: Callable[[], None]) -> None:
 
 
 def records_root(records: Path | None) -> Path:
+    """The records root (and, unless --lang or $CDSCTL_LANG chose, the language its
+    cdsctl.toml asks for)."""
     from ..load.files import find_root
 
-    return find_root(records)
+    root = find_root(records)
+    i18n.use_root(root)
+    return root
 
 
 def as_of_date(text: str) -> date:
@@ -146,8 +152,8 @@ def load_repository(records: Path | None, at: str | None = None) -> Repository:
 
 def warn_skipped(count: int) -> None:
     if count:
-        typer.echo(f"cdsctl: {count} file(s) with errors left out; run `cdsctl validate`",
-                   err=True)  # fmt: skip
+        line = _("cdsctl: {count} file(s) with errors left out; run `cdsctl validate`")
+        typer.echo(line.format(count=count), err=True)
 
 
 def query(records: Path | None, at: str | None, key: str,
@@ -161,12 +167,35 @@ def query(records: Path | None, at: str | None, key: str,
     return found.value
 
 
+#: the row keys holding a date (ISO text): shown in the reader's form in tables
+_DATE_KEYS = frozenset({"deadline", "completed", "date", "issued"})
+
+
 def emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title: str) -> None:
+    """Rows printed as `fmt`.  For people (table, Markdown) the headers are in the chosen
+    language, and in Vietnamese states have their names and dates read 20/5/2022; CSV and
+    JSON keep ids and ISO dates, whatever the language (programs read them)."""
+    from dataclasses import replace
+
     from ..output.tables import render
 
+    if fmt in (Tabular.table, Tabular.md):
+        columns = [replace(c, header=_(c.header)) for c in columns]
+        if i18n.current() == "vi":
+            rows = [_for_people(row) for row in rows]
     colour = fmt is Tabular.table and use_colour()
     width = shutil.get_terminal_size((100, 24)).columns
     typer.echo(render(fmt.value, rows, columns, title, colour, width), nl=False)
+
+
+def _for_people(row: dict[str, Any]) -> dict[str, Any]:
+    shown = dict(row)
+    for key in _DATE_KEYS.intersection(row):
+        if row[key]:
+            shown[key] = i18n.shown_date(row[key])
+    if row.get("state"):
+        shown["state"] = i18n.state_name(row["state"])
+    return shown
 
 
 def task_filter(agency: str | None, involved: bool, directive: str | None, group: str | None,
@@ -179,5 +208,5 @@ def task_filter(agency: str | None, involved: bool, directive: str | None, group
 def task_columns() -> list[Column]:
     from ..output.tables import Column
 
-    return [Column("id", "id"), Column("title", "title", 40), Column("lead", "lead"),
-            Column("deadline", "deadline")]  # fmt: skip
+    return [Column(N_("id"), "id"), Column(N_("title"), "title", 40), Column(N_("lead"), "lead"),
+            Column(N_("deadline"), "deadline")]  # fmt: skip

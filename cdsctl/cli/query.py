@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..diagnostics import EXIT_ERRORS, EXIT_OK, CdsError
+from ..i18n import N_, _, n_, shown_date
 from .app import command
 from .options import (
     AgencyOption,
@@ -65,14 +66,19 @@ def overdue(
         return {"rows": [overdue_row(s) for s in items], "totals": totals}
 
     found = query(records, at, f"overdue|{day}|{keep.key()}", compute)
-    columns = [*task_columns(), Column("days", "days_overdue", right=True)]
-    emit(fmt, found["rows"], columns, f"Overdue as of {day}")
+    columns = [*task_columns(), Column(N_("days"), "days_overdue", right=True)]
+    emit(fmt, found["rows"], columns, _("Overdue as of {day}").format(day=shown_date(day)))
     if fmt in (Tabular.table, Tabular.md) and found["rows"]:
         typer.echo("")
         from ..text import one_line
 
         for lead, name, count, most in found["totals"]:
-            typer.echo(one_line(f"{lead} ({name}): {count} overdue, the oldest by {most} days"))
+            line = n_(
+                "{lead} ({name}): {count} overdue, the oldest by {most} days",
+                "{lead} ({name}): {count} overdue, the oldest by {most} days",
+                count,
+            )
+            typer.echo(one_line(line.format(lead=lead, name=name, count=count, most=most)))
     raise typer.Exit(EXIT_ERRORS if fail_if_any and found["rows"] else EXIT_OK)
 
 
@@ -113,9 +119,9 @@ def tasks(
         return [task_row(s) for s in in_order(select(repo.states(day), keep, repo.records))]
 
     rows = query(records, at, f"tasks|{day}|{keep.key()}", compute)
-    columns = [*task_columns(), Column("state", "state"),
-               Column("days late", "days_overdue", right=True)]  # fmt: skip
-    emit(fmt, rows, columns, f"Tasks as of {day}")
+    columns = [*task_columns(), Column(N_("state"), "state"),
+               Column(N_("days late"), "days_overdue", right=True)]  # fmt: skip
+    emit(fmt, rows, columns, _("Tasks as of {day}").format(day=shown_date(day)))
 
 
 @command
@@ -155,7 +161,8 @@ def due(
         return [task_row(s) for s in found]
 
     rows = query(records, at, f"due|{day}|{until}|{keep.key()}", compute)
-    emit(fmt, rows, task_columns(), f"Due {day} to {until}")
+    title = _("Due {day} to {until}").format(day=shown_date(day), until=shown_date(until))
+    emit(fmt, rows, task_columns(), title)
 
 
 class By(StrEnum):
@@ -187,12 +194,16 @@ def stats(
         return [t.row() for t in tally(repo.states(day), repo.records, by.value)]
 
     rows = query(records, at, f"stats|{day}|{by.value}", compute)
-    numbers = [("assigned", "assigned"), ("on time", "done_on_time"), ("late", "done_late"),
-               ("overdue", "overdue"), ("open", "open"), ("no deadline", "no_deadline"),
-               ("on-time %", "on_time_rate"), ("done %", "completion_rate")]  # fmt: skip
-    columns = [Column(by.value, "key"), Column("name", "name", 32),
+    numbers = [(N_("assigned"), "assigned"), (N_("on time"), "done_on_time"),
+               (N_("late"), "done_late"), (N_("overdue"), "overdue"), (N_("open"), "open"),
+               (N_("no deadline"), "no_deadline"), (N_("on-time %"), "on_time_rate"),
+               (N_("done %"), "completion_rate")]  # fmt: skip
+    header = {By.agency: N_("agency"), By.directive: N_("directive"), By.group: N_("group")}[by]
+    columns = [Column(header, "key"), Column(N_("name"), "name", 32),
                *(Column(h, k, right=True) for h, k in numbers)]  # fmt: skip
-    emit(fmt, rows, columns, f"By {by.value}, as of {day}")
+    title = {By.agency: _("By agency, as of {day}"), By.directive: _("By directive, as of {day}"),
+             By.group: _("By group, as of {day}")}[by]  # fmt: skip
+    emit(fmt, rows, columns, title.format(day=shown_date(day)))
 
 
 @command
@@ -217,4 +228,5 @@ def indicators(
     repo, day = load_repository(records, at), as_of_date(as_of)
     rows = indicator_rows(repo.records, day)
     shown = rows if fmt is Tabular.json else [shown_row(r) for r in rows]
-    emit(fmt, shown, indicator_columns(fmt.value), f"Indicators as of {day}")
+    title = _("Indicators as of {day}").format(day=shown_date(day))
+    emit(fmt, shown, indicator_columns(fmt.value), title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_
 from .tables import Column
 
 
@@ -15,11 +16,12 @@ def indicator_columns(fmt: str) -> list[Column]:
         keys = ["id", "name", "unit", "better", "period", "actual", "target", "target_period",
                 "on_track", "previous_period", "previous", "change", "trend"]  # fmt: skip
         return [Column(k, k) for k in keys]
-    name = [] if fmt == "table" else [Column("name", "name")]
-    return [Column("id", "id"), *name, Column("period", "period"),
-            Column("actual", "actual_shown", right=True),
-            Column("target", "target_shown", right=True), Column("on track", "on_track_shown"),
-            Column("trend", "trend_shown")]  # fmt: skip
+    name = [] if fmt == "table" else [Column(N_("name"), "name")]
+    return [Column(N_("id"), "id"), *name, Column(N_("period"), "period"),
+            Column(N_("actual"), "actual_shown", right=True),
+            Column(N_("target"), "target_shown", right=True),
+            Column(N_("on track"), "on_track_shown"),
+            Column(N_("trend"), "trend_shown")]  # fmt: skip
 
 
 def shown_row(row: dict[str, Any]) -> dict[str, Any]:

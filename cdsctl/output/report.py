@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
+from ..i18n import _, n_
 from ..text import one_line
 
 FORMATS = ("text", "json", "github")
@@ -51,13 +52,14 @@ def as_github(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[str]:
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """The last line of a check: how many errors and warnings in how many files."""
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
-    checked = _count(files, "file")
+    checked = n_("{n} file", "{n} files", files).format(n=files)
     if not diagnostics:
-        return f"{checked} checked, no problems"
-    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {checked}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
+        return _("{files} checked, no problems").format(files=checked)
+    return _("{errors}, {warnings} in {files}").format(
+        errors=n_("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=n_("{n} warning", "{n} warnings", warnings).format(n=warnings),
+        files=checked,
+    )
