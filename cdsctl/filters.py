@@ -23,6 +23,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 
 from .diagnostics import CdsError
+from .i18n import STATES_VI
 from .messages.suggest import Suggester, either
 from .model import Records
 from .schema import GROUPS
@@ -94,7 +95,7 @@ def directive_id(records: Records, text: str, option: str = "--directive") -> st
 def _choice(option: str, what: str, text: str, choices: Iterable[str]) -> str:
     """One of `choices`, written as it is or with spaces and diacritics; else the list."""
     choices = list(choices)
-    folded = "-".join(fold(text).replace("-", " ").split())
+    folded = _folded(text)
     if folded in choices:
         return folded
     close = difflib.get_close_matches(folded, choices, n=3, cutoff=0.5)
@@ -110,5 +111,19 @@ def group(text: str, option: str = "--group") -> str:
 
 
 def states(texts: Iterable[str], option: str = "--state") -> frozenset[State]:
-    """The task states `texts` name (spec §4)."""
-    return frozenset(State(_choice(option, "state", t, [str(s) for s in State])) for t in texts)
+    """The task states `texts` name (spec §4): by id (`overdue`) or by the Vietnamese name
+    reports use (`quá hạn`, `qua-han`, `Hoàn thành đúng hạn`), diacritics optional."""
+    return frozenset(State(_state(option, t)) for t in texts)
+
+
+def _folded(text: str) -> str:
+    return "-".join(fold(text).replace("-", " ").split())
+
+
+#: each state's Vietnamese name, folded (`qua-han`) → its id
+_STATES_VI = {_folded(name): state for state, name in STATES_VI.items()}
+
+
+def _state(option: str, text: str) -> str:
+    found = _STATES_VI.get(_folded(text))
+    return found if found is not None else _choice(option, "state", text, [str(s) for s in State])

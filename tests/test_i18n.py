@@ -183,3 +183,13 @@ def test_every_command_takes_lang() -> None:
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         options = {o for p in command.params for o in getattr(p, "opts", ())}
         assert "--lang" in options, name
+
+
+@pytest.mark.parametrize(("state", "name"), sorted(i18n.STATES_VI.items()))
+def test_a_state_filter_takes_the_vietnamese_name(state: str, name: str) -> None:
+    """`--state quá hạn`, `--state qua-han`, `--state "QUA HAN"` all mean overdue."""
+    from cdsctl.filters import states
+    from cdsctl.text import fold
+
+    for written in (name, fold(name), "-".join(fold(name).split()), name.upper()):
+        assert {str(s) for s in states([written])} == {state}, written

@@ -95,7 +95,7 @@ def tasks(
         list[str] | None,
         typer.Option(
             help="Only this state (repeat for several): done-on-time, done-late, "
-            "overdue, open, no-deadline, cancelled."
+            "overdue, open, no-deadline, cancelled; or by the Vietnamese name: 'quá hạn', qua-han."
         ),
     ] = None,
     search: Annotated[
