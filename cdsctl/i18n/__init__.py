@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gettext
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -70,8 +69,13 @@ def from_locale(env: Mapping[str, str]) -> str | None:
 
 def from_config(root: Path) -> str | None:
     """`lang` in the records root's `cdsctl.toml`, if it names a language cdsctl speaks."""
+    path = root / "cdsctl.toml"
+    if not path.is_file():
+        return None
+    import tomllib  # (4 ms to import: only when the file is there)
+
     try:
-        with (root / "cdsctl.toml").open("rb") as handle:
+        with path.open("rb") as handle:
             value = tomllib.load(handle).get("lang")
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
