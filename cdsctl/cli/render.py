@@ -3,7 +3,6 @@ digests) as Markdown, HTML or Word."""
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -89,8 +88,6 @@ def render(
                       cache=at is None, loaded=keep)  # fmt: skip
     warn_skipped(rendered.skipped)
     if output is None:
-        sys.stdout.buffer.write(rendered.data) if hasattr(sys.stdout, "buffer") else typer.echo(
-            rendered.data.decode(), nl=False
-        )
+        typer.echo(rendered.data, nl=False)  # bytes as they are (a pipe gets the UTF-8)
     else:
         write_output(output, lambda: write_new(output, rendered.data, force))

@@ -14,16 +14,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from ..i18n import STATES_VI
 from ..state import State
 
-STATE_NAMES = {
-    State.DONE_ON_TIME: "hoàn thành đúng hạn",
-    State.DONE_LATE: "hoàn thành quá hạn",
-    State.OVERDUE: "quá hạn",
-    State.OPEN: "đang thực hiện trong hạn",
-    State.NO_DEADLINE: "không có thời hạn",
-    State.CANCELLED: "đã hủy",
-}
+#: each task state as government reports name it (the interface's own words, cdsctl.i18n)
+STATE_NAMES = {State(state): name for state, name in STATES_VI.items()}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
