@@ -193,3 +193,10 @@ def test_a_state_filter_takes_the_vietnamese_name(state: str, name: str) -> None
 
     for written in (name, fold(name), "-".join(fold(name).split()), name.upper()):
         assert {str(s) for s in states([written])} == {state}, written
+
+
+def test_a_command_in_vietnamese_leaves_the_library_in_english() -> None:
+    from cdsctl.output.report import summary
+
+    run("overdue", "--as-of", "2023-06-30", "--lang", "vi", "--records", str(SAMPLE))
+    assert i18n.current() == "en" and summary([], 3) == "3 files checked, no problems"

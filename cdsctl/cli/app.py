@@ -63,6 +63,7 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, lang: Lang | None = None, **kwargs: Any) -> None:
+        before = i18n.chosen()  # (restored after: the library speaks English when called)
         i18n.use(*i18n.choose(lang.value if lang is not None else None))
         try:
             func(*args, **kwargs)
@@ -77,6 +78,8 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
             raise typer.Exit(process.interrupted()) from None
         except Exception as exc:
             raise typer.Exit(process.failed(exc)) from None
+        finally:
+            i18n.use(*before)
 
     signature = inspect.signature(func, eval_str=True)  # (typer reads a __signature__ as is)
     lang = inspect.Parameter("lang", inspect.Parameter.KEYWORD_ONLY, default=None,

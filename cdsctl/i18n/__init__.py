@@ -108,6 +108,11 @@ def current() -> str:
     return _State.lang
 
 
+def chosen() -> tuple[str, bool]:
+    """(the current language, whether it is fixed): what :func:`use` takes, to restore it."""
+    return _State.lang, _State.fixed
+
+
 def _(message: str) -> str:
     """`message` in the current language (English when it has no translation)."""
     return _State.catalog.gettext(message)
