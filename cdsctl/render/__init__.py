@@ -10,20 +10,16 @@ without --force).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import CdsError
 from ..repository import Repository, answer
-from .context import VARIABLES, Sources, gather
+from .context import VARIABLES, Sources, gather, period_days
 from .engine import render_docx, render_text, variables
 from .lookup import Template, find, search_path
-
-_PERIOD = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +41,8 @@ def render(root: Path, template: Template, folders: list[Path], as_of: date,
     (cdsctl.repository.answer): rendering the same summary as HTML, then as Markdown, reads
     no record the second time.  `cache=False` computes everything (and keeps nothing).
     """
-    if period is not None and not _PERIOD.fullmatch(period):
-        raise CdsError(f"--period {period!r}: write a month, quarter, half-year or year: "
-                       "2023-05, 2023-Q2, 2023-H1, 2023")  # fmt: skip
+    if period is not None:
+        period_days(period)  # (a wrong period is refused before any record is read)
     names = sorted(variables(template, folders) & VARIABLES.keys())
     key = f"render|{','.join(names)}|{as_of}|{record_id}|{period}"
 

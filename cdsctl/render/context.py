@@ -10,7 +10,6 @@ tasks with their state as of the as-of date).
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from ..checks.index import Summary
-from ..dates.periods import PERIOD_MONTHS
+from ..dates.iso import period_span
 from ..diagnostics import CdsError
 from ..model import Indicator
 from ..queries import stats
@@ -143,20 +142,13 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def period_bounds(code: str) -> tuple[date, date]:
-    """The first and last day of a period: `2023`, `2023-Q2`, `2023-H1`, `2023-05`."""
-    year, _, part = code.partition("-")
-    y = int(year)
-    if not part:
-        first_month, months = 1, 12
-    elif part[0] in "QH":
-        months = PERIOD_MONTHS["quarterly" if part[0] == "Q" else "half-yearly"]
-        first_month = (int(part[1]) - 1) * months + 1
-    else:
-        first_month, months = int(part), 1
-    last_month = first_month + months - 1
-    last_day = calendar.monthrange(y, last_month)[1]
-    return date(y, first_month, 1), date(y, last_month, last_day)
+def period_days(code: str) -> tuple[date, date]:
+    """The first and last day of the period `--period` names (dates.iso.period_span)."""
+    span = period_span(code)
+    if span is None:
+        raise CdsError(f"--period {code!r}: write a month, quarter, half-year or year: "
+                       "2023-05, 2023-Q2, 2023-H1, 2023")  # fmt: skip
+    return span[1], span[2]
 
 
 # -- the variables -------------------------------------------------------------------------------
@@ -305,7 +297,7 @@ def _period(src: Sources) -> dict[str, Any]:
     from .filters import period_name
 
     code = src.period_code or f"{src.as_of.year}-{src.as_of.month:02d}"
-    first, last = period_bounds(code)
+    _, first, last = period_span(code) or ("", src.as_of, src.as_of)  # (checked in render)
     return {"code": code, "name": period_name(code), "start": first.isoformat(),
             "end": last.isoformat()}  # fmt: skip
 
