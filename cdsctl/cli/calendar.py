@@ -13,6 +13,7 @@ from .options import (
     AsOfOption,
     AtOption,
     DirectiveOption,
+    ForceOption,
     GroupOption,
     InvolvedOption,
     RecordsOption,
@@ -36,7 +37,7 @@ def calendar(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Open and overdue deadlines as an iCalendar (.ics) file for calendar apps.
 

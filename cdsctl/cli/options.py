@@ -67,6 +67,7 @@ DirectiveOption = Annotated[
 ]
 GroupOption = Annotated[str | None, typer.Option("--group", help="Tasks of this group.")]
 FormatOption = Annotated[Tabular, typer.Option("--format", "-f", help="Output format.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the --output file.")]
 AtOption = Annotated[
     str | None,
     typer.Option("--at", help="Read the records as committed at this git revision (no checkout)."),

@@ -14,6 +14,7 @@ from .app import command, keep
 from .options import (
     AsOfOption,
     AtOption,
+    ForceOption,
     RecordsOption,
     as_of_date,
     records_root,
@@ -57,7 +58,7 @@ def render(
             help="Write to this file (default: standard output; a .docx needs a file).",
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file.")] = False,
+    force: ForceOption = False,
     period: Annotated[
         str | None,
         typer.Option(

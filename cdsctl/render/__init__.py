@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..repository import Repository, answer
-from .context import VARIABLES, Sources, gather, period_days
+from .context import VARIABLES, Sources, agencies_of, gather, period_days
 from .engine import render_docx, render_text, variables
 from .lookup import Template, find, search_path
 
@@ -47,10 +47,8 @@ def render(root: Path, template: Template, folders: list[Path], as_of: date,
     key = f"render|{','.join(names)}|{as_of}|{record_id}|{period}"
 
     def compute(repo: Repository) -> dict[str, Any]:
-        values = gather(Sources(repo, as_of, record_id, period), names)
-        agencies = {a.id: {"id": a.id, "name": a.name, "short": a.short or a.name}
-                    for a in repo.records.agencies.values()}  # fmt: skip
-        return {"values": values, "agencies": agencies}
+        src = Sources(repo, as_of, record_id, period)
+        return {"values": gather(src, names), "agencies": agencies_of(src)}
 
     found = answer(root, key, compute, cache=cache, loaded=loaded)
     values, agencies = found.value["values"], found.value["agencies"]

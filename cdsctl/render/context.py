@@ -158,7 +158,9 @@ def _as_of(src: Sources) -> str:
     return src.as_of.isoformat()
 
 
-def _agencies(src: Sources) -> dict[str, dict[str, Any]]:
+def agencies_of(src: Sources) -> dict[str, dict[str, Any]]:
+    """Every agency by id, `{id, name, short}` (the `agencies` variable; the agency filters
+    read it too)."""
     return {a: src.agency(a) or {} for a in src.records.agencies}
 
 
@@ -431,7 +433,7 @@ _NONE: Any = _NoSummary()
 #: name → how it is computed; docs/templates.md documents each (a test holds the two equal)
 VARIABLES: dict[str, Callable[[Sources], Any]] = {
     "as_of": _as_of,
-    "agencies": _agencies,
+    "agencies": agencies_of,
     "record": _record,
     "meeting": _meeting,
     "directive": _directive,
