@@ -55,6 +55,11 @@ class Sources:
         data["file"] = summary.file
         return data
 
+    def named_kind(self) -> str | None:
+        """The kind of the record named by ID (None: no ID, or no such record)."""
+        summary = self.summaries.get(self.record_id) if self.record_id is not None else None
+        return summary.kind if summary is not None else None
+
     def named(self, kind: str) -> dict[str, Any]:
         """The record named by ID, which must be of `kind` (or, for a meeting, the meeting a
         named directive concludes, and the other way round)."""
@@ -172,8 +177,8 @@ def _record(src: Sources) -> dict[str, Any]:
 
 def _meeting(src: Sources) -> dict[str, Any] | None:
     """The meeting named by ID; for a directive, the meeting it concludes (or None)."""
-    if src.record_id is not None and src.summaries.get(src.record_id, _NONE).kind == "directive":
-        meeting_id = src.whole(src.record_id).get("meeting")
+    if src.named_kind() == "directive":
+        meeting_id = src.named("directive").get("meeting")
         return _meeting_whole(src, meeting_id) if meeting_id in src.summaries else None
     return _meeting_whole(src, src.named("meeting")["id"])
 
@@ -230,8 +235,8 @@ def _place(src: Sources, agency_id: str | None) -> str | None:
 
 def _directive_id(src: Sources) -> str | None:
     """The directive named by ID, or the one concluding the meeting named by ID."""
-    if src.record_id is not None and src.summaries.get(src.record_id, _NONE).kind == "meeting":
-        meeting = src.whole(src.record_id)
+    if src.named_kind() == "meeting":
+        meeting = src.named("meeting")
         if meeting.get("directive") in src.summaries:
             return str(meeting["directive"])
         concluding = sorted(d.id for d in src.records.directives.values()
@@ -423,12 +428,6 @@ def _series(indicator: Indicator, as_of: date) -> list[dict[str, Any]]:
                 point[kind] = m.value
     return sorted(points.values(), key=lambda p: parse_period(p["period"]))
 
-
-class _NoSummary:
-    kind = None
-
-
-_NONE: Any = _NoSummary()
 
 #: name → how it is computed; docs/templates.md documents each (a test holds the two equal)
 VARIABLES: dict[str, Callable[[Sources], Any]] = {
