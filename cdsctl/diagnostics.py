@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+from .i18n import from_wire, localized, to_wire
+
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
@@ -102,7 +104,10 @@ CODES: dict[str, Code] = _catalogue(
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A problem at a place: `file` is relative to the records root, `line` is 1-based."""
+    """A problem at a place: `file` is relative to the records root, `line` is 1-based.
+
+    `message` is English, usually a :class:`cdsctl.i18n.Msg` that :meth:`text` shows in
+    the current language; the wire form keeps it one."""
 
     file: str
     line: int
@@ -115,18 +120,25 @@ class Diagnostic:
     def make(cls, file: str, line: int, column: int, code: str, message: str) -> Diagnostic:
         return cls(file, line, column, CODES[code].severity, code, message)
 
+    def text(self) -> str:
+        """The message in the current language."""
+        return localized(self.message)
+
     def to_dict(self) -> dict[str, object]:
+        """For JSON: the message in the current language, everything else as it is."""
         d = asdict(self)
         d["severity"] = str(self.severity)
+        d["message"] = self.text()
         return d
 
-    def to_wire(self) -> tuple[str, int, int, str, str, str]:
-        return (self.file, self.line, self.column, str(self.severity), self.code, self.message)
+    def to_wire(self) -> tuple[Any, ...]:
+        wire = to_wire(self.message)
+        return (self.file, self.line, self.column, str(self.severity), self.code, wire)
 
     @classmethod
     def from_wire(cls, wire: tuple[Any, ...]) -> Diagnostic:
         file, line, column, severity, code, message = wire
-        return cls(file, line, column, Severity(severity), code, message)
+        return cls(file, line, column, Severity(severity), code, from_wire(message))
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)

@@ -23,16 +23,35 @@ import difflib
 from collections.abc import Iterable, Mapping
 
 from .diagnostics import CdsError
-from .i18n import STATES_VI
+from .i18n import N_, STATES_VI, _, localized
 from .messages.suggest import Suggester, either
 from .model import Records
 from .schema import GROUPS
 from .state import State
 from .text import fold
 
-#: a kind of record: its name, its plural, and the things that name one
-_AGENCY = ("agency", "agencies", "id, name, short name or alias")
-_DIRECTIVE = ("directive", "directives", "id or number")
+#: what to say of a kind of record when a text names several, none but some near, or none
+_AGENCY = (
+    N_("{option}: '{text}' names {count} agencies: {ids}; give one id"),
+    N_("{option}: '{text}' names no agency — did you mean {ids}?"),
+    N_("{option}: '{text}' names no agency; no agency has that id, name, short name or alias "
+       "or one near it"),
+)  # fmt: skip
+_DIRECTIVE = (
+    N_("{option}: '{text}' names {count} directives: {ids}; give one id"),
+    N_("{option}: '{text}' names no directive — did you mean {ids}?"),
+    N_("{option}: '{text}' names no directive; no directive has that id or number or one "
+       "near it"),
+)  # fmt: skip
+#: what to say of a group or a state that is none, with close ones or without
+_GROUP = (
+    N_("{option}: '{text}' is not a group — did you mean {close}? (groups: {choices})"),
+    N_("{option}: '{text}' is not a group (groups: {choices})"),
+)
+_STATE = (
+    N_("{option}: '{text}' is not a state — did you mean {close}? (states: {choices})"),
+    N_("{option}: '{text}' is not a state (states: {choices})"),
+)
 
 
 class FilterError(CdsError):
@@ -45,7 +64,7 @@ Names = Mapping[str, Iterable[str | None]]  # id → its other spellings
 def _resolve(option: str, what: tuple[str, str, str], text: str, names: Names,
              label: Mapping[str, str]) -> str:  # fmt: skip
     """The id `text` is, or names once folded; else a :class:`FilterError` with the ids
-    it could mean.  `what`: the kind, its plural, and what to say when nothing is near."""
+    it could mean.  `what`: the messages for several, near ones and none (:data:`_AGENCY`)."""
     if text in names:
         return text
     known = Suggester(((n, i) for i, spellings in names.items()
@@ -54,17 +73,18 @@ def _resolve(option: str, what: tuple[str, str, str], text: str, names: Names,
     if len(found) == 1:
         return found[0]
     if found:
-        raise FilterError(f"{option}: '{text}' names {len(found)} {what[1]}: "
-                          f"{_labelled(found, label)}; give one id")  # fmt: skip
+        raise FilterError(_(what[0]).format(option=option, text=text, count=len(found),
+                                            ids=_labelled(found, label)))  # fmt: skip
     near = known.closest(text) or known.words(text)
-    hint = f" — did you mean {_labelled(near, label, ' or ')}?" if near else ""
-    hint = hint or f"; no {what[0]} has that {what[2]} or one near it"
-    raise FilterError(f"{option}: '{text}' names no {what[0]}{hint}")
+    if near:
+        ids = _labelled(near, label, " or ")
+        raise FilterError(_(what[1]).format(option=option, text=text, ids=ids))
+    raise FilterError(_(what[2]).format(option=option, text=text))
 
 
 def _labelled(ids: Iterable[str], label: Mapping[str, str], last: str = ", ") -> str:
     shown = [f"{i} ({label[i]})" if label.get(i) else i for i in ids]
-    return either(shown) if last == " or " else ", ".join(shown)
+    return localized(either(shown)) if last == " or " else ", ".join(shown)
 
 
 def agency_id(records: Records, text: str, option: str = "--agency") -> str:
@@ -92,22 +112,25 @@ def directive_id(records: Records, text: str, option: str = "--directive") -> st
     return _resolve(option, _DIRECTIVE, text, names, label)
 
 
-def _choice(option: str, what: str, text: str, choices: Iterable[str]) -> str:
-    """One of `choices`, written as it is or with spaces and diacritics; else the list."""
+def _choice(option: str, what: tuple[str, str], text: str, choices: Iterable[str]) -> str:
+    """One of `choices`, written as it is or with spaces and diacritics; else the list
+    (`what`: the messages with close ones and without, :data:`_GROUP`)."""
     choices = list(choices)
     folded = _folded(text)
     if folded in choices:
         return folded
     close = difflib.get_close_matches(folded, choices, n=3, cutoff=0.5)
     close += [c for c in choices if folded and folded in c and c not in close]
-    hint = f" — did you mean {either(close[:3])}?" if close else ""
-    raise FilterError(f"{option}: '{text}' is not a {what}{hint} "
-                      f"({what}s: {', '.join(choices)})")  # fmt: skip
+    listed = ", ".join(choices)
+    if close:
+        raise FilterError(_(what[0]).format(option=option, text=text, choices=listed,
+                                            close=localized(either(close[:3]))))  # fmt: skip
+    raise FilterError(_(what[1]).format(option=option, text=text, choices=listed))
 
 
 def group(text: str, option: str = "--group") -> str:
     """The task group `text` names (spec §3's list)."""
-    return _choice(option, "group", text, GROUPS)
+    return _choice(option, _GROUP, text, GROUPS)
 
 
 def states(texts: Iterable[str], option: str = "--state") -> frozenset[State]:
@@ -126,4 +149,4 @@ _STATES_VI = {_folded(name): state for state, name in STATES_VI.items()}
 
 def _state(option: str, text: str) -> str:
     found = _STATES_VI.get(_folded(text))
-    return found if found is not None else _choice(option, "state", text, [str(s) for s in State])
+    return found if found is not None else _choice(option, _STATE, text, [str(s) for s in State])

@@ -20,6 +20,7 @@ from typing import Any
 from . import gitstore
 from .checks.index import Summary
 from .diagnostics import CdsError
+from .i18n import _
 from .load.files import ReadProblem, is_markdown, source_of
 from .load.yamltext import load_exact
 
@@ -202,7 +203,7 @@ def find(summaries: Iterable[Summary], record_id: str) -> Target:
             return Target(summary.file, record_id)
         if summary.id == record_id:
             return Target(summary.file)
-    raise CdsError(f"no record or agency has the id {record_id!r}")
+    raise CdsError(_("no record or agency has the id '{id}'").format(id=record_id))
 
 
 def _lists_agency(summary: Summary, agency: str) -> bool:
@@ -215,7 +216,8 @@ def history(root: Path, target: Target) -> list[Revision]:
     try:
         top = gitstore.prefix(root)
     except CdsError:
-        raise CdsError(f"{root} is not in a git repository; history reads git's log") from None
+        raise CdsError(_("{root} is not in a git repository; history reads git's log").format(
+            root=root)) from None  # fmt: skip
     cut = gitstore.shallow_boundary(root)
     commits = gitstore.file_log(root, target.file)
     revisions = (_revision(root, top, target, c, c.commit in cut) for c in commits)

@@ -38,6 +38,7 @@ It lists every command in the order `cdsctl --help` shows them. The walkthroughs
 #: The environment of each run. `None` removes a variable that would bring colour back.
 ENV: dict[str, str | None] = {
     "COLUMNS": "80",
+    "CDSCTL_LANG": "en",  # the page is English whatever the locale of who makes it
     "NO_COLOR": "1",
     "TERM": "dumb",
     "FORCE_COLOR": None,

@@ -12,6 +12,7 @@ import gettext
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -28,7 +29,7 @@ from .conftest import REPO, SAMPLE
 PACKAGE = REPO / "cdsctl"
 PO = PACKAGE / "i18n" / "locale" / "vi" / "LC_MESSAGES" / "cdsctl.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "n_": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "Msg": None}
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
@@ -177,10 +178,21 @@ def test_the_validate_summary_in_vietnamese() -> None:
 
 
 def test_every_command_takes_lang() -> None:
+    """Every command, those of a group (`new task`) too; a group itself runs none."""
     import typer
 
-    group = typer.main.get_command(app)
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    def leaves(group: Any, path: str = "") -> list[tuple[str, Any]]:
+        found = []
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):  # a group (typer's own click)
+                found += leaves(command, f"{path}{name} ")
+            else:
+                found.append((path + name, command))
+        return found
+
+    commands = leaves(typer.main.get_command(app))
+    assert "new task" in dict(commands) and "done" in dict(commands)
+    for name, command in commands:
         options = {o for p in command.params for o in getattr(p, "opts", ())}
         assert "--lang" in options, name
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from ..dates.periods import PERIOD_FORMS, example_period, period_form
+from ..i18n import N_, Msg
 from ..load.yamltext import KeyPath
 from .index import CrossFinding, Index
 
@@ -46,8 +47,9 @@ def check_report_dates(index: Index, today: str) -> Iterator[CrossFinding]:
                 found = by_task[task_id] = _directive_issued(index, task_id)
             if found and when < found[1]:
                 directive, issued = found
-                msg = (f"report dated {when} is before {directive} (issued {issued}), "
-                       f"which assigns task {item['task']}")  # fmt: skip
+                msg = Msg("report dated {date} is before {directive} (issued {issued}), which "
+                          "assigns task {task}", date=when, directive=directive, issued=issued,
+                          task=item["task"])  # fmt: skip
                 yield CrossFinding(report.file, ("date",), "report-before-directive", msg,
                                    about=directive)  # fmt: skip
                 break
@@ -67,18 +69,19 @@ def check_task_dates(index: Index, today: str) -> Iterator[CrossFinding]:
         name = task.values["directive"]
         for path, when, what in _task_dates(task.values):
             if when is not None and when < issued:
-                msg = (f"{what} {when}, before {name} was issued ({issued}): check this date "
-                       "and the directive's `issued`")  # fmt: skip
+                msg = Msg("{what} {date}, before {directive} was issued ({issued}): check "
+                          "this date and the directive's `issued`", what=Msg(what), date=when,
+                          directive=name, issued=issued)  # fmt: skip
                 yield CrossFinding(task.file, path, "date-before-directive", msg, about=name)
 
 
 def _task_dates(values: dict[str, Any]) -> list[tuple[KeyPath, str | None, str]]:
     """(where, the date or None, what it is) of a task's dates that follow its directive."""
     dated: list[tuple[KeyPath, str | None, str]] = [
-        (("completed",), values.get("completed"), "completed on"),
-        (("cancelled", "date"), values.get("cancelled", {}).get("date"), "cancelled on"),
+        (("completed",), values.get("completed"), N_("completed on")),
+        (("cancelled", "date"), values.get("cancelled", {}).get("date"), N_("cancelled on")),
     ]
-    dated += [(("extensions", i, "granted"), e.get("granted"), "extension granted on")
+    dated += [(("extensions", i, "granted"), e.get("granted"), N_("extension granted on"))
               for i, e in enumerate(values.get("extensions", ()))]  # fmt: skip
     return dated
 
@@ -97,17 +100,18 @@ def check_extensions(index: Index, today: str) -> Iterator[CrossFinding]:
         extensions = task.values["extensions"]
         if not extensions or task.file in broken:
             continue
-        replaced, what = deadlines.due(task.values), "the task's due"
+        replaced, what = deadlines.due(task.values), Msg("the task's due")
         for i in sorted(range(len(extensions)), key=lambda i: extensions[i]["granted"]):
             due = extensions[i]["due"]
             if replaced is not None and due <= replaced:
-                msg = (f"extension due {due} is not after the deadline it replaces, {replaced} "
-                       f"({what}): an extension moves the deadline later; check its `due` and "
-                       "`granted`")  # fmt: skip
+                msg = Msg("extension due {due} is not after the deadline it replaces, "
+                          "{replaced} ({what}): an extension moves the deadline later; check "
+                          "its `due` and `granted`", due=due, replaced=replaced,
+                          what=what)  # fmt: skip
                 yield CrossFinding(task.file, ("extensions", i, "due"), "extension-order", msg,
                                    about=task.values.get("directive"))  # fmt: skip
             replaced = due
-            what = f"the extension granted {extensions[i]['granted']}"
+            what = Msg("the extension granted {date}", date=extensions[i]["granted"])
 
 
 class _Deadlines:
@@ -174,15 +178,22 @@ def check_report_periods(index: Index, today: str) -> Iterator[CrossFinding]:
 
 def _period_message(task: str, every: str, period: str | None, day: str | None) -> str:
     one, form = PERIOD_FORMS[every]
-    example = f" (e.g. {example_period(every, day)})" if day else ""
+    example = Msg(" (e.g. {period})", period=example_period(every, day)) if day else ""
     if period is None:
-        return (f"task {task} recurs {every}, but this report has no `period`: add "
-                f"`period: {form}`{example}, the {one.split()[-1]} it reports on; without it "
-                "the report counts for no period")  # fmt: skip
-    return (f"task {task} recurs {every}, but this report's period {period} is "
-            f"{PERIOD_FORMS[period_form(period)][0]}: a report on it covers {one}, "
-            f"`period: {form}`{example}; report on tasks that recur otherwise in a report "
-            "of their own")  # fmt: skip
+        return Msg("task {task} recurs {every}, but this report has no `period`: add `period: "
+                   "{form}`{example}, {the_one} it reports on; without it the report counts "
+                   "for no period", task=task, every=every, form=form, example=example,
+                   the_one=Msg(THE_PERIOD[every]))  # fmt: skip
+    return Msg("task {task} recurs {every}, but this report's period {period} is {other}: a "
+               "report on it covers {one}, `period: {form}`{example}; report on tasks that "
+               "recur otherwise in a report of their own", task=task, every=every,
+               period=period, other=Msg(PERIOD_FORMS[period_form(period)][0]), one=Msg(one),
+               form=form, example=example)  # fmt: skip
+
+
+#: every → "the month" (what a report on it reports on)
+THE_PERIOD = {"monthly": N_("the month"), "quarterly": N_("the quarter"),
+              "half-yearly": N_("the half-year"), "yearly": N_("the year")}  # fmt: skip
 
 
 # -- agencies ----------------------------------------------------------------------------------
@@ -229,7 +240,9 @@ def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
         closed = _closed_tasks(index, today) if closed is None else closed
         if task.id not in closed and _still_open(task.values, until, today):
             successor = lead.values.get("successor") if lead else None
-            after = f"; its successor is {successor}" if successor else " and has no successor"
             lead_id = task.values["lead"]
-            msg = f"lead '{lead_id}' ceased to exist on {until}{after}"
+            msg = (Msg("lead '{lead}' ceased to exist on {date}; its successor is {successor}",
+                       lead=lead_id, date=until, successor=successor) if successor
+                   else Msg("lead '{lead}' ceased to exist on {date} and has no successor",
+                            lead=lead_id, date=until))  # fmt: skip
             yield CrossFinding(task.file, ("lead",), "agency-expired", msg, about=lead_id)

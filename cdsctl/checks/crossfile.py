@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
 
+from ..i18n import Msg, a_noun, noun, nouns
 from .crossdates import (
     check_expired_leads,
     check_extensions,
@@ -21,18 +22,14 @@ from .crossdates import (
 from .cycles import check_cycles
 from .index import CrossFinding, Index, Summary
 
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
-
-
 # -- ids ---------------------------------------------------------------------------------------
 
 
 def check_duplicates(index: Index, today: str) -> Iterator[CrossFinding]:
     for record_id, entry in index.duplicates:
         first = index.by_id[record_id]
-        msg = f"id '{record_id}' is already used by the {first.kind} in {first.file}"
+        msg = Msg("id '{id}' is already used by the {kind} in {file}", id=record_id,
+                  kind=noun(first.kind), file=first.file)  # fmt: skip
         yield CrossFinding(entry.file, entry.path, "duplicate-id", msg, about=record_id)
 
 
@@ -48,9 +45,10 @@ def check_case_collisions(index: Index, today: str) -> Iterator[CrossFinding]:
         holder = first.setdefault(record_id.casefold(), record_id)
         if holder != record_id:
             other = index.by_id[holder]
-            msg = (f"id '{record_id}' differs from '{holder}' (the {other.kind} in {other.file}) "
-                   "only by letter case: they collide on case-insensitive file systems "
-                   "(Windows, macOS); give one of them another id")  # fmt: skip
+            msg = Msg("id '{id}' differs from '{other}' (the {kind} in {file}) only by letter "
+                      "case: they collide on case-insensitive file systems (Windows, macOS); "
+                      "give one of them another id", id=record_id, other=holder,
+                      kind=noun(other.kind), file=other.file)  # fmt: skip
             yield CrossFinding(entry.file, entry.path, "id-case-collision", msg, about=holder)
 
 
@@ -77,20 +75,30 @@ def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
 
 
 def _broken_reference(index: Index, file: str, kinds: tuple[str, ...], name: str) -> CrossFinding:
-    target, wanted = index.by_id.get(name), " or ".join(kinds)
+    target = index.by_id.get(name)
     alias = index.aliases.get(name) if "agency" in kinds else None
+    msg: str
     if alias is not None:
         code = "alias-reference"
-        msg = (f"'{name}' is an alias of the agency {alias} "
-               f"({index.by_id[alias].values.get('name')}); write its id: {alias}")  # fmt: skip
+        msg = Msg("'{name}' is an alias of the agency {id} ({full}); write its id: {id}",
+                  name=name, id=alias, full=index.by_id[alias].values.get("name"))  # fmt: skip
     elif target is None:
-        code, msg = "unresolved-reference", f"'{name}' names no {wanted} in the records"
-        msg += index.suggesters.hint(kinds, name)
+        code = "unresolved-reference"
+        msg = Msg("'{name}' names no {kind} in the records{hint}", name=name, kind=nouns(kinds),
+                  hint=index.suggesters.hint(kinds, name))  # fmt: skip
     else:
         code = "wrong-kind-reference"
-        msg = f"'{name}' is {_a(target.kind)} ({target.file}), not {_a(wanted)}"
+        msg = Msg("'{name}' is {kind} ({file}), not {wanted}", name=name,
+                  kind=a_noun((target.kind,)), file=target.file, wanted=a_noun(kinds))  # fmt: skip
     return CrossFinding(file, None, code, msg, about=name, reference=(kinds, name))
 
+
+#: the codes only the rules across files give (a file checked on its own never does)
+CROSS_CODES = frozenset({
+    "duplicate-id", "id-case-collision", "unresolved-reference", "wrong-kind-reference",
+    "alias-reference", "reference-cycle", "report-before-directive", "date-before-directive",
+    "extension-order", "report-period", "agency-expired",
+})  # fmt: skip
 
 #: dates are ISO text here (as in summaries): they compare chronologically
 CrossCheck = Callable[[Index, str], Iterator[CrossFinding]]

@@ -7,6 +7,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..i18n import N_, Msg
 from ..load.yamltext import KeyPath
 from .index import CrossFinding, Index
 
@@ -27,19 +28,22 @@ def check_cycles(index: Index, today: str) -> Iterator[CrossFinding]:
                         ("directive reference", _directive_references(index))):  # fmt: skip
         for cycle, (file, path, reference) in cycles(links):
             chain = " → ".join([*cycle, cycle[0]])
-            msg = f"{what} cycle: {chain}; {_CYCLE_FIX[what]}"
+            msg = Msg("{what} cycle: {chain}; {fix}", what=Msg(_CYCLE_WHAT[what]), chain=chain,
+                      fix=Msg(_CYCLE_FIX[what]))  # fmt: skip
             yield CrossFinding(file, path, "reference-cycle", msg, about=cycle[0],
                                reference=reference, others=tuple(cycle[1:]))  # fmt: skip
 
 
+_CYCLE_WHAT = {"task parent": N_("task parent"), "agency parent": N_("agency parent"),
+               "directive reference": N_("directive reference")}  # fmt: skip
 _CYCLE_FIX = {
-    "task parent": "a chain of `parent`s must end at a task without one: correct or remove "
-    "one of these `parent` fields",
-    "agency parent": "a chain of `parent`s must end at an agency without one: correct or "
-    "remove one of these `parent` fields in agencies.yaml",
-    "directive reference": "a directive refers to documents issued before it: correct or "
-    "remove one of these `references`",
-}
+    "task parent": N_("a chain of `parent`s must end at a task without one: correct or "
+                      "remove one of these `parent` fields"),
+    "agency parent": N_("a chain of `parent`s must end at an agency without one: correct or "
+                        "remove one of these `parent` fields in agencies.yaml"),
+    "directive reference": N_("a directive refers to documents issued before it: correct or "
+                              "remove one of these `references`"),
+}  # fmt: skip
 
 
 def _task_parents(index: Index) -> Iterator[Link]:

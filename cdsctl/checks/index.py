@@ -254,7 +254,9 @@ class _Suggesters(dict[tuple[str, ...], "Suggester"]):
         near = suggester.nearest(name) or ("agency" in kinds and suggester.words(name, None)) or []
         if not near or len(near) > MOST:  # more equally near are no guess
             return ""
-        return f" — did you mean {either([self._label(i) for i in near])}?"
+        from ..i18n import Msg
+
+        return Msg(" — did you mean {names}?", names=either([self._label(i) for i in near]))
 
     def _label(self, record_id: str) -> str:
         entry = self.index.by_id[record_id]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..dates.periods import PERIOD_MONTHS
+from ..i18n import Msg
 from ..load.yamltext import Positions
 from ..messages.hints import shown
 from ..schema import KINDS, NUMBER_RE, SCHEMAS, Checked, Context
@@ -20,9 +21,10 @@ def check_record(data: dict[str, Any], relpath: str, positions: Positions | None
     ctx = Context(positions.raw, positions.aliases) if positions else Context()
     kind = data.get("kind")
     if kind not in KINDS:
-        found = shown(kind) if isinstance(kind, str) else "missing"
+        found = shown(kind) if isinstance(kind, str) else Msg("missing")
         ctx.add("unknown-kind", ("kind",) if "kind" in data else (),
-                f"kind is {found}; expected one of {', '.join(KINDS)}")  # fmt: skip
+                Msg("kind is {found}; expected one of {kinds}", found=found,
+                    kinds=", ".join(KINDS)))  # fmt: skip
         return Checked(None, None, {}, ctx.findings, [])
     values = SCHEMAS[kind].check(data, (), ctx)
     record_id = apply_rules(kind, values, data, relpath, ctx)
@@ -47,16 +49,19 @@ def check_root_file(kind: str, relpath: str, ctx: Context) -> None:
     """`agencies` and `calendar` live in one file each at the root, and those files hold them."""
     home = ROOT_FILES.get(kind)
     if home is not None and relpath != home:
-        ctx.add("root-file", ("kind",), f"kind: {kind} belongs in {home} at the root")
+        msg = Msg("kind: {kind} belongs in {file} at the root", kind=kind, file=home)
+        ctx.add("root-file", ("kind",), msg)
     elif home is None and relpath in ROOT_FILES.values():
-        ctx.add("root-file", ("kind",), f"{relpath} must hold kind: {relpath.split('.')[0]}")
+        msg = Msg("{file} must hold kind: {kind}", file=relpath, kind=relpath.split(".")[0])
+        ctx.add("root-file", ("kind",), msg)
 
 
 def check_file_name(record_id: str, relpath: str, ctx: Context) -> None:
     name = relpath.rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0]
     if stem != record_id:
-        ctx.add("id-filename", ("id",), f"id '{record_id}' differs from the file name '{name}'")
+        msg = Msg("id '{id}' differs from the file name '{name}'", id=record_id, name=name)
+        ctx.add("id-filename", ("id",), msg)
 
 
 def type_code(number: str) -> str | None:
@@ -76,36 +81,39 @@ def _check_directive(values: dict[str, Any], data: dict[str, Any], ctx: Context)
         return
     code = type_code(number)
     if code != kind:
-        msg = f"type is {kind} but the number {number} carries the type code {code}"
+        msg = Msg("type is {type} but the number {number} carries the type code {code}",
+                  type=kind, number=number, code=code)  # fmt: skip
         ctx.add("doc-type-mismatch", ("type",), msg)
 
 
 def _check_task_schedule(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
     if "due" in data and "every" in data:
-        ctx.add("due-and-every", ("every",), "a task has either due or every, not both")
+        ctx.add("due-and-every", ("every",), Msg("a task has either due or every, not both"))
     every = values.get("every")
     if "every" in data and "start" not in data:
-        ctx.add("missing-field", ("every",), "a recurring task (every) needs a start date")
+        ctx.add("missing-field", ("every",), Msg("a recurring task (every) needs a start date"))
     months = PERIOD_MONTHS.get(every or "")
     due_month = values.get("due_month")
     if months and due_month is not None and due_month > months:
-        msg = f"due_month {due_month} is past the {months}-month period of '{every}'"
+        msg = Msg("due_month {month} is past the {months}-month period of '{every}'",
+                  month=due_month, months=months, every=every)  # fmt: skip
         ctx.add("invalid-value", ("due_month",), msg)
     start, end = values.get("start"), values.get("end")
     if start is not None and end is not None and end < start:
-        ctx.add("invalid-value", ("end",), f"end {end} is before start {start}")
+        ctx.add("invalid-value", ("end",), Msg("end {end} is before start {start}", end=end,
+                                               start=start))  # fmt: skip
 
 
 def _check_calendar(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
     both = set(values.get("days_off", ())) & set(values.get("working_days", ()))
     for day in sorted(both):
         where = ("working_days", data["working_days"].index(day))
-        ctx.add("invalid-value", where, f"{day} is both a day off and a working day")
+        ctx.add("invalid-value", where, Msg("{day} is both a day off and a working day", day=day))
 
 
 def _check_report(values: dict[str, Any], data: dict[str, Any], ctx: Context) -> None:
     if isinstance(data.get("tasks"), list) and not data["tasks"]:
-        ctx.add("invalid-value", ("tasks",), "a report names at least one task")
+        ctx.add("invalid-value", ("tasks",), Msg("a report names at least one task"))
 
 
 Rule = Callable[[dict[str, Any], dict[str, Any], Context], None]

@@ -26,15 +26,17 @@ from typer.exceptions import TyperException
 from .. import __version__, i18n
 from ..diagnostics import EXIT_OK, EXIT_USAGE, CdsError
 from . import process
+from .helptext import Group
 
 P = ParamSpec("P")
 
 app = typer.Typer(
+    cls=Group,  # (--help and usage errors in the chosen language: cdsctl.cli.helptext)
     name="cdsctl",
     help="Records, checks and queries for a Digital Transformation Steering Committee "
     "(Ban Chỉ đạo chuyển đổi số).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -55,9 +57,10 @@ LangOption = Annotated[
 ]
 
 
-def command(func: Callable[P, None]) -> Callable[P, None]:
-    """Register a command whose user-facing errors print one line and exit 2; any other
-    exception is a bug (exit 3), Ctrl-C exit 130 (see :mod:`cdsctl.cli.process`).
+def command(func: Callable[P, None], on: typer.Typer | None = None) -> Callable[P, None]:
+    """Register a command (on `app`, or the group `on`) whose user-facing errors print one
+    line and exit 2; any other exception is a bug (exit 3), Ctrl-C exit 130 (see
+    :mod:`cdsctl.cli.process`).
 
     Every command also takes `--lang` (cdsctl.i18n), added here to its signature."""
 
@@ -68,7 +71,7 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
         try:
             func(*args, **kwargs)
         except CdsError as exc:
-            typer.echo(f"cdsctl: {exc}", err=True)
+            typer.echo(f"cdsctl: {_error_text(exc)}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
         except (typer.Exit, typer.Abort, TyperException):
             raise  # exits and usage errors: typer reports them
@@ -88,8 +91,14 @@ def command(func: Callable[P, None]) -> Callable[P, None]:
         parameters=[*signature.parameters.values(), lang]
     )
     wrapper.__annotations__ = {**func.__annotations__, "lang": LangOption}
-    app.command()(wrapper)
+    (on or app).command()(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+def _error_text(exc: CdsError) -> str:
+    """A CdsError's message in the current language (also one made of an i18n.Msg)."""
+    message = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+    return i18n.localized(message)
 
 
 def _version(value: bool) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..diagnostics import EXIT_ERRORS, EXIT_OK, Diagnostic, has_errors
+from ..i18n import _
 from .app import command, keep
 from .options import (
     Format,
@@ -47,7 +48,7 @@ def _progress_bar(enabled: bool) -> tuple[Any, Callable[[int, int], None] | None
     from rich.progress import Progress
 
     bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task("validating", total=None)
+    task = bar.add_task(_("validating"), total=None)
 
     def update(done: int, total: int) -> None:
         if total >= 2000:

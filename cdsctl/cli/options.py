@@ -82,12 +82,13 @@ def write_output(path: Path, write: Callable[[], None]) -> None:
     /dev/full --force` replaced the device, `-o /dev/stdout` the link)."""
     try:
         if path.is_symlink() or (path.exists() and not (path.is_file() or path.is_dir())):
-            raise CdsError(f"--output {path}: not a regular file (a link, a device or a FIFO); "
-                           "give the name of a file to write")  # fmt: skip
+            raise CdsError(_("--output {path}: not a regular file (a link, a device or a FIFO); "
+                             "give the name of a file to write").format(path=path))  # fmt: skip
         write()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise CdsError(f"--output {path}: cannot write the file: {reason}") from None
+        raise CdsError(_("--output {path}: cannot write the file: {reason}").format(
+            path=path, reason=reason)) from None  # fmt: skip
 
 
 def records_root(records: Path | None) -> Path:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import _
 from .app import command
 from .options import (
     AsOfOption,
@@ -77,4 +78,4 @@ def history(
     elif revisions:
         typer.echo(as_text(revisions), nl=False)
     else:
-        typer.echo(f"{record_id}: no commits yet", err=True)
+        typer.echo(_("{id}: no commits yet").format(id=record_id), err=True)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..diagnostics import CdsError
+from ..i18n import _
 from .app import command, keep
 from .options import (
     AsOfOption,
@@ -82,7 +83,7 @@ def render(
     from ..render import find, render, search_path
 
     if fmt is DocFormat.docx and output is None:
-        raise CdsError("--format docx writes a Word file: give its name with -o FILE")
+        raise CdsError(_("--format docx writes a Word file: give its name with -o FILE"))
     folders = search_path(records_root(records), templates)
     found = find(template, fmt.value, folders)  # (before any record is read)
     rendered = render(root_at(records, at), found, folders, as_of_date(as_of), record_id, period,

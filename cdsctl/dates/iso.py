@@ -13,6 +13,7 @@ import calendar
 import re
 from datetime import date
 
+from ..i18n import N_, Msg
 from ..messages.hints import plain_form, shown
 from ..text import fold
 
@@ -27,7 +28,7 @@ class DateError(ValueError):
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
-        self.code = code
+        self.code, self.message = code, message
 
 
 def parse_iso(text: str) -> date:
@@ -42,11 +43,19 @@ def _make(text: str, year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateError("date-invalid", f"'{text}' is not a date that exists") from None
+        raise DateError(
+            "date-invalid", Msg("'{date}' is not a date that exists", date=text)
+        ) from None
 
 
 def _format_hint(text: str) -> str:
-    return f"{shown(text)} is not an ISO date (YYYY-MM-DD){_proposal(text)}"
+    return Msg("{value} is not an ISO date (YYYY-MM-DD){hint}", value=shown(text),
+               hint=_proposal(text))  # fmt: skip
+
+
+#: the kinds of period (:func:`period_span`) as messages name them
+PERIOD_WORDS = {"month": N_("month"), "quarter": N_("quarter"), "half-year": N_("half-year"),
+                "year": N_("year")}  # fmt: skip
 
 
 def _proposal(text: str) -> str:
@@ -55,17 +64,19 @@ def _proposal(text: str) -> str:
     plain = plain_form(text)
     day = _read(plain, _DAY_FIRST, (3, 2, 1))
     if day is not None:
-        return f"; read day-first it is {day}"
+        return Msg("; read day-first it is {date}", date=day)
     day = _read(plain, _YEAR_FIRST, (1, 2, 3))
     if day is not None:
-        return f"; write {day}" if plain != text else f"; read day-first it is {day}"
+        return (Msg("; write {date}", date=day) if plain != text
+                else Msg("; read day-first it is {date}", date=day))  # fmt: skip
     m = _WITH_TIME.fullmatch(plain)
     if m:
-        return f"; write {m[1]} (a date carries no time)"
+        return Msg("; write {date} (a date carries no time)", date=m[1])
     span = period_span(period_proposal(text) or plain)
     if span is not None:
         what, _, last = span
-        return f"; end of {what}: {last.isoformat()}"
+        return Msg("; end of {period}: {date}", period=Msg(PERIOD_WORDS[what]),
+                   date=last.isoformat())  # fmt: skip
     return ""
 
 

@@ -3,15 +3,17 @@ months, and how a period of each length is written (2022-05, 2022-Q2, 2022-H1, 2
 
 from __future__ import annotations
 
+from ..i18n import N_
+
 #: every → the months one of its periods spans
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
 
 #: every → (what one of its periods is, how a period of it is written)
 PERIOD_FORMS = {
-    "monthly": ("a month", "YYYY-MM"),
-    "quarterly": ("a quarter", "YYYY-Qn"),
-    "half-yearly": ("a half-year", "YYYY-Hn"),
-    "yearly": ("a year", "YYYY"),
+    "monthly": (N_("a month"), "YYYY-MM"),
+    "quarterly": (N_("a quarter"), "YYYY-Qn"),
+    "half-yearly": (N_("a half-year"), "YYYY-Hn"),
+    "yearly": (N_("a year"), "YYYY"),
 }
 
 

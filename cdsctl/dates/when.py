@@ -22,17 +22,19 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ..i18n import N_, _
+
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d+)")
 _OFFSET = re.compile(r"([+-])(\d+)([dwmy])")
 _SPAN = re.compile(r"(\d+)([dwmy])")
 
-FORMS = (
+#: what a date may be written as, and a span (messages: `_(FORMS)` in the current language)
+FORMS = N_(
     "YYYY-MM-DD, D/M/YYYY, today, yesterday, tomorrow, +7d, -2w, +1m, +1y, "
     "som, eom, soq, eoq, soy or eoy"
 )
-_DAY_FIRST_HINT = "; dates are written day first, D/M/YYYY"
-SPAN_FORMS = "a number and a unit: 14d (days), 2w (weeks), 1m (months), 1y (years)"
+SPAN_FORMS = N_("a number and a unit: 14d (days), 2w (weeks), 1m (months), 1y (years)")
 
 
 class WhenError(ValueError):
@@ -71,7 +73,8 @@ def parse_span(text: str) -> relativedelta:
     """The duration written `text` (`14d`, `2w`, `1m`, `1y`), or :class:`WhenError`."""
     m = _SPAN.fullmatch(text.strip().lower())
     if not m:
-        raise WhenError(f"'{text}' is not a span; write {SPAN_FORMS}")
+        raise WhenError(_("'{text}' is not a span; write {forms}").format(
+            text=text, forms=_(SPAN_FORMS)))  # fmt: skip
     return _delta(int(m[1]), m[2])
 
 
@@ -98,11 +101,14 @@ def parse_when(text: str, today: date) -> date:
         return _make(text, int(m[1]), int(m[2]), int(m[3]))
     if m := _DAY_FIRST.fullmatch(word):
         if len(m[4]) != 4:
-            raise WhenError(f"'{text}': write the year with 4 digits (D/M/YYYY)")
-        return _make(text, int(m[4]), int(m[3]), int(m[1]), _DAY_FIRST_HINT)
+            raise WhenError(_("'{text}': write the year with 4 digits (D/M/YYYY)").format(
+                text=text))  # fmt: skip
+        return _make(text, int(m[4]), int(m[3]), int(m[1]), day_first=True)
     if _SPAN.fullmatch(word):
-        raise WhenError(f"'{text}' needs a sign: +{word} (after today) or -{word} (before)")
-    raise WhenError(f"'{text}' is not a date; write one of {FORMS}")
+        raise WhenError(_("'{text}' needs a sign: +{span} (after today) or -{span} (before)")
+                        .format(text=text, span=word))  # fmt: skip
+    raise WhenError(_("'{text}' is not a date; write one of {forms}").format(
+        text=text, forms=_(FORMS)))  # fmt: skip
 
 
 def _offset(text: str, today: date, m: re.Match[str]) -> date:
@@ -110,21 +116,28 @@ def _offset(text: str, today: date, m: re.Match[str]) -> date:
     try:
         return today + _delta(count, m[3])
     except (OverflowError, ValueError):
-        raise WhenError(f"'{text}' from {today.isoformat()} is out of the calendar") from None
+        raise WhenError(_("'{text}' from {today} is out of the calendar").format(
+            text=text, today=today.isoformat())) from None  # fmt: skip
 
 
-def _make(text: str, year: int, month: int, day: int, month_hint: str = "") -> date:
-    """The date, or a :class:`WhenError` saying why it does not exist."""
+def _make(text: str, year: int, month: int, day: int, day_first: bool = False) -> date:
+    """The date, or a :class:`WhenError` saying why it does not exist (`day_first`: it was
+    written D/M/YYYY)."""
     try:
         return date(year, month, day)
     except ValueError:
-        why = _why(year, month, month_hint)
-        raise WhenError(f"'{text}': that date does not exist ({why})") from None
+        why = _why(year, month, day_first)
+        raise WhenError(_("'{text}': that date does not exist ({why})").format(
+            text=text, why=why)) from None  # fmt: skip
 
 
-def _why(year: int, month: int, month_hint: str) -> str:
+def _why(year: int, month: int, day_first: bool) -> str:
     if not 1 <= year <= 9999:
-        return "years run from 1 to 9999"
+        return _("years run from 1 to 9999")
+    if not 1 <= month <= 12 and day_first:
+        return _("there is no month {month}; dates are written day first, D/M/YYYY").format(
+            month=month)  # fmt: skip
     if not 1 <= month <= 12:
-        return f"there is no month {month}{month_hint}"
-    return f"month {month}/{year} has {calendar.monthrange(year, month)[1]} days"
+        return _("there is no month {month}").format(month=month)
+    days = calendar.monthrange(year, month)[1]
+    return _("month {month}/{year} has {days} days").format(month=month, year=year, days=days)

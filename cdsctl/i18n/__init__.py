@@ -16,6 +16,7 @@ import gettext
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 LANGUAGES = ("en", "vi")
 DEFAULT = "en"
@@ -125,6 +126,103 @@ def N_(message: str) -> str:
 
 def n_(singular: str, plural: str, count: int) -> str:
     return _State.catalog.ngettext(singular, plural, count)
+
+
+class Msg(str):
+    """A message in English that keeps its template and arguments, so that it can be shown
+    in another language later — after it crossed a process or the cache (:func:`to_wire`).
+
+    It *is* the English text (a `str`): code and tests that read a message read English.
+    :func:`localized` gives it in the current language: the template looked up in the
+    catalog, each argument that is itself a :class:`Msg` localized too.  Arguments that are
+    plain text (a field name, a value as written, a date) are shown as they are.  The
+    template is the catalog's message id (`pybabel extract -k Msg`)."""
+
+    template: str
+    args: dict[str, object]
+
+    def __new__(cls, template: str, /, **args: object) -> Msg:
+        self = super().__new__(cls, template.format(**args) if args else template)
+        self.template, self.args = template, args
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_from_wire, (to_wire(self),))
+
+
+#: what a message is on the wire: the text, or (template, {name: argument on the wire})
+Wire = str | tuple[str, dict[str, object]]
+
+
+def to_wire(message: str) -> Wire:
+    """`message` as builtins (marshal and msgspec take them): a plain `str` stays one."""
+    if not isinstance(message, Msg):
+        return str(message)
+    args = {k: to_wire(v) if isinstance(v, str) else v for k, v in message.args.items()}
+    return (message.template, args)
+
+
+def from_wire(wire: object) -> str:
+    """The message :func:`to_wire` gave (a :class:`Msg` again, or the text)."""
+    if isinstance(wire, str):
+        return wire
+    template, args = cast(tuple[str, dict[str, object]], wire)
+    return Msg(template, **{k: from_wire(v) if isinstance(v, str | tuple | list) else v
+                            for k, v in args.items()})  # fmt: skip
+
+
+_from_wire = from_wire
+
+
+def localized(message: str) -> str:
+    """`message` in the current language: a :class:`Msg` translated (English when its
+    template has no translation), any other text as it is."""
+    if not isinstance(message, Msg) or _State.lang == DEFAULT:
+        return str(message)
+    translated = _State.catalog.gettext(message.template)
+    if not message.args:
+        return translated  # (as the English: not a format, `'}'` is a brace)
+    args = {k: localized(v) if isinstance(v, Msg) else v for k, v in message.args.items()}
+    return translated.format(**args)
+
+
+def templates(message: str) -> list[str]:
+    """Every template `message` is made of (its own and its arguments'), for tests."""
+    if not isinstance(message, Msg):
+        return []
+    nested = [t for v in message.args.values() if isinstance(v, str) for t in templates(v)]
+    return [message.template, *nested]
+
+
+#: the record kinds and the mappings inside records, as messages name them
+NOUNS = {
+    "agency": N_("agency"), "agencies": N_("agencies"), "directive": N_("directive"),
+    "task": N_("task"), "report": N_("report"), "meeting": N_("meeting"),
+    "indicator": N_("indicator"), "calendar": N_("calendar"), "person": N_("person"),
+    "extension": N_("extension"), "cancelled": N_("cancelled"), "report item": N_("report item"),
+    "target": N_("target"), "actual": N_("actual"), "attendee": N_("attendee"),
+    "discussion item": N_("discussion item"), "due": N_("due"),
+}  # fmt: skip
+
+
+def noun(name: str) -> str:
+    """A kind of record or a mapping's name (`task`, `person`) in a message."""
+    return Msg(NOUNS[name]) if name in NOUNS else name
+
+
+def nouns(names: tuple[str, ...] | list[str]) -> str:
+    """`agency`, `task or directive`: the kinds a reference may name."""
+    out = noun(names[-1])
+    for name in reversed(names[:-1]):
+        out = Msg("{first} or {rest}", first=noun(name), rest=out)
+    return out
+
+
+def a_noun(names: tuple[str, ...] | list[str]) -> str:
+    """`an agency`, `a task or directive` (English articles; the catalog has its own)."""
+    if names[0][:1] in "aeiou":
+        return Msg("an {noun}", noun=nouns(names))
+    return Msg("a {noun}", noun=nouns(names))
 
 
 def shown_date(day: object) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
 
 from ..diagnostics import CdsError
+from ..i18n import Msg, _
 
 AGENCIES = "agencies.yaml"
 RECORD_SUFFIXES = (".yaml", ".yml", ".md")
@@ -34,14 +35,16 @@ def find_root(
     for folder in (here, *here.parents):
         if (folder / AGENCIES).is_file():
             return folder
-    return _checked_root(here / "records", "the default ./records")
+    return _checked_root(here / "records", _("the default ./records"))
 
 
 def _checked_root(path: Path, source: str) -> Path:
     if not path.is_dir():
-        raise CdsError(f"{path}: no such folder (from {source})")
+        raise CdsError(_("{path}: no such folder (from {source})").format(path=path, source=source))
     if not (path / AGENCIES).is_file():
-        raise CdsError(f"{path}: not a records root, it holds no {AGENCIES} (from {source})")
+        raise CdsError(_("{path}: not a records root, it holds no agencies.yaml (from {source}); "
+                         "give --records, or run cdsctl init to start one")
+                       .format(path=path, source=source))  # fmt: skip
     return path.resolve()
 
 
@@ -245,28 +248,31 @@ def walk_problem(root: str, relpath: str, stamp: Stamp) -> tuple[str, str]:
     """The diagnostic code and message of an entry the walk marked NOT_READ."""
     path = f"{root}/{relpath}"
     if stamp[0] == OUTSIDE:
-        return "link-outside-root", (
-            f"a symbolic link to {_link_target(path)}, outside the records root: records are "
-            "read only inside it; copy the record into the root, or remove the link")  # fmt: skip
+        return "link-outside-root", Msg(
+            "a symbolic link to {target}, outside the records root: records are read only "
+            "inside it; copy the record into the root, or remove the link",
+            target=_link_target(path))  # fmt: skip
     if stamp[0] == BAD_NAME[0]:
-        return "file-name", (
+        return "file-name", Msg(
             "the name is not UTF-8 text (its other bytes are shown as \\xNN), so the file "
             "cannot be read as a record; rename it")  # fmt: skip
     if stamp[0] == FOLDER:
-        return "unreadable", f"cannot read the folder: {os.strerror(stamp[1])}"
-    return "special-file", f"{_what(path)}: skipped, never opened; move it out of the records root"
+        return "unreadable", Msg("cannot read the folder: {reason}", reason=os.strerror(stamp[1]))
+    return "special-file", Msg(
+        "{what}: skipped, never opened; move it out of the records root", what=_what(path)
+    )
 
 
 def _link_target(path: str) -> str:
     try:
         return shown_path(os.readlink(path))
     except OSError:
-        return "a file"
+        return Msg("a file")
 
 
-_KINDS = ((S_ISFIFO, "a FIFO (named pipe)"), (S_ISSOCK, "a socket"),
-          (S_ISCHR, "a character device"), (S_ISBLK, "a block device"),
-          (S_ISDIR, "a folder"))  # fmt: skip
+_KINDS = ((S_ISFIFO, Msg("a FIFO (named pipe)")), (S_ISSOCK, Msg("a socket")),
+          (S_ISCHR, Msg("a character device")), (S_ISBLK, Msg("a block device")),
+          (S_ISDIR, Msg("a folder")))  # fmt: skip
 
 
 def _what(path: str) -> str:
@@ -274,8 +280,8 @@ def _what(path: str) -> str:
         mode = os.stat(path).st_mode
     except OSError:
         mode = 0
-    kind = next((text for test, text in _KINDS if test(mode)), "a special file")
-    return f"{kind}, not a regular file"
+    kind = next((text for test, text in _KINDS if test(mode)), Msg("a special file"))
+    return Msg("{kind}, not a regular file", kind=kind)
 
 
 def relative_record_path(root: Path, path: Path) -> str | None:
@@ -303,7 +309,7 @@ class RecordText:
 class ReadProblem(Exception):
     def __init__(self, code: str, message: str, line: int = 1) -> None:
         super().__init__(message)
-        self.code, self.line = code, line
+        self.code, self.message, self.line = code, message, line
 
 
 def read_source(path: str | os.PathLike[str]) -> RecordText:
@@ -321,15 +327,18 @@ def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes, Stamp]:
     try:
         st = os.fstat(fd)
         if not S_ISREG(st.st_mode):
-            raise ReadProblem("special-file", f"{_what(os.fspath(path))}: skipped")
+            raise ReadProblem("special-file", Msg("{what}: skipped", what=_what(os.fspath(path))))
         if st.st_size > MAX_BYTES:
-            mib = st.st_size / 1024 / 1024
-            raise ReadProblem("too-large", f"the file is {mib:.1f} MiB; a record is at most 2 MiB")
+            size = format(st.st_size / 1024 / 1024, ".1f")
+            msg = Msg("the file is {size} MiB; a record is at most 2 MiB", size=size)
+            raise ReadProblem("too-large", msg)
         data = os.read(fd, st.st_size + 1)
         if len(data) > st.st_size:  # the file grew since fstat: read on, within the limit
             data += os.read(fd, MAX_BYTES)
             if len(data) > MAX_BYTES:
-                raise ReadProblem("too-large", "the file is over 2 MiB; a record is at most that")
+                raise ReadProblem(
+                    "too-large", Msg("the file is over 2 MiB; a record is at most that")
+                )
     finally:
         os.close(fd)
     return data, stamp_of(st)
@@ -339,12 +348,13 @@ def source_of(data: bytes, markdown: bool) -> RecordText:
     """The YAML text (and Markdown body) of a record file's bytes."""
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise ReadProblem("binary", "the file holds NUL bytes: it is binary, not a record", line)
+        msg = Msg("the file holds NUL bytes: it is binary, not a record")
+        raise ReadProblem("binary", msg, line)
     text = _decode(data)
     if markdown:
         return _front_matter(text)
     if not text or text.isspace():
-        raise ReadProblem("empty", "the file is empty")
+        raise ReadProblem("empty", Msg("the file is empty"))
     return RecordText(text)
 
 
@@ -356,18 +366,21 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
-        msg = f"the file is not UTF-8 (byte 0x{byte}); save it as UTF-8"
+        msg = Msg("the file is not UTF-8 (byte 0x{byte}); save it as UTF-8", byte=byte)
         raise ReadProblem("encoding", msg, line) from None
 
 
 def _front_matter(text: str) -> RecordText:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
-        raise ReadProblem("front-matter", "a .md record starts with a line '---' (front matter)")
+        raise ReadProblem(
+            "front-matter", Msg("a .md record starts with a line '---' (front matter)")
+        )
     for i in range(1, len(lines)):
         if lines[i].rstrip() == "---":
             yaml_text = "".join(lines[1:i])
             if not yaml_text.strip():
-                raise ReadProblem("empty", "the front matter is empty")
+                raise ReadProblem("empty", Msg("the front matter is empty"))
             return RecordText(yaml_text, 1, "".join(lines[i + 1 :]), i + 2)
-    raise ReadProblem("front-matter", "the front matter opened on line 1 is never closed by '---'")
+    msg = Msg("the front matter opened on line 1 is never closed by '---'")
+    raise ReadProblem("front-matter", msg)

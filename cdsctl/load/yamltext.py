@@ -31,8 +31,10 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import ScalarNode
 
+from ..i18n import Msg
 from ..messages.hints import describe_character
 from .scalarpos import LINE_BREAK, Lines, Span, Where, char_in_scalar
+from .syntax import syntax_message
 
 KeyPath = tuple[str | int, ...]
 
@@ -151,11 +153,13 @@ class _Builder:
     def properties(self, event: Any) -> None:
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            self.problem("anchor", f"YAML anchor '&{anchor}' is not allowed in records", event)
+            msg = Msg("YAML anchor '&{anchor}' is not allowed in records", anchor=anchor)
+            self.problem("anchor", msg, event)
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             shown = tag.replace("tag:yaml.org,2002:", "!!", 1)
-            self.problem("tag", f"explicit YAML tag '{shown}' is not allowed in records", event)
+            msg = Msg("explicit YAML tag '{tag}' is not allowed in records", tag=shown)
+            self.problem("tag", msg, event)
 
     def attach(self, value: Any, event: Any) -> KeyPath | None:
         """Put `value` where it belongs and return its path; None when it became a key."""
@@ -181,11 +185,12 @@ class _Builder:
 
     def key(self, value: Any, event: Any, container: dict[Any, Any], path: KeyPath) -> None:
         if isinstance(value, dict | list):
-            self.problem("yaml-syntax", "a mapping or list cannot be a mapping key", event)
+            self.problem("yaml-syntax", Msg("a mapping or list cannot be a mapping key"), event)
             value = _SKIP
         elif value in container or (*path, value) in self.pos.keys:
             line = self.pos.keys[(*path, value)][0]
-            self.problem("duplicate-key", f"duplicate key '{value}' (first at line {line})", event)
+            msg = Msg("duplicate key '{key}' (first at line {line})", key=value, line=line)
+            self.problem("duplicate-key", msg, event)
             value = _SKIP
         else:
             self.pos.keys[(*path, value)] = self.where(event)
@@ -267,14 +272,17 @@ def load_exact(text: str, line_offset: int = 0) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1
         col = (mark.column + 1) if mark else 1
-        message = str(exc.problem or exc.context or "invalid YAML")
+        message = syntax_message(exc.problem or exc.context or "invalid YAML")
         if exc.context and exc.context_mark and exc.problem:
             start = exc.context_mark.line + 1 + line_offset
-            message += f" ({exc.context} that starts at line {start})"
+            context = syntax_message(exc.context)
+            message = Msg("{problem} ({context} that starts at line {line})",
+                          problem=message, context=context, line=start)  # fmt: skip
         builder.problems.append(Problem("yaml-syntax", message, line, col))
         return Loaded(None, builder.pos, builder.problems)
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        builder.problems.append(Problem("yaml-syntax", str(exc).splitlines()[0], 1, 1))
+        message = syntax_message(str(exc).splitlines()[0])
+        builder.problems.append(Problem("yaml-syntax", message, 1, 1))
         return Loaded(None, builder.pos, builder.problems)
     finally:
         parser.dispose()
@@ -286,9 +294,10 @@ def _blank_bad_characters(text: str, builder: _Builder) -> str:
     for number, line in enumerate(LINE_BREAK.split(text)):
         found = BAD_CHARACTER.search(line)
         if found is not None:
-            message = f"{describe_character(found.group())} is not allowed in a record; delete it"
-            more = len(BAD_CHARACTER.findall(line)) - 1
-            message += f" (and {more} more on this line)" if more else ""
+            char, more = describe_character(found.group()), len(BAD_CHARACTER.findall(line)) - 1
+            message = (Msg("{char} is not allowed in a record; delete it", char=char) if not more
+                       else Msg("{char} is not allowed in a record; delete it (and {more} more "
+                                "on this line)", char=char, more=more))  # fmt: skip
             where = (number + 1 + builder.offset, found.start() + 1)
             builder.problems.append(Problem("control-character", message, *where))
     return BAD_CHARACTER.sub(" ", text)
@@ -301,18 +310,16 @@ def _walk(parser: Any, builder: _Builder) -> None:
         if handler is not None:
             handler(builder, event)
         elif isinstance(event, yaml.AliasEvent):
-            builder.problem(
-                "anchor", f"YAML alias '*{event.anchor}' is not allowed in records", event
-            )
+            msg = Msg("YAML alias '*{anchor}' is not allowed in records", anchor=event.anchor)
+            builder.problem("anchor", msg, event)
             path = builder.attach(None, event)
             if path is not None:
                 builder.pos.aliases.add(path)
         elif isinstance(event, yaml.DocumentStartEvent):
             builder.documents += 1
             if builder.documents == 2:
-                builder.problem(
-                    "multiple-documents", "a record file holds one YAML document", event
-                )
+                msg = Msg("a record file holds one YAML document")
+                builder.problem("multiple-documents", msg, event)
                 return
 
 

@@ -18,6 +18,7 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from ..i18n import N_, Msg
 from ..text import fold
 
 #: Other names people write for a field, in English and Vietnamese, separated by spaces.
@@ -105,7 +106,7 @@ SYNONYMS: dict[str, str] = {
 }
 
 #: Names that belong to another kind of record, by the mapping they turn up in: what to do.
-_CLOSED_BY = (
+_CLOSED_BY = N_(
     "a task's status and progress come from its reports: it is closed by a report "
     "(status: done) or by completed: DATE"
 )
@@ -184,8 +185,8 @@ def meant(key: str, fields: Iterable[str], struct: str) -> Meant | None:
     loose, names = squash(key), tuple(fields)
     hint = _elsewhere(struct).get(loose)
     if hint is not None:
-        return Meant(None, hint)
+        return Meant(None, Msg(hint))
     same = [name for name in names if squash(name) == loose]
     synonym = [name for name in _means().get(loose, ()) if name in names]
     found = (same + synonym)[0] if same or synonym else _nearest(loose, names)
-    return None if found is None else Meant(found, f"did you mean '{found}'?")
+    return None if found is None else Meant(found, Msg("did you mean '{field}'?", field=found))

@@ -13,6 +13,7 @@ import difflib
 import re
 import unicodedata
 
+from ..i18n import Msg
 from ..text import fold
 
 #: Vietnamese (and common English) words for the record format's vocabulary, folded
@@ -110,10 +111,10 @@ def number_hint(text: str) -> str:
     if proposal is None:
         return ""
     if _DECIMAL_COMMA.fullmatch(plain_form(text)):
-        return f": use a dot: {proposal}"
+        return Msg(": use a dot: {number}", number=proposal)
     if proposal == text:
-        return f": write it without quotes: {proposal}"
-    return f": write {proposal}"
+        return Msg(": write it without quotes: {number}", number=proposal)
+    return Msg(": write {number}", number=proposal)
 
 
 #: the C0 and C1 control characters' short names, for messages
@@ -125,11 +126,12 @@ def describe_character(char: str) -> str:
     """`the invisible control character U+0007 (BEL)`, `U+FFFE, which is not a character`."""
     code = f"U+{ord(char):04X}"
     if char in "\n\u2028\u2029":
-        return f"a line break ({code})" if char != "\n" else "a line break"
+        return Msg("a line break ({code})", code=code) if char != "\n" else Msg("a line break")
     if unicodedata.category(char) == "Cc":
         name = _CONTROL_NAMES.get(ord(char))
-        return f"the invisible control character {code}" + (f" ({name})" if name else "")
-    return f"{code}, which is not a character"
+        code = f"{code} ({name})" if name else code
+        return Msg("the invisible control character {code}", code=code)
+    return Msg("{code}, which is not a character", code=code)
 
 
 def shown(value: str) -> str:

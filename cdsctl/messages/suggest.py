@@ -131,5 +131,9 @@ def _pairs(text: str) -> frozenset[str]:
 
 
 def either(names: list[str]) -> str:
-    """`A`, `A or B`, `A, B or C`."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    """`A`, `A or B`, `A, B or C` (a :class:`cdsctl.i18n.Msg`: `hoặc` in Vietnamese)."""
+    from ..i18n import Msg
+
+    if len(names) == 1:
+        return names[0]
+    return Msg("{names} or {last}", names=", ".join(names[:-1]), last=names[-1])

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from ..diagnostics import CdsError
+from ..i18n import _
 
 
 def write_new(path: Path, data: bytes, force: bool = False) -> None:
@@ -29,11 +30,13 @@ def write_new(path: Path, data: bytes, force: bool = False) -> None:
 
 def _check_target(path: Path, force: bool) -> None:
     if path.is_dir():
-        raise CdsError(f"--output {path}: is a folder")
+        raise CdsError(_("--output {path}: is a folder").format(path=path))
     if not path.parent.is_dir():
-        raise CdsError(f"--output {path}: the folder {path.parent} does not exist")
+        raise CdsError(_("--output {path}: the folder {folder} does not exist").format(
+            path=path, folder=path.parent))  # fmt: skip
     if path.exists() and not force:
-        raise CdsError(f"--output {path}: the file exists; add --force to overwrite it")
+        raise CdsError(_("--output {path}: the file exists; add --force to overwrite it").format(
+            path=path))  # fmt: skip
 
 
 def _umask() -> int:

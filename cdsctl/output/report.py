@@ -20,7 +20,7 @@ def as_json(diagnostics: Sequence[Diagnostic]) -> str:
 def as_text(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[str]:
     """One line per problem: a line break in a file name or a quoted value shows as ⏎."""
     return [
-        one_line(f"{shown(d.file)}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}")
+        one_line(f"{shown(d.file)}:{d.line}:{d.column}: {d.severity} {d.code} {d.text()}")
         for d in diagnostics
     ]
 
@@ -31,7 +31,7 @@ def as_rich_markup(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[
     colour = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
     return [
         f"[bold]{escape(one_line(shown(d.file)))}:{d.line}:{d.column}:[/] "
-        f"[{colour[d.severity]}]{d.severity}[/] [cyan]{d.code}[/] {escape(one_line(d.message))}"
+        f"[{colour[d.severity]}]{d.severity}[/] [cyan]{d.code}[/] {escape(one_line(d.text()))}"
         for d in diagnostics
     ]
 
@@ -45,7 +45,7 @@ def as_github(diagnostics: Sequence[Diagnostic], shown: PathShown) -> list[str]:
     """GitHub Actions workflow commands, so errors show on the pull request's diff."""
     lines = []
     for d in diagnostics:
-        message = d.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        message = d.text().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         props = f"file={_escape_property(shown(d.file))},line={d.line},col={d.column}"
         lines.append(f"::{d.severity} {props},title={d.code}::{message}")
     return lines

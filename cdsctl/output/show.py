@@ -14,6 +14,7 @@ from typing import Any
 
 from ..checks.index import Summary
 from ..diagnostics import CdsError
+from ..i18n import _, shown_date
 from ..model import Task
 from ..queries import task_row
 from ..repository import Repository, full_record
@@ -33,7 +34,8 @@ def describe(repo: Repository, record_id: str, as_of: date) -> dict[str, Any]:
         agency = repo.records.agencies[record_id]
         return {"kind": "agency", "id": record_id, "file": "agencies.yaml",
                 "record": {k: v for k, v in _agency_fields(agency).items() if v}}  # fmt: skip
-    raise CdsError(f"no record with id '{record_id}' (files with errors are left out)")
+    raise CdsError(_("no record with id '{id}' (files with errors are left out)").format(
+        id=record_id))  # fmt: skip
 
 
 def _agency_fields(agency: Any) -> dict[str, Any]:
@@ -52,7 +54,8 @@ def _task(repo: Repository, task: Task, wanted: str, as_of: date) -> dict[str, A
     if "@" in wanted:
         states = [s for s in states if s.id == wanted]
         if not states:
-            raise CdsError(f"{wanted}: no such instance as of {as_of}")
+            raise CdsError(_("{id}: no such instance as of {day}").format(
+                id=wanted, day=shown_date(as_of)))  # fmt: skip
     directive = repo.records.directives.get(task.directive)
     return {
         "kind": "task", "id": wanted, "file": task.source.file, "title": task.title,

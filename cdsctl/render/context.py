@@ -20,6 +20,7 @@ from typing import Any
 from ..checks.index import Summary
 from ..dates.iso import period_span
 from ..diagnostics import CdsError
+from ..i18n import _
 from ..model import Indicator
 from ..queries import stats
 from ..repository import Repository, full_record
@@ -50,7 +51,7 @@ class Sources:
         """A record as written, every field and its body, with `kind` and `file`."""
         summary = self.summaries.get(record_id)
         if summary is None:
-            raise CdsError(f"no record has the id '{record_id}'")
+            raise CdsError(_("no record has the id '{id}'").format(id=record_id))
         data = dict(full_record(self.repo.root, summary.file))
         data["file"] = summary.file
         return data
@@ -64,12 +65,14 @@ class Sources:
         """The record named by ID, which must be of `kind` (or, for a meeting, the meeting a
         named directive concludes, and the other way round)."""
         if self.record_id is None:
-            raise CdsError(f"this template shows a {kind}: give its id (cdsctl render NAME ID)")
+            raise CdsError(_("this template shows a {kind}: give its id (cdsctl render NAME ID)")
+                           .format(kind=_(kind)))  # fmt: skip
         summary = self.summaries.get(self.record_id)
         if summary is None:
-            raise CdsError(f"no record has the id '{self.record_id}'")
+            raise CdsError(_("no record has the id '{id}'").format(id=self.record_id))
         if summary.kind != kind:
-            raise CdsError(f"'{self.record_id}' is a {summary.kind}; this template shows a {kind}")
+            raise CdsError(_("'{id}' is a {kind}; this template shows a {wanted}").format(
+                id=self.record_id, kind=_(summary.kind), wanted=_(kind)))  # fmt: skip
         return self.whole(self.record_id)
 
     def agency(self, agency_id: str | None) -> dict[str, Any] | None:
@@ -151,8 +154,8 @@ def period_days(code: str) -> tuple[date, date]:
     """The first and last day of the period `--period` names (dates.iso.period_span)."""
     span = period_span(code)
     if span is None:
-        raise CdsError(f"--period {code!r}: write a month, quarter, half-year or year: "
-                       "2023-05, 2023-Q2, 2023-H1, 2023")  # fmt: skip
+        raise CdsError(_("--period '{period}': write a month, quarter, half-year or year: "
+                         "2023-05, 2023-Q2, 2023-H1, 2023").format(period=code))  # fmt: skip
     return span[1], span[2]
 
 
@@ -171,7 +174,7 @@ def agencies_of(src: Sources) -> dict[str, dict[str, Any]]:
 
 def _record(src: Sources) -> dict[str, Any]:
     if src.record_id is None:
-        raise CdsError("this template shows one record: give its id (cdsctl render NAME ID)")
+        raise CdsError(_("this template shows one record: give its id (cdsctl render NAME ID)"))
     return src.whole(src.record_id)
 
 

@@ -21,6 +21,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyn
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..diagnostics import CdsError
+from ..i18n import _
 from .filters import FILTERS, FilterError, make_agency_filters
 from .lookup import Template
 
@@ -83,7 +84,8 @@ def _docxtpl() -> Any:
     try:
         import docxtpl
     except ImportError:  # (an extra: `pip install 'cdsctl[docx]'`)
-        raise CdsError("--format docx needs the docx extra: pip install 'cdsctl[docx]'") from None
+        raise CdsError(_("--format docx needs the docx extra: pip install 'cdsctl[docx]'")
+                       ) from None  # fmt: skip
     return docxtpl
 
 
@@ -117,7 +119,8 @@ class _reported:
         if isinstance(exc, TemplateError | FilterError | ValueError | TypeError | KeyError):
             raise TemplateProblem(_message(self.template, exc, tb)) from None
         if isinstance(exc, OSError | _docx_errors()):
-            raise TemplateProblem(f"template {self.template.path}: cannot read it: {exc}") from None
+            raise TemplateProblem(_("template {path}: cannot read it: {reason}").format(
+                path=self.template.path, reason=exc)) from None  # fmt: skip
 
 
 def _docx_errors() -> tuple[type[BaseException], ...]:
@@ -131,11 +134,14 @@ def _message(template: Template, exc: BaseException, tb: TracebackType | None) -
     line = exc.lineno if isinstance(exc, TemplateSyntaxError) else _template_line(tb)
     if isinstance(exc, TemplateSyntaxError) and exc.name and exc.name != template.path.name:
         where = exc.name
-    at = f", line {line}" if line and template.format != "docx" else ""
     what = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     if type(exc).__name__ == "SecurityError":
-        what += " (templates run in a sandbox: they may use the records, not Python itself)"
-    return f"template {where}{at}: {what}"
+        what = _("{problem} (templates run in a sandbox: they may use the records, not Python "
+                 "itself)").format(problem=what)  # fmt: skip
+    if line and template.format != "docx":
+        return _("template {name}, line {line}: {problem}").format(name=where, line=line,
+                                                                   problem=what)  # fmt: skip
+    return _("template {name}: {problem}").format(name=where, problem=what)
 
 
 def _template_line(tb: TracebackType | None) -> int | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from ..i18n import STATES_VI
+from ..i18n import STATES_VI, _
 from ..state import State
 
 #: each task state as government reports name it (the interface's own words, cdsctl.i18n)
@@ -34,7 +34,8 @@ def _day(value: Any, name: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise FilterError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+    raise FilterError(_("{filter}: {value} is not a date (YYYY-MM-DD)").format(
+        filter=name, value=repr(value)))  # fmt: skip
 
 
 def vn_date(value: Any) -> str:
@@ -67,7 +68,8 @@ def vn_time(value: Any) -> str:
     text = str(value)
     hours, sep, minutes = text.partition(":")
     if not sep or not hours.isdigit() or not minutes.isdigit():
-        raise FilterError(f"vn_time: {value!r} is not a time (HH:MM)")
+        raise FilterError(_("{filter}: {value} is not a time (HH:MM)").format(
+            filter="vn_time", value=repr(value)))  # fmt: skip
     return f"{int(hours)} giờ {minutes}"
 
 
@@ -79,7 +81,8 @@ def doc_number(value: Any) -> str:
 def vn_number(value: Any, digits: int = 1) -> str:
     """`52.14` → "52,1"; `1234` → "1.234"; `4.0` → "4" (no trailing zeros)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FilterError(f"vn_number: {value!r} is not a number")
+        raise FilterError(_("{filter}: {value} is not a number").format(
+            filter="vn_number", value=repr(value)))  # fmt: skip
     text = f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -97,7 +100,7 @@ def period_name(value: Any) -> str:
     text = str(value)
     year, _, part = text.partition("-")
     if not (len(year) == 4 and year.isdigit()):
-        raise FilterError(f"period_name: {value!r} is not a period (2023, 2023-Q2, 2023-05)")
+        raise _not_a_period(value)
     if not part:
         return f"năm {year}"
     if part in ("Q1", "Q2", "Q3", "Q4"):
@@ -106,7 +109,12 @@ def period_name(value: Any) -> str:
         return f"6 tháng {'đầu' if part == 'H1' else 'cuối'} năm {year}"
     if part.isdigit() and 1 <= int(part) <= 12:
         return f"tháng {int(part)} năm {year}"
-    raise FilterError(f"period_name: {value!r} is not a period (2023, 2023-Q2, 2023-05)")
+    raise _not_a_period(value)
+
+
+def _not_a_period(value: Any) -> FilterError:
+    return FilterError(_("{filter}: {value} is not a period (2023, 2023-Q2, 2023-05)").format(
+        filter="period_name", value=repr(value)))  # fmt: skip
 
 
 def state_name(value: Any) -> str:
@@ -114,7 +122,8 @@ def state_name(value: Any) -> str:
     try:
         return STATE_NAMES[State(value)]
     except ValueError:
-        raise FilterError(f"state_name: {value!r} is not a task state") from None
+        raise FilterError(_("{filter}: {value} is not a task state").format(
+            filter="state_name", value=repr(value))) from None  # fmt: skip
 
 
 def make_agency_filters(agencies: Mapping[str, Mapping[str, Any]]) -> dict[str, Callable[..., str]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import CdsError
+from ..i18n import _
 
 FORMATS = ("md", "html", "docx")
 SUFFIX = {"md": ".md.j2", "html": ".html.j2", "docx": ".docx"}
@@ -58,7 +59,7 @@ def find(name: str, fmt: str, folders: list[Path]) -> Template:
     given = Path(name)
     if given.suffix in (".j2", ".docx") or os.sep in name or "/" in name:
         if not given.is_file():
-            raise CdsError(f"template {name}: no such file")
+            raise CdsError(_("template {name}: no such file").format(name=name))
         return Template(given, _format_of(given, fmt), given.name)
     file = name + SUFFIX[fmt]
     for folder in folders:
@@ -66,9 +67,10 @@ def find(name: str, fmt: str, folders: list[Path]) -> Template:
             return Template(folder / file, fmt, file)
     known = sorted({p.name.split(".")[0] for f in folders for p in f.iterdir()
                     if p.name.endswith(SUFFIX[fmt]) and not p.name.startswith("_")})  # fmt: skip
-    where = ", ".join(str(f) for f in folders) or "no templates folder"
-    raise CdsError(f"no template '{name}' for --format {fmt} in {where}; "
-                   f"templates for {fmt}: {', '.join(known) or 'none'}")  # fmt: skip
+    where = ", ".join(str(f) for f in folders) or _("no templates folder")
+    raise CdsError(_("no template '{name}' for --format {format} in {folders}; templates for "
+                     "{format}: {known}").format(name=name, format=fmt, folders=where,
+                                                 known=", ".join(known) or _("none")))  # fmt: skip
 
 
 def _format_of(path: Path, asked: str) -> str:

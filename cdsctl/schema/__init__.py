@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import N_
 from .types import (
     DATE_PATTERN,
     ID_PATTERN,
@@ -58,8 +59,8 @@ LONG_TEXT = Text(lines=True)  # may hold line breaks
 DATE = Date()
 TEXTS = ListOf(TEXT)
 LONG_TEXTS = ListOf(LONG_TEXT)
-PERIOD = Period(PERIOD_PATTERN, "a period such as 2022, 2022-Q2, 2022-H1 or 2022-05")
-TIME = Time(TIME_PATTERN, 'a time such as "14:00"')
+PERIOD = Period(PERIOD_PATTERN, N_("a period such as 2022, 2022-Q2, 2022-H1 or 2022-05"))
+TIME = Time(TIME_PATTERN, N_('a time such as "14:00"'))
 PERSON = Struct({"name": Field(TEXT), "title": Field(TEXT)}, "person")
 
 DOC_TYPES = ("NQ", "QĐ", "CT", "KH", "TB", "KL", "CV", "CTr", "ĐA", "BB", "QC", "BC")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..dates.iso import DateError, parse_iso, period_proposal, time_proposal
+from ..i18n import Msg, noun
 from ..load.yamltext import BAD_CHARACTER, BAD_IN_LINE, KeyPath
 from ..messages import fieldnames
 from ..messages.hints import describe_character, enum_word, number_hint, plain_form, shown
@@ -119,20 +120,21 @@ def field_name(path: KeyPath) -> str:
 
 def describe(value: Any, raw: str | None) -> str:
     """How YAML read a non-text value, for messages: `the boolean false (written no)`."""
+    kind: str
     if isinstance(value, bool):
-        kind = f"the boolean {str(value).lower()}"
+        kind = Msg("the boolean {value}", value=str(value).lower())
     elif value is None:
-        kind = "null"
+        kind = Msg("null")
     elif isinstance(value, int | float):
-        kind = f"the number {value}"
+        kind = Msg("the number {value}", value=value)
     elif isinstance(value, list):
-        return "a list"
+        return Msg("a list")
     elif isinstance(value, dict):
-        return "a mapping"
+        return Msg("a mapping")
     else:
         return shown(str(value))
     plain = raw is None or raw.lower() in (str(value).lower(), "null", "~")
-    return kind if plain else f"{kind} (written `{raw}`)"
+    return kind if plain else Msg("{value} (written `{raw}`)", value=kind, raw=raw)
 
 
 class Type:
@@ -145,14 +147,17 @@ class Type:
         raise NotImplementedError
 
     def wrong(self, value: Any, path: KeyPath, ctx: Context, expected: str, hint: str = "") -> Any:
+        """A type finding: `expected` (a :class:`~cdsctl.i18n.Msg`) is what the field holds."""
         raw = ctx.raw.get(path)
         found = describe(value, raw)
         if isinstance(value, bool) and raw:
-            found = f"the boolean {str(value).lower()}"
-            hint = f': YAML 1.1 reads a bare `{raw}` as a boolean; quote it: "{raw}"'
+            found = Msg("the boolean {value}", value=str(value).lower())
+            hint = Msg(': YAML 1.1 reads a bare `{raw}` as a boolean; quote it: "{raw}"', raw=raw)
         elif isinstance(value, int | float) and expected == "text":
-            hint = f': quote it: "{raw or value}"'
-        return ctx.add("type", path, f"{field_name(path)} must be {expected}, not {found}{hint}")
+            hint = Msg(': quote it: "{value}"', value=raw or value)
+        msg = Msg("{field} must be {expected}, not {found}{hint}", field=field_name(path),
+                  expected=expected, found=found, hint=hint)  # fmt: skip
+        return ctx.add("type", path, msg)
 
 
 def check_characters(value: str, path: KeyPath, ctx: Context, lines: bool = False) -> bool:
@@ -163,9 +168,10 @@ def check_characters(value: str, path: KeyPath, ctx: Context, lines: bool = Fals
         return True
     char, name = found.group(), field_name(path)
     if char in "\n\r\u2028\u2029":
-        msg = f"{name} holds a line break; keep it on one line (a `|` or `>` block adds one)"
+        msg = Msg("{field} holds a line break; keep it on one line (a `|` or `>` block adds one)",
+                  field=name)  # fmt: skip
     else:
-        msg = f"{name} holds {describe_character(char)}; delete it"
+        msg = Msg("{field} holds {char}; delete it", field=name, char=describe_character(char))
     ctx.add("control-character", path, msg, at_key=False, index=found.start())
     return False
 
@@ -178,16 +184,18 @@ class Text(Type):
 
     def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, str):
-            return self.wrong(value, path, ctx, "text")
+            return self.wrong(value, path, ctx, Msg("text"))
         if not value.strip():
-            return ctx.add("invalid-value", path, f"{field_name(path)} is empty")
+            return ctx.add("invalid-value", path, Msg("{field} is empty", field=field_name(path)))
         if not check_characters(value, path, ctx, self.lines):
             return INVALID
         if not unicodedata.is_normalized("NFC", value):
-            ctx.add("not-nfc", path, f"{field_name(path)} is not in Unicode NFC", at_key=False)
+            msg = Msg("{field} is not in Unicode NFC", field=field_name(path))
+            ctx.add("not-nfc", path, msg, at_key=False)
             value = unicodedata.normalize("NFC", value)
         if self.pattern and not re.fullmatch(self.pattern, value):
-            msg = f"{field_name(path)}: {shown(value)} is not {self.what}{self.hint(value)}"
+            msg = Msg("{field}: {value} is not {what}{hint}", field=field_name(path),
+                      value=shown(value), what=Msg(self.what), hint=self.hint(value))  # fmt: skip
             return ctx.add("invalid-value", path, msg)
         return value
 
@@ -200,7 +208,7 @@ class Text(Type):
         found = self.proposal(value)
         if found is None or found == value or not re.fullmatch(self.pattern or ".+", found):
             return ""
-        return f"; write {found}"
+        return Msg("; write {value}", value=found)
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string", "minLength": 1}
@@ -231,7 +239,8 @@ class Id(Text):
         value = Text.check(self, value, path, ctx)
         if value is not INVALID and not ID_RE.fullmatch(value):
             hint = Text(ID_PATTERN).hint(value)
-            msg = f"id {shown(value)} does not match {ID_SHAPE}{hint}"
+            msg = Msg("id {value} does not match {shape}{hint}", value=shown(value),
+                      shape=ID_SHAPE, hint=hint)  # fmt: skip
             return ctx.add("id-format", path, msg)
         return value
 
@@ -263,7 +272,8 @@ class DocNumber(Text):
         value = Text.check(self, value, path, ctx)
         if value is not INVALID and not NUMBER_RE.fullmatch(value):
             hint = Text(NUMBER_PATTERN).hint(value)
-            msg = f"{shown(value)} is not a document number such as 128/TB-UBND or 09-NQ/TU{hint}"
+            msg = Msg("{value} is not a document number such as 128/TB-UBND or 09-NQ/TU{hint}",
+                      value=shown(value), hint=hint)  # fmt: skip
             return ctx.add("doc-number", path, msg)
         return value
 
@@ -289,14 +299,15 @@ class DirectiveOrNumber(Text):
 class Date(Type):
     def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, str):
-            return self.wrong(value, path, ctx, "a date (YYYY-MM-DD)")
+            return self.wrong(value, path, ctx, Msg("a date (YYYY-MM-DD)"))
         if not check_characters(value, path, ctx):
             return INVALID
         try:
             parse_iso(value)
             return value  # ISO text: compares chronologically, stays a builtin
         except DateError as exc:
-            return ctx.add(exc.code, path, f"{field_name(path)}: {exc}", at_key=False)
+            msg = Msg("{field}: {problem}", field=field_name(path), problem=exc.message)
+            return ctx.add(exc.code, path, msg, at_key=False)
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
@@ -308,13 +319,16 @@ class Enum(Type):
 
     def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, str):
-            return self.wrong(value, path, ctx, "one of " + ", ".join(self.values))
+            return self.wrong(
+                value, path, ctx, Msg("one of {values}", values=", ".join(self.values))
+            )
         if value not in self.values:
             if not check_characters(value, path, ctx):
                 return INVALID
             word = enum_word(value, self.values)
-            hint = f"; write {word}" if word else ""
-            msg = f"{field_name(path)}: {shown(value)} is not one of {', '.join(self.values)}{hint}"
+            msg = Msg("{field}: {value} is not one of {values}{hint}", field=field_name(path),
+                      value=shown(value), values=", ".join(self.values),
+                      hint=Msg("; write {value}", value=word) if word else "")  # fmt: skip
             return ctx.add("invalid-value", path, msg, at_key=False)
         return value
 
@@ -332,28 +346,32 @@ class Number(Type):
         allowed = int if self.integer else int | float
         if isinstance(value, bool) or not isinstance(value, allowed):
             hint = number_hint(value) if isinstance(value, str) else ""
-            expected = "a whole number" if self.integer else "a number"
+            expected = Msg("a whole number") if self.integer else Msg("a number")
             return self.wrong(value, path, ctx, expected, hint)
         problem = self.problem(value, ctx.raw.get(path))
         if problem:
-            return ctx.add("invalid-value", path, f"{field_name(path)}: {problem}", at_key=False)
+            msg = Msg("{field}: {problem}", field=field_name(path), problem=problem)
+            return ctx.add("invalid-value", path, msg, at_key=False)
         return value
 
     def problem(self, value: float, raw: str | None) -> str | None:
         """What is wrong with a number YAML read: not finite, not written in plain
         digits (`0x1F`, `017`, `1_000`: YAML 1.1 and 1.2 read some apart), out of range."""
         if isinstance(value, float) and not math.isfinite(value):
-            what = "not a number" if math.isnan(value) else "infinite"
-            return f"`{raw or value}` is {what}; write a number such as 42.3"
+            what = Msg("not a number") if math.isnan(value) else Msg("infinite")
+            return Msg("`{raw}` is {what}; write a number such as 42.3", raw=raw or value,
+                       what=what)  # fmt: skip
         if raw is not None and not PLAIN_NUMBER.fullmatch(raw):
-            return f"`{raw}` is not plain digits (YAML reads it as {value}); write {value}"
+            return Msg("`{raw}` is not plain digits (YAML reads it as {value}); write {value}",
+                       raw=raw, value=value)  # fmt: skip
         low = -sys.float_info.max if self.minimum is None else self.minimum
         high = sys.float_info.max if self.maximum is None else self.maximum
         if low <= value <= high:
             return None
         if self.minimum is None or self.maximum is None:
-            return f"{value} is too large a number"
-        return f"{value} is outside {_num(self.minimum)}–{_num(self.maximum)}"
+            return Msg("{value} is too large a number", value=value)
+        return Msg("{value} is outside {low}–{high}", value=value, low=_num(self.minimum),
+                   high=_num(self.maximum))  # fmt: skip
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer" if self.integer else "number"}
@@ -379,7 +397,7 @@ class ListOf(Type):
 
     def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, list):
-            return self.wrong(value, path, ctx, "a list")
+            return self.wrong(value, path, ctx, Msg("a list"))
         checked = [self.item.check(v, (*path, i), ctx) for i, v in enumerate(value)
                    if (*path, i) not in ctx.skip]  # fmt: skip
         return [v for v in checked if v is not INVALID]
@@ -403,7 +421,7 @@ class Struct(Type):
 
     def check(self, value: Any, path: KeyPath, ctx: Context) -> Any:
         if not isinstance(value, dict):
-            return self.wrong(value, path, ctx, f"a mapping ({self.name})")
+            return self.wrong(value, path, ctx, Msg("a mapping ({name})", name=noun(self.name)))
         out: dict[str, Any] = {}
         named: set[str | None] = set()  # fields an unknown key was taken for
         for key, item in value.items():
@@ -418,18 +436,21 @@ class Struct(Type):
                 out[key] = checked
         for key, spec in self.fields.items():
             if spec.required and key not in value and key not in named:  # (said already)
-                ctx.add("missing-field", path, f"{self.name}: required field '{key}' is missing")
+                msg = Msg("{name}: required field '{field}' is missing", name=noun(self.name),
+                          field=key)  # fmt: skip
+                ctx.add("missing-field", path, msg)
         return out
 
     def unknown(self, key: Any, path: KeyPath, ctx: Context) -> str | None:
         """An unknown field: an error naming the field meant when it is near one
         (fieldnames.py), else a warning.  Returns the field meant."""
-        where = f" in {field_name(path)}" if path else ""
+        where = Msg(" in {field}", field=field_name(path)) if path else ""
         meant = fieldnames.meant(key, self.fields, self.name) if isinstance(key, str) else None
         if meant is None:
-            ctx.add("unknown-field", (*path, key), f"unknown field '{key}'{where}")
+            msg = Msg("unknown field '{key}'{where}", key=key, where=where)
+            ctx.add("unknown-field", (*path, key), msg)
             return None
-        msg = f"unknown field '{key}'{where}: {meant.words}"
+        msg = Msg("unknown field '{key}'{where}: {meant}", key=key, where=where, meant=meant.words)
         ctx.add("misspelled-field", (*path, key), msg)
         return meant.field
 

@@ -31,7 +31,8 @@ from typing import Any
 from .. import __version__
 from ..load.files import Stamp
 
-FORMAT = 4  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views
+FORMAT = 5  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
+# 5: messages as (template, arguments), shown in the reader's language
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
 _MAGIC = b"cdsctl-cache\n"

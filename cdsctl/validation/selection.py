@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import CdsError
+from ..i18n import _
 from ..load.files import AGENCIES, is_record_name, read_source, relative_record_path, walk
 
 
@@ -29,15 +30,17 @@ def select_paths(root: Path, paths: list[Path]) -> Selection:
         if path.is_dir():
             inside = relative_record_path(root, path / "x.yaml")
             if inside is None:
-                raise CdsError(f"{path}: not a folder inside the records root {root}")
+                raise CdsError(_("{path}: not a folder inside the records root {root}").format(
+                    path=path, root=root))  # fmt: skip
             folder = inside.rsplit("/", 1)[0] + "/" if "/" in inside else ""
             selection.files.update(f for f in walk(root) if f.startswith(folder))
         elif not path.exists():
-            raise CdsError(f"{path}: no such file")
+            raise CdsError(_("{path}: no such file").format(path=path))
         else:
             relpath = relative_record_path(root, path)
             if relpath is None:
-                raise CdsError(f"{path}: not a record file inside the records root {root}")
+                raise CdsError(_("{path}: not a record file inside the records root {root}")
+                               .format(path=path, root=root))  # fmt: skip
             selection.files.add(relpath)
     return selection
 
