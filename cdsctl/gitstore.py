@@ -16,6 +16,7 @@ option (``--changed-since=--output=agencies.yaml`` once made git overwrite that 
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import tarfile
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import NewType
 
 from .diagnostics import CdsError
+from .i18n import _
 
 #: A full commit id that git has verified; made only by :func:`resolve` or read from git.
 Commit = NewType("Commit", str)
@@ -68,19 +70,21 @@ def _object_text(name: str | _Unverified) -> str:
     return name.text + "^{commit}" if isinstance(name, _Unverified) else name
 
 
-def _run(cwd: Path, argv: _Argv) -> subprocess.CompletedProcess[bytes]:
+def _run(
+    cwd: Path, argv: _Argv, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run a command line from :func:`_argv` in `cwd`; the one place git is started."""
     try:
-        return subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+        return subprocess.run(argv, cwd=cwd, capture_output=True, check=False, env=env)
     except FileNotFoundError:
-        raise CdsError("git is not installed (cdsctl needs it for this command)") from None
+        raise CdsError(_("git is not installed (cdsctl needs it for this command)")) from None
 
 
 def _git_bytes(cwd: Path, argv: _Argv) -> bytes:
     """git's output as bytes (file contents are decoded by the caller); CdsError on failure."""
     done = _run(cwd, argv)
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or "failed"
+        message = done.stderr.decode("utf-8", "replace").strip() or _("failed")
         raise CdsError(f"git {argv[3]}: {message}")
     return done.stdout
 
@@ -101,9 +105,10 @@ def shown(text: str, limit: int = 80) -> str:
 def _not_a_commit(option: str, text: str) -> CdsError:
     quoted = shown(text)
     return CdsError(
-        f"{option}: {quoted} is not a commit in this repository; give a branch, a tag or a "
-        f"commit id such as origin/main or HEAD~1 / {quoted} không phải là một commit của kho này"
-    )
+        _("{option}: {revision} is not a commit in this repository; give a branch, a tag or a "
+          "commit id such as origin/main or HEAD~1 / {revision} không phải là một commit của "
+          "kho này").format(option=option, revision=quoted)
+    )  # fmt: skip
 
 
 def resolve(root: Path, text: str, option: str) -> Commit:
@@ -131,7 +136,8 @@ def toplevel(root: Path, option: str = "git") -> Path:
     """The top of the git work tree that holds `root`; CdsError when there is none."""
     done = _run(root, _argv("rev-parse", "--show-toplevel"))
     if done.returncode != 0:
-        raise CdsError(f"{option}: {root} is not in a git repository (this reads git's history)")
+        raise CdsError(_("{option}: {root} is not in a git repository (this reads git's history)")
+                       .format(option=option, root=root))  # fmt: skip
     return Path(done.stdout.decode("utf-8", "surrogateescape").rstrip("\n"))
 
 
@@ -194,8 +200,12 @@ def export_tree(root: Path, rev: str, into: Path) -> Export:
     archive = _argv("archive", "--format=tar", objects=[f"{commit}:{where}"])
     done = _run(toplevel(root, "--at"), archive)
     if done.returncode != 0:
-        folder = f"the records root {where.rstrip('/')}" if where else "the records root"
-        raise CdsError(f"--at {shown(rev)}: {folder} is not in commit {commit[:12]}")
+        if where:
+            raise CdsError(_("--at {revision}: the records root {folder} is not in commit "
+                             "{commit}").format(revision=shown(rev), folder=where.rstrip("/"),
+                                                commit=commit[:12]))  # fmt: skip
+        raise CdsError(_("--at {revision}: the records root is not in commit {commit}").format(
+            revision=shown(rev), commit=commit[:12]))  # fmt: skip
     return Export(into, _unpack(done.stdout, into))
 
 
@@ -213,9 +223,10 @@ def _unpack(tar: bytes, into: Path) -> list[str]:
 
 def _refused(member: tarfile.TarInfo, exc: Exception) -> str:
     if member.issym() or member.islnk():
-        return (f"{member.name}: a symbolic link to {shown(member.linkname)}, outside the "
-                f"records root (link-outside-root); left out")  # fmt: skip
-    return f"{member.name}: {exc}; left out"
+        return _("{name}: a symbolic link to {target}, outside the records root "
+                 "(link-outside-root); left out").format(name=member.name,
+                                                         target=shown(member.linkname))  # fmt: skip
+    return _("{name}: {reason}; left out").format(name=member.name, reason=exc)
 
 
 # -- one file's history (cdsctl history) ------------------------------------------------------
@@ -303,3 +314,48 @@ def _has_parent(root: Path, commit: Commit) -> bool:
     raw = _git(root, _argv("cat-file", "-p", objects=[commit]))
     header = raw.partition("\n\n")[0]
     return any(line.startswith("parent ") for line in header.splitlines())
+
+
+# -- commits cdsctl makes (`--commit`) -------------------------------------------------------
+
+
+def commit_files(root: Path, relpaths: Sequence[str], message: str) -> None:
+    """Commit exactly the files `relpaths` (relative to `root`, just written) with
+    `message`: ``git commit --only`` leaves whatever else is staged staged, uncommitted."""
+    toplevel(root, "--commit")
+    _git(root, _argv("add", paths=list(relpaths)))
+    _git(root, _argv("commit", "--quiet", "--only", f"--message={message}", paths=list(relpaths)))
+
+
+# -- a new repository (`cdsctl init`) --------------------------------------------------------
+
+#: what would point git at another repository than the folder's own
+_GIT_LOCATIONS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR",
+                  "GIT_OBJECT_DIRECTORY")  # fmt: skip
+
+
+def _own_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _GIT_LOCATIONS}
+
+
+def inside_work_tree(folder: Path) -> bool | None:
+    """Whether `folder` is inside a git work tree (or a repository's own folder); None when
+    git is not installed.  A repository git will not read (`safe.directory`) counts as one:
+    a repository is never made inside another."""
+    try:
+        done = _run(folder, _argv("rev-parse", "--is-inside-work-tree"), _own_env())
+    except CdsError:  # git is not installed
+        return None
+    return done.returncode == 0 or b"safe.directory" in done.stderr
+
+
+def init_repository(folder: Path) -> str | None:
+    """`git init` of `folder` (after `--`: never read as an option); None when done, else
+    git's message."""
+    try:
+        done = _run(folder, _argv("init", "--quiet", paths=[str(folder.absolute())]), _own_env())
+    except CdsError as exc:
+        return str(exc)
+    if done.returncode == 0:
+        return None
+    return done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"

@@ -26,4 +26,7 @@ from . import render  # noqa: F401
 # isort: split
 from . import calendar  # noqa: F401
 
+# isort: split
+from . import author, new  # noqa: F401
+
 __all__ = ["app", "run"]

@@ -16,6 +16,7 @@ from ..checks.fast import add_name, fast_check
 from ..checks.index import WHOLE_VIEW, Summary, cross_view
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
+from ..i18n import Msg
 from ..load.files import (
     BROKEN,
     ReadProblem,
@@ -74,14 +75,33 @@ def check_file_wire(root: Path | str, relpath: str) -> tuple[Stamp, tuple[Any, .
     path = f"{root}/{relpath}"  # (plain str: pathlib and os.path.join are slow here)
     try:
         data, stamp = read_bytes(path)
-        source = source_of(data, is_markdown(relpath))
     except ReadProblem as problem:
-        found = [Diagnostic.make(relpath, problem.line, 1, problem.code, str(problem))]
-        return stat_stamp(path), FileResult(relpath, found, None).to_wire()
+        return stat_stamp(path), _unusable(relpath, problem)
     except OSError as exc:
-        message = f"cannot read the file: {exc.strerror}"
+        message = Msg("cannot read the file: {reason}", reason=exc.strerror or str(exc))
         found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
         return stat_stamp(path), FileResult(relpath, found, None).to_wire()
+    return stamp, check_bytes_wire(relpath, data)
+
+
+def _unusable(relpath: str, problem: ReadProblem) -> tuple[Any, ...]:
+    message = problem.message
+    if problem.code == "empty":  # say what belongs in it
+        hint = (Msg("agencies.yaml lists the committee's agencies: `kind: agencies`, then "
+                    "`agencies:` with the id and name of each (cdsctl init writes one)")
+                if relpath == "agencies.yaml" else
+                Msg("a record starts with `kind:` and `id:` (cdsctl new writes one)"))  # fmt: skip
+        message = Msg("{problem}; {hint}", problem=message, hint=hint)
+    found = [Diagnostic.make(relpath, problem.line, 1, problem.code, message)]
+    return FileResult(relpath, found, None).to_wire()
+
+
+def check_bytes_wire(relpath: str, data: bytes) -> tuple[Any, ...]:
+    """The wire result of a record file `relpath` holding `data` (read, or not yet written)."""
+    try:
+        source = source_of(data, is_markdown(relpath))
+    except ReadProblem as problem:
+        return _unusable(relpath, problem)
     # no byte that may start a control character, a tab…: no regex (yamlload.SAFE_BYTES)
     screened = not data.translate(None, SAFE_BYTES)
     scanned = load_fast_scanned(source.yaml, screened)
@@ -92,8 +112,8 @@ def check_file_wire(root: Path | str, relpath: str) -> tuple[Stamp, tuple[Any, .
         if checked is not None and checked.kind is not None:  # the happy path
             view = cross_view(checked.kind, checked.values)
             summary = (checked.kind, checked.id, relpath, view, group_references(checked))
-            return stamp, (relpath, (), summary, _blob(checked))
-    return stamp, _check_exactly(source, relpath).to_wire()
+            return (relpath, (), summary, _blob(checked))
+    return _check_exactly(source, relpath).to_wire()
 
 
 def _body_fits(source: RecordText, data: dict[str, Any], screened: bool) -> bool:
@@ -115,7 +135,7 @@ def load_positions(source: RecordText) -> Loaded:
     if isinstance(loaded.data, dict) and source.body is not None and source.body.strip():
         if "body" in loaded.data:
             line, column = loaded.positions.keys.get(("body",), (1, 1))
-            msg = "body is given in the front matter and as the Markdown text after it"
+            msg = Msg("body is given in the front matter and as the Markdown text after it")
             loaded.problems.append(Problem("duplicate-key", msg, line, column))
         else:
             loaded.data["body"] = source.body
@@ -130,11 +150,11 @@ def _check_exactly(source: RecordText, relpath: str) -> FileResult:
     diagnostics = [Diagnostic.make(relpath, p.line, p.column, p.code, p.message)
                    for p in loaded.problems]  # fmt: skip
     if loaded.data is None and not loaded.problems:
-        diagnostics.append(Diagnostic.make(relpath, 1, 1, "empty", "the file holds no data"))
+        diagnostics.append(Diagnostic.make(relpath, 1, 1, "empty", Msg("the file holds no data")))
     if not isinstance(loaded.data, dict):
         if loaded.data is not None:
-            found = "a list" if isinstance(loaded.data, list) else "a single value"
-            msg = f"a record is a mapping of fields, but the file holds {found}"
+            found = Msg("a list") if isinstance(loaded.data, list) else Msg("a single value")
+            msg = Msg("a record is a mapping of fields, but the file holds {found}", found=found)
             diagnostics.append(Diagnostic.make(relpath, 1, 1, "not-a-mapping", msg))
         return FileResult(relpath, diagnostics, None)
     checked = check_record(loaded.data, relpath, loaded.positions)
@@ -173,11 +193,17 @@ def group_references(checked: Checked) -> dict[tuple[str, ...], list[str]]:
     return grouped
 
 
-def reference_paths(root: Path, relpath: str) -> dict[tuple[tuple[str, ...], str], list[KeyPath]]:
+def _source(root: Path, relpath: str, data: bytes | None) -> RecordText:
+    return read_source(root / relpath) if data is None else source_of(data, is_markdown(relpath))
+
+
+def reference_paths(
+    root: Path, relpath: str, data: bytes | None = None
+) -> dict[tuple[tuple[str, ...], str], list[KeyPath]]:
     """Where a file refers to each (kinds, name), in the file's order: the paths
-    :func:`group_references` left out."""
+    :func:`group_references` left out.  `data`: the file's bytes, if not to be read."""
     try:
-        loaded = load_positions(read_source(root / relpath))
+        loaded = load_positions(_source(root, relpath, data))
     except (ReadProblem, OSError):
         return {}
     if not isinstance(loaded.data, dict):
@@ -193,15 +219,15 @@ def _blob(checked: Checked) -> bytes | None:
     return None if checked.kind in WHOLE_VIEW else marshal.dumps(checked.values)
 
 
-def positions_of(root: Path, relpath: str) -> Positions:
+def positions_of(root: Path, relpath: str, data: bytes | None = None) -> Positions:
     """The positions of a file's keys and values, for diagnostics found across files."""
     try:
-        return load_positions(read_source(root / relpath)).positions
+        return load_positions(_source(root, relpath, data)).positions
     except (ReadProblem, OSError):
         return Positions()
 
 
 __all__ = [
-    "FileResult", "KeyPath", "Summary", "check_file", "group_references", "locate",
-    "positions_of", "reference_paths",
+    "FileResult", "KeyPath", "Summary", "check_bytes_wire", "check_file", "group_references",
+    "locate", "positions_of", "reference_paths",
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import marshal
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..load.files import NOT_READ, UNKNOWN, Stamp, walk
 from .cache import RACY_NS, Store, cache_home, now_ns, stamps_digest, unchanged
 from .gcpause import gc_paused
+from .names import remember as remember_names
 from .selection import Selection
 from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_shards
 from .workers import OnProgress, check_files
@@ -122,6 +123,7 @@ def validate(
     if store is not None:
         digest = stamps_digest(stamps)
         _remember_result(store, digest, today, diagnostics)
+        remember_names(store, found)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs,
                         digest)  # fmt: skip
@@ -236,10 +238,11 @@ def _by_file(summary: Summary) -> str:
 
 
 def _locate_cross(
-    root: Path, findings: list[CrossFinding]
+    root: Path, findings: list[CrossFinding], changes: Mapping[str, bytes | None] | None = None
 ) -> list[tuple[Diagnostic, tuple[str, ...]]]:
-    """Diagnostics at the lines the findings point to (the files are read again for it),
-    each with the ids it is about (a selection holding one of them reports it)."""
+    """Diagnostics at the lines the findings point to (the files are read again for it, or
+    taken from `changes`), each with the ids it is about (a selection holding one of them
+    reports it)."""
     from .onefile import positions_of, reference_paths
 
     by_file: dict[str, list[CrossFinding]] = defaultdict(list)
@@ -247,8 +250,9 @@ def _locate_cross(
         by_file[finding.file].append(finding)
     out = []
     for relpath, items in by_file.items():
-        positions = positions_of(root, relpath)
-        uses = reference_paths(root, relpath) if any(f.path is None for f in items) else {}
+        data = changes.get(relpath) if changes else None
+        positions = positions_of(root, relpath, data)
+        uses = reference_paths(root, relpath, data) if any(f.path is None for f in items) else {}
         for f in items:
             path = f.path
             if path is None:  # a broken reference: its next use in this file
