@@ -345,3 +345,33 @@ def test_new_task_by_questions_on_a_terminal(notice: Path) -> None:
     data = _read((notice / "tasks/2022/TB-128-2022.4.yaml").read_text(encoding="utf-8"))
     assert data["lead"] == _agency(notice, "Sở KH&CN") and data["due"] == "2022-09-15"
     assert data["title"] == "Tổ chức tập huấn chuyển đổi số"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_sees_only_the_lines_an_edit_must_change(notice: Path) -> None:
+    """Each edit, as git diff counts it: added lines only, in the one file edited."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}  # fmt: skip
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=notice, capture_output=True, text=True,
+                              check=True, env=env).stdout  # fmt: skip
+
+    git("add", "-A")
+    git("commit", "-qm", "start")
+    r = ("--records", str(notice))
+    for args, file, added in [
+        (("done", "TB-128-2022.2", "--date", "1/9/2022"), "tasks/2022/TB-128-2022.2.yaml", 1),
+        (("extend", "TB-128-2022.1", "--to", "1/6/2022", "--by", "215/TB-UBND",
+          "--granted", "15/5/2022"), "tasks/2022/TB-128-2022.1.yaml", 4),
+        (("report", "TB-128-2022.2", "--status", "blocked", "--date", "25/6/2022",
+          "--agency", "Sở KH&CN"), "reports/2022/BC-SKHCN-2022-06-25.yaml", None),
+        (("report", "TB-128-2022.3", "--status", "in-progress", "--date", "25/6/2022",
+          "--agency", "Sở KH&CN"), "reports/2022/BC-SKHCN-2022-06-25.yaml", 2),
+    ]:  # fmt: skip
+        _ok(*args, *r)
+        git("add", "-A")
+        numstat = git("diff", "--cached", "--numstat").split()
+        if added is not None:
+            assert numstat == [str(added), "0", file], (args, numstat)
+        git("commit", "-qm", args[0])

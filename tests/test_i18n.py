@@ -212,3 +212,29 @@ def test_a_command_in_vietnamese_leaves_the_library_in_english() -> None:
 
     run("overdue", "--as-of", "2023-06-30", "--lang", "vi", "--records", str(SAMPLE))
     assert i18n.current() == "en" and summary([], 3) == "3 files checked, no problems"
+
+
+def test_numbers_in_vietnamese_text_and_not_in_csv() -> None:
+    """52,1: a decimal comma for people in Vietnamese; CSV and JSON keep the dot."""
+    args = ("indicators", "--as-of", "2023-06-30", "--records", str(SAMPLE))
+    _, vi, _ = run(*args, "--lang", "vi")
+    _, en, _ = run(*args, "--lang", "en")
+    assert "46,5%" in vi and "46.5%" not in vi and "tốt lên" in vi and "không" in vi
+    assert "46.5%" in en and "46,5%" not in en and "better" in en
+    _, csv, _ = run(*args, "--lang", "vi", "--format", "csv")
+    assert "46.5" in csv and "46,5" not in csv
+    _, stats, _ = run("stats", "--as-of", "2023-06-30", "--records", str(SAMPLE), "--lang", "vi")
+    assert "33,3" in stats and "33.3" not in stats
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_shown_number(value: float) -> None:
+    before = i18n.chosen()
+    try:
+        i18n.use("vi")
+        shown = i18n.shown_number(value)
+        assert "." not in shown and float(shown.replace(",", ".")) == value
+        i18n.use("en")
+        assert i18n.shown_number(value) == str(value)
+    finally:
+        i18n.use(*before)

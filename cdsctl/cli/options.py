@@ -197,6 +197,9 @@ def _for_people(row: dict[str, Any]) -> dict[str, Any]:
             shown[key] = i18n.shown_date(row[key])
     if row.get("state"):
         shown["state"] = i18n.state_name(row["state"])
+    for key, value in row.items():
+        if isinstance(value, float):  # 52,1: the decimal comma
+            shown[key] = i18n.shown_number(value)
     return shown
 
 

@@ -233,6 +233,12 @@ def shown_date(day: object) -> str:
     return f"{int(text[8:])}/{int(text[5:7])}/{text[:4]}"
 
 
+def shown_number(value: float) -> str:
+    """A number for people: `52,1` in Vietnamese (a decimal comma), `52.1` in English."""
+    text = str(value)
+    return text.replace(".", ",") if _State.lang == "vi" and isinstance(value, float) else text
+
+
 def state_name(state: str) -> str:
     """A task state as people read it: the Vietnamese name, or the id in English."""
     return STATES_VI.get(state, state) if _State.lang == "vi" else state

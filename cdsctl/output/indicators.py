@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import N_
+from ..i18n import N_, _, shown_number
 from .tables import Column
 
 
@@ -24,21 +24,30 @@ def indicator_columns(fmt: str) -> list[Column]:
             Column(N_("trend"), "trend_shown")]  # fmt: skip
 
 
+#: the words of the shown columns, in the chosen language when shown
+_WORDS = {True: N_("yes"), False: N_("no"), "better": N_("better"), "worse": N_("worse"),
+          "same": N_("same")}  # fmt: skip
+
+
 def shown_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A row for people: ``47.9%``, ``20 (2022)`` for a target of another period, ``+6.6
-    better``, on track as yes/no; CSV gets ``true``/``false``."""
+    """A row for people: ``47.9%`` (``47,9%`` in Vietnamese), ``20 (2022)`` for a target of
+    another period, ``+6.6 better``, on track as yes/no; CSV gets ``true``/``false``."""
     on_track, unit, change = row["on_track"], row["unit"], row["change"]
     actual = None if row["actual"] is None else _with_unit(row["actual"], unit)
-    target = row["target"]
+    target = None if row["target"] is None else shown_number(row["target"])
     if target is not None and row["target_period"] != row["period"]:
         target = f"{target} ({row['target_period']})"
-    trend = None if change is None else f"{change:+} {row['trend']}"
+    trend = None
+    if change is not None:
+        sign = "-" if change < 0 else "+"
+        trend = f"{sign}{shown_number(abs(change))} {_(_WORDS.get(row['trend'], row['trend']))}"
     return {**row, "on_track": None if on_track is None else str(on_track).lower(),
-            "on_track_shown": {True: "yes", False: "no", None: None}[on_track],
+            "on_track_shown": None if on_track is None else _(_WORDS[bool(on_track)]),
             "actual_shown": actual, "target_shown": target, "trend_shown": trend}  # fmt: skip
 
 
 def _with_unit(value: float, unit: str | None) -> str:
+    number = shown_number(value)
     if not unit:
-        return str(value)
-    return f"{value}{unit}" if unit == "%" else f"{value} {unit}"
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
