@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..diagnostics import CdsError, Diagnostic
 from ..i18n import _
 
 if TYPE_CHECKING:
+    from ..validation.change import Change
     from ..validation.pipeline import Validation
 
 
@@ -56,14 +58,33 @@ def land(plan: Plan, *, force: bool = False, commit: bool = False, today: date |
          validation: Validation | None = None) -> list[str]:  # fmt: skip
     """Check `plan` with the whole root (`validation`: the root's, if made just before),
     write it, commit it if asked; the files written."""
+    check(plan, force=force, today=today, validation=validation)
+    return write(plan, force=force, commit=commit)
+
+
+def check(
+    plan: Plan,
+    *,
+    force: bool = False,
+    today: date | None = None,
+    validation: Validation | None = None,
+    allowed: Collection[str] = (),
+) -> Change:
+    """The root's diagnostics before and after `plan`; :class:`Refused` when it adds an
+    error, except in the files `allowed` (drafts a person reviews: `cdsctl import`)."""
     from ..validation.change import validate_change
 
     _check_targets(plan, force)
     change = validate_change(plan.root, plan.files(), validation=validation or plan.validation,
                              today=today)  # fmt: skip
-    added = change.added_errors()
+    added = [d for d in change.added_errors() if d.file not in allowed]
     if added:
         raise Refused(added)
+    return change
+
+
+def write(plan: Plan, *, force: bool = False, commit: bool = False) -> list[str]:
+    """Write `plan`'s files (checked before: :func:`check`), commit them if asked."""
     for relpath, data in plan.creates.items():
         _create(plan.root / relpath, data, force)
     for relpath, (before, after) in plan.edits.items():

@@ -29,4 +29,7 @@ from . import calendar  # noqa: F401
 # isort: split
 from . import author, new  # noqa: F401
 
+# isort: split
+from . import importing  # noqa: F401
+
 __all__ = ["app", "run"]

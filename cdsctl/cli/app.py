@@ -91,7 +91,8 @@ def command(func: Callable[P, None], on: typer.Typer | None = None) -> Callable[
         parameters=[*signature.parameters.values(), lang]
     )
     wrapper.__annotations__ = {**func.__annotations__, "lang": LangOption}
-    (on or app).command()(wrapper)
+    # `import_` is the command `import` (a Python keyword cannot name a function)
+    (on or app).command(name=func.__name__.rstrip("_").replace("_", "-"))(wrapper)
     return wrapper  # type: ignore[return-value]
 
 
