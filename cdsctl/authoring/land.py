@@ -120,28 +120,42 @@ def _temporary(path: Path, data: bytes, mode: int) -> str:
 
 
 def _create(path: Path, data: bytes, force: bool) -> None:
+    if force:
+        temp = _temporary(path, data, 0o666 & ~_umask())
+        try:
+            os.replace(temp, path)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+    elif not new_file(path, data):
+        raise CdsError(_("{file} exists already; add --force to replace it").format(
+            file=path.name))  # fmt: skip
+
+
+def new_file(path: Path, data: bytes) -> bool:
+    """Write `path` whole (a temporary file beside it, then linked to its name) unless a
+    file, folder or link of that name exists: then leave it and return False."""
+    if os.path.lexists(path):
+        return False
     temp = _temporary(path, data, 0o666 & ~_umask())
     try:
-        if force:
-            os.replace(temp, path)
-        else:
-            _link(temp, path)
-    except FileExistsError:
-        raise CdsError(_("{file} exists already; add --force to replace it").format(
-            file=path.name)) from None  # fmt: skip
+        return _link(temp, path)
     finally:
         Path(temp).unlink(missing_ok=True)
 
 
-def _link(temp: str, path: Path) -> None:
-    """`temp` under the name `path`, which must not exist (FileExistsError if it does)."""
+def _link(temp: str, path: Path) -> bool:
+    """`temp` under the name `path` if that name is free (False when it is taken)."""
     try:
         os.link(temp, path)  # the name appears with the whole content, or not at all
     except FileExistsError:
-        raise
+        return False
     except OSError:  # no hard links here (FAT, some network shares): claim the name, then fill
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            return False
         os.replace(temp, path)
+    return True
 
 
 def _replace(path: Path, before: bytes, after: bytes) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from ..diagnostics import CdsError
 from ..i18n import _
 from ..text import fold
 from .emit import DEFAULT_STYLE, item_lines, verify
+from .land import new_file
 
 #: what became of `git init`: done; not needed (already in a work tree); not asked for;
 #: git is not installed; git failed (its message is in :attr:`Scaffolded.notes`)
@@ -493,45 +493,13 @@ def _cannot_write(path: Path, exc: OSError) -> CdsError:
 
 
 def _write_new(path: Path, data: bytes) -> bool:
-    """Write `path` whole (a temporary file beside it, then linked to its name) unless a
-    file, folder or link of that name exists: then leave it and return False."""
+    """Write `path` whole unless a file, folder or link of that name exists: then leave it
+    and return False (cdsctl.authoring.land.new_file)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if os.path.lexists(path):
-            return False
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-            return _link(temp, path)
-        finally:
-            Path(temp).unlink(missing_ok=True)
+        return new_file(path, data)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
-
-
-def _link(temp: str, path: Path) -> bool:
-    """`temp` under the name `path` if that name is free (False when it is taken)."""
-    try:
-        os.link(temp, path)  # the name appears with the whole content, or not at all
-    except FileExistsError:
-        return False
-    except OSError:  # no hard links here (FAT, some network shares): claim the name, then fill
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        except FileExistsError:
-            return False
-        os.replace(temp, path)
-    return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # -- git ----------------------------------------------------------------------------------------
