@@ -6,7 +6,6 @@ committed with `--commit`."""
 from __future__ import annotations
 
 import difflib
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,7 +16,7 @@ from ..diagnostics import EXIT_ERRORS, CdsError
 from ..i18n import _
 from .app import app, command
 from .complete import agency_ids, task_ids
-from .options import RecordsOption, load_repository
+from .options import RecordsOption, as_of_date, load_repository
 
 if TYPE_CHECKING:
     from ..authoring.land import Plan
@@ -60,12 +59,7 @@ DocOption = Annotated[
 
 def day_of(text: str, option: str) -> str:
     """A date as people write it (`12/6/2023`, `today`), as ISO text."""
-    from ..dates.when import WhenError, parse_when
-
-    try:
-        return parse_when(text, date.today()).isoformat()
-    except WhenError as exc:
-        raise CdsError(f"{option}: {exc}") from None
+    return as_of_date(text, option).isoformat()
 
 
 def finish(plan: Plan, *, dry_run: bool, commit: bool = False, force: bool = False) -> None:

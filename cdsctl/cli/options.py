@@ -101,13 +101,14 @@ def records_root(records: Path | None) -> Path:
     return root
 
 
-def as_of_date(text: str) -> date:
+def as_of_date(text: str, option: str = "--as-of") -> date:
+    """The date an option gives as people write it (`30/6/2022`, `today`, `eom`)."""
     from ..dates.when import WhenError, parse_when
 
     try:
         return parse_when(text, date.today())
     except WhenError as exc:
-        raise CdsError(f"--as-of: {exc}") from None
+        raise CdsError(f"{option}: {exc}") from None
 
 
 def paths_shown(root: Path) -> Callable[[str], str]:
