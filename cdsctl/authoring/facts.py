@@ -13,6 +13,7 @@ from typing import Any
 from ..diagnostics import CdsError
 from ..i18n import _
 from ..load.files import is_markdown
+from ..model import Task
 from ..repository import Repository
 from . import ids
 from .edit import append_item, emit_record, set_key
@@ -29,7 +30,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None and v != "" and v != []}
 
 
-def _taken(repo: Repository) -> set[str]:
+def taken_ids(repo: Repository) -> set[str]:
     """Every id in the root, agencies included, and their case-folded forms."""
     found = {s.id for s in repo.validation.summaries if s.id}
     found |= set(repo.records.agencies)
@@ -48,7 +49,7 @@ def new_directive(repo: Repository, *, type: str, issued: str, issuer: str, titl
                   number: str | None = None, signer: dict[str, str] | None = None,
                   meeting: str | None = None, record_id: str | None = None) -> Plan:  # fmt: skip
     """A directive: id from its type, number and year (`TB-128-2022`) unless given."""
-    record_id = record_id or ids.unique(ids.directive_id(type, number, issued), _taken(repo))
+    record_id = record_id or ids.unique(ids.directive_id(type, number, issued), taken_ids(repo))
     values = {"type": type, "number": number, "issuer": issuer, "issued": issued,
               "title": title, "signer": _clean(signer or {}) or None,
               "meeting": meeting}  # fmt: skip
@@ -68,7 +69,7 @@ def new_task(repo: Repository, *, directive: str, title: str, lead: str,
                          "run cdsctl validate)").format(id=directive))  # fmt: skip
     items = [t.item for t in repo.records.tasks.values() if t.directive == directive]
     item = item or ids.next_item(items)
-    record_id = record_id or ids.unique(f"{directive}.{ids.ascii_id(item)}", _taken(repo))
+    record_id = record_id or ids.unique(f"{directive}.{ids.ascii_id(item)}", taken_ids(repo))
     values = {"directive": directive, "item": item, "title": title, "lead": lead, **fields}
     day = parent.issued.isoformat()
     message = f"Nhiệm vụ {record_id}: {title}"
@@ -77,14 +78,14 @@ def new_task(repo: Repository, *, directive: str, title: str, lead: str,
 
 def new_meeting(repo: Repository, *, title: str, day: str, chair: dict[str, str],
                 record_id: str | None = None, **fields: Any) -> Plan:  # fmt: skip
-    record_id = record_id or ids.meeting_id(day, _taken(repo))
+    record_id = record_id or ids.meeting_id(day, taken_ids(repo))
     values = {"title": title, "date": day, **fields, "chair": _clean(chair)}
     return _new(repo, "meeting", record_id, day, values, f"Cuộc họp {day}: {title}")
 
 
 def new_indicator(repo: Repository, *, name: str, better: str, unit: str | None = None,
                   record_id: str | None = None) -> Plan:  # fmt: skip
-    record_id = record_id or ids.unique(ids.slug(name), _taken(repo))
+    record_id = record_id or ids.unique(ids.slug(name), taken_ids(repo))
     values = {"name": name, "unit": unit, "better": better}
     return _new(repo, "indicator", record_id, None, values, f"Chỉ tiêu: {name}")
 
@@ -92,12 +93,16 @@ def new_indicator(repo: Repository, *, name: str, better: str, unit: str | None 
 # -- facts about a task ------------------------------------------------------------------------
 
 
-def _task_file(repo: Repository, task_id: str) -> tuple[str, bytes]:
+def _task(repo: Repository, task_id: str) -> Task:
     task = repo.records.tasks.get(task_id)
     if task is None:
         raise CdsError(_("no task {id} in the records (or its file has errors: run cdsctl "
                          "validate)").format(id=task_id))  # fmt: skip
-    relpath = task.source.file
+    return task
+
+
+def _task_file(repo: Repository, task_id: str) -> tuple[str, bytes]:
+    relpath = _task(repo, task_id).source.file
     return relpath, (repo.root / relpath).read_bytes()
 
 
@@ -151,11 +156,14 @@ def extend(repo: Repository, task_id: str, *, to: str, by: str, granted: str,
     return _edit(repo, relpath, data, new, f"Gia hạn nhiệm vụ {task_id} đến {to} theo {by}")
 
 
-def report(repo: Repository, task_id: str, *, agency: str, day: str, status: str,
+def report(repo: Repository, task_id: str, *, agency: str | None, day: str, status: str,
            progress: float | None = None, note: str | None = None, period: str | None = None,
            number: str | None = None) -> Plan:  # fmt: skip
-    """A report of `agency` dated `day` on the task: a new report record, or one more item
-    in the agency's report of that day."""
+    """A report of `agency` (None: the task's lead) dated `day` on the task: a new report
+    record, or one more item in the agency's report of that day.  A task the records lack
+    needs `agency`; the check of the change then says the task is missing."""
+    if agency is None:
+        agency = _task(repo, task_id).lead
     item = _clean({"task": task_id, "status": status, "progress": progress, "note": note})
     record_id = ids.report_id(agency, day)
     words = f"{repo.records.agency_name(agency)} {STATUS_WORDS.get(status, status)}"

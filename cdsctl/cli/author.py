@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..diagnostics import EXIT_ERRORS, CdsError
+from ..diagnostics import EXIT_ERRORS
 from ..i18n import _
 from .app import app, command
 from .complete import agency_ids, task_ids
@@ -100,10 +100,6 @@ def _agency(repo: Repository, text: str | None, option: str) -> str | None:
     from ..filters import agency_id
 
     return agency_id(repo.records, text, option) if text else None
-
-
-def _agencies(repo: Repository, texts: list[str] | None, option: str) -> list[str]:
-    return [a for t in texts or [] if (a := _agency(repo, t, option))]
 
 
 # -- the facts of every day ----------------------------------------------------------------------
@@ -210,12 +206,7 @@ def report(
     from ..authoring import facts
 
     repo = load_repository(records)
-    known = repo.records.tasks.get(task)
-    if known is None and agency is None:  # (with --agency the check of the change says it)
-        raise CdsError(_("no task {id} in the records (or its file has errors: run cdsctl "
-                         "validate)").format(id=task))  # fmt: skip
-    lead = known.lead if known else None
-    plan = facts.report(repo, task, agency=_agency(repo, agency, "--agency") or lead or "",
+    plan = facts.report(repo, task, agency=_agency(repo, agency, "--agency"),
                         day=day_of(day, "--date"), status=status.value, progress=progress,
                         note=note, period=period, number=number)  # fmt: skip
     finish(plan, dry_run=dry_run, commit=commit)

@@ -52,12 +52,13 @@ def import_(
 
     Example: cdsctl import thong-bao-128.docx --dry-run
     """
+    from ..authoring.facts import taken_ids
     from ..authoring.land import check, write
     from ..importer.draft import draft
     from ..importer.source import read_text
 
     repo = load_repository(records)
-    drafts = draft(read_text(file), _registry(repo), _taken(repo), _issuer(repo, issuer))
+    drafts = draft(read_text(file), _registry(repo), taken_ids(repo), _issuer(repo, issuer))
     plan = _plan(repo, drafts, out, add_agencies)
     change = check(plan, allowed={d.relpath for d in drafts.all()})
     if not dry_run:
@@ -75,10 +76,6 @@ def _registry(repo: Repository) -> Any:
 
     agencies = repo.records.agencies.values()
     return Registry((a.id, a.name, a.short, a.aliases) for a in agencies)
-
-
-def _taken(repo: Repository) -> set[str]:
-    return {s.id for s in repo.validation.summaries if s.id} | set(repo.records.agencies)
 
 
 def _issuer(repo: Repository, text: str | None) -> str | None:

@@ -187,8 +187,7 @@ def report(
     task = ask.task(task)
     chosen = ask.choice(status.value if status else None, "--status", _("Status"),
                         [s.value for s in Status])  # fmt: skip
-    lead = repo.records.tasks[task].lead if task in repo.records.tasks else ""
-    plan = facts.report(repo, task, agency=ask.agency(agency, "--agency", "") if agency else lead,
+    plan = facts.report(repo, task, agency=ask.agency(agency, "--agency", "") if agency else None,
                         day=day_of(day, "--date"), status=chosen, progress=progress, note=note,
                         period=period, number=number)  # fmt: skip
     finish(plan, dry_run=dry_run, commit=commit)
