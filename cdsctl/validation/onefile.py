@@ -85,15 +85,18 @@ def check_file_wire(root: Path | str, relpath: str) -> tuple[Stamp, tuple[Any, .
 
 
 def _unusable(relpath: str, problem: ReadProblem) -> tuple[Any, ...]:
-    message = problem.message
-    if problem.code == "empty":  # say what belongs in it
-        hint = (Msg("agencies.yaml lists the committee's agencies: `kind: agencies`, then "
-                    "`agencies:` with the id and name of each (cdsctl init writes one)")
-                if relpath == "agencies.yaml" else
-                Msg("a record starts with `kind:` and `id:` (cdsctl new writes one)"))  # fmt: skip
-        message = Msg("{problem}; {hint}", problem=message, hint=hint)
+    message = _empty(relpath, problem.message) if problem.code == "empty" else problem.message
     found = [Diagnostic.make(relpath, problem.line, 1, problem.code, message)]
     return FileResult(relpath, found, None).to_wire()
+
+
+def _empty(relpath: str, problem: str) -> str:
+    """An `empty` file's message, saying what belongs in it."""
+    hint = (Msg("agencies.yaml lists the committee's agencies: `kind: agencies`, then "
+                "`agencies:` with the id and name of each (cdsctl init writes one)")
+            if relpath == "agencies.yaml" else
+            Msg("a record starts with `kind:` and `id:` (cdsctl new writes one)"))  # fmt: skip
+    return Msg("{problem}; {hint}", problem=problem, hint=hint)
 
 
 def check_bytes_wire(relpath: str, data: bytes) -> tuple[Any, ...]:
@@ -150,7 +153,8 @@ def _check_exactly(source: RecordText, relpath: str) -> FileResult:
     diagnostics = [Diagnostic.make(relpath, p.line, p.column, p.code, p.message)
                    for p in loaded.problems]  # fmt: skip
     if loaded.data is None and not loaded.problems:
-        diagnostics.append(Diagnostic.make(relpath, 1, 1, "empty", Msg("the file holds no data")))
+        message = _empty(relpath, Msg("the file holds no data"))  # (only comments)
+        diagnostics.append(Diagnostic.make(relpath, 1, 1, "empty", message))
     if not isinstance(loaded.data, dict):
         if loaded.data is not None:
             found = Msg("a list") if isinstance(loaded.data, list) else Msg("a single value")
