@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import CdsError, Diagnostic
 from ..i18n import _
+from ..output.files import usual_mode
 
 if TYPE_CHECKING:
     from ..validation.change import Change
@@ -121,7 +122,7 @@ def _temporary(path: Path, data: bytes, mode: int) -> str:
 
 def _create(path: Path, data: bytes, force: bool) -> None:
     if force:
-        temp = _temporary(path, data, 0o666 & ~_umask())
+        temp = _temporary(path, data, usual_mode())
         try:
             os.replace(temp, path)
         finally:
@@ -136,7 +137,7 @@ def new_file(path: Path, data: bytes) -> bool:
     file, folder or link of that name exists: then leave it and return False."""
     if os.path.lexists(path):
         return False
-    temp = _temporary(path, data, 0o666 & ~_umask())
+    temp = _temporary(path, data, usual_mode())
     try:
         return _link(temp, path)
     finally:
@@ -168,9 +169,3 @@ def _replace(path: Path, before: bytes, after: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

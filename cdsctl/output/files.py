@@ -21,7 +21,7 @@ def write_new(path: Path, data: bytes, force: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.chmod(temp, usual_mode())  # mkstemp makes 0600; give the usual mode
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -39,7 +39,8 @@ def _check_target(path: Path, force: bool) -> None:
             path=path))  # fmt: skip
 
 
-def _umask() -> int:
+def usual_mode() -> int:
+    """The mode a new file gets from `open` (0666 less the umask); mkstemp gives 0600."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
