@@ -375,3 +375,23 @@ def test_git_sees_only_the_lines_an_edit_must_change(notice: Path) -> None:
         if added is not None:
             assert numstat == [str(added), "0", file], (args, numstat)
         git("commit", "-qm", args[0])
+
+
+def test_cross_codes_are_exactly_those_only_the_rules_across_files_give(
+    tmp_path: Path,
+) -> None:
+    """validation.change keeps the unchanged files' own diagnostics by leaving out
+    CROSS_CODES: a file checked alone never gives one, and every other diagnostic of the
+    bad corpus comes from a file checked alone."""
+    from cdsctl.checks.crossfile import CROSS_CODES
+    from cdsctl.i18n import from_wire
+    from cdsctl.validation.onefile import check_file_wire
+    from cdsctl.validation.pipeline import validate
+
+    corpus = REPO / "tests" / "corpus" / "bad"
+    every = validate(corpus, cache_dir=tmp_path).diagnostics
+    own = {(d[0], d[4], str(from_wire(d[5])))
+           for f in {d.file for d in every} for d in check_file_wire(corpus, f)[1][1]}  # fmt: skip
+    assert not {code for _, code, _ in own} & CROSS_CODES
+    across = [d for d in every if (d.file, d.code, str(d.message)) not in own]
+    assert across and {d.code for d in across} <= CROSS_CODES

@@ -147,7 +147,7 @@ class Msg(str):
         return self
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_from_wire, (to_wire(self),))
+        return (from_wire, (to_wire(self),))
 
 
 #: what a message is on the wire: the text, or (template, {name: argument on the wire})
@@ -169,9 +169,6 @@ def from_wire(wire: object) -> str:
     template, args = cast(tuple[str, dict[str, object]], wire)
     return Msg(template, **{k: from_wire(v) if isinstance(v, str | tuple | list) else v
                             for k, v in args.items()})  # fmt: skip
-
-
-_from_wire = from_wire
 
 
 def localized(message: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity
 from .onefile import check_bytes_wire
-from .pipeline import Validation, _Gathered, _locate_cross, validate
+from .pipeline import Validation, _by_file, _Gathered, _locate_cross, validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def validate_change(
     for relpath, data in changes.items():
         if data is not None:
             gathered.add(relpath, (0, 0, 0, 0), check_bytes_wire(relpath, data))
-    gathered.summaries.sort(key=lambda s: s.file)  # path order, as a validation has them
+    gathered.summaries.sort(key=_by_file)  # path order, as a validation has them
     broken = {d.file for d in gathered.diagnostics if d.severity is Severity.ERROR}
     findings = run_cross_checks(gathered.summaries, today, broken)
     after = gathered.diagnostics + [d for d, _ in _locate_cross(root, findings, changes)]
