@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from ..dates.periods import PERIOD_FORMS, example_period, period_form
+from ..dates.periods import PERIOD_FORMS, THE_PERIOD, example_period, period_form
 from ..i18n import N_, Msg
 from ..load.yamltext import KeyPath
 from .index import CrossFinding, Index
@@ -189,11 +189,6 @@ def _period_message(task: str, every: str, period: str | None, day: str | None) 
                "recur otherwise in a report of their own", task=task, every=every,
                period=period, other=Msg(PERIOD_FORMS[period_form(period)][0]), one=Msg(one),
                form=form, example=example)  # fmt: skip
-
-
-#: every → "the month" (what a report on it reports on)
-THE_PERIOD = {"monthly": N_("the month"), "quarterly": N_("the quarter"),
-              "half-yearly": N_("the half-year"), "yearly": N_("the year")}  # fmt: skip
 
 
 # -- agencies ----------------------------------------------------------------------------------

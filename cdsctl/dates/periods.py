@@ -16,6 +16,10 @@ PERIOD_FORMS = {
     "yearly": (N_("a year"), "YYYY"),
 }
 
+#: every → what a report on it reports on, for messages
+THE_PERIOD = {"monthly": N_("the month"), "quarterly": N_("the quarter"),
+              "half-yearly": N_("the half-year"), "yearly": N_("the year")}  # fmt: skip
+
 
 def period_form(period: str) -> str:
     """The `every` whose periods look like `period` (2022-05, 2022-Q2, 2022-H1, 2022)."""
