@@ -183,6 +183,9 @@ class Records:
     built_reports: dict[str, Report] = field(default_factory=dict)
     #: declared aliases used as agency ids → those ids (see :meth:`use_agency_ids`)
     agency_ids: dict[str, str] = field(default_factory=dict)
+    #: every task's report items in date order, all dates (a snapshot's: cdsctl.snapshot),
+    #: instead of reports; (date, report id, status, progress, period) as state.Entry
+    report_entries: dict[str, list[tuple[Any, ...]]] | None = None
 
     @property
     def reports(self) -> dict[str, Report]:

@@ -14,7 +14,7 @@ from .checks.index import Summary
 from .dates.workdays import WorkCalendar
 from .load.files import Stamp, read_source, walk
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers
+from .validation.cache import MISSING, Answers, Store, cache_home
 from .validation.gcpause import gc_paused
 from .validation.onefile import load_positions
 from .validation.pipeline import Validation, validate
@@ -30,13 +30,30 @@ _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
 
 @dataclass(slots=True)
 class Repository:
+    """Typed records of a root.  From a validation (:func:`load`), or from the snapshot kept
+    for the same files (:func:`answer` with `light`): then there is no validation and the
+    records hold no reports, only each task's report items (model.Records.report_entries)."""
+
     root: Path
     records: model.Records
-    validation: Validation
+    checked: Validation | None
+    #: a snapshot's: the files left out for errors, and the digest of the files' stamps
+    left_out: list[str] | None = None
+    digest: bytes | None = None
+
+    @property
+    def validation(self) -> Validation:
+        """The validation the records come from (a snapshot's repository has none: a
+        `light` computation must not ask)."""
+        if self.checked is None:
+            raise RuntimeError("a repository from a snapshot has no validation")
+        return self.checked
 
     @property
     def skipped(self) -> list[str]:
         """Files left out of queries because they have errors."""
+        if self.left_out is not None:
+            return self.left_out
         return sorted({d.file for d in self.validation.errors})
 
     def calendar(self) -> WorkCalendar:
@@ -64,6 +81,16 @@ def load(
     `stamps`: a walk of `root` made just before, if the caller has one (see validate).
     """
     validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
+    repo = from_validation(root, validation)
+    if validation.digest is not None:  # a cache: keep the query view for later dates
+        from .snapshot import store as snapshots
+
+        snapshots.save(_store(root, cache_dir), repo.records, repo.skipped, validation.digest)
+    return repo
+
+
+def from_validation(root: Path, validation: Validation) -> Repository:
+    """Typed records from every file of `validation` without errors."""
     records = model.Records()
     reports, source = records.report_values, model.Source
     with gc_paused():  # a typed record per file: many objects, no cycles
@@ -91,6 +118,8 @@ def answer(
     *,
     cache: bool = True,
     loaded: Callable[[Repository], None] | None = None,
+    light: bool = False,
+    text: bool = False,
 ) -> Answer:
     """`compute(the repository of root)`, or the answer stored under `key` when no record
     file has changed since it was computed (:class:`cdsctl.validation.cache.Answers`).
@@ -99,23 +128,45 @@ def answer(
     changes the answer; `compute`'s result must be made of builtins (it is stored with
     marshal).  `cache=False` neither reads nor stores answers, nor the validation cache.
     `loaded` is called with the repository when one is loaded (a CLI keeps it alive).
+    `light`: `compute` reads only what a snapshot holds (:mod:`cdsctl.snapshot`: no
+    `validation`, no reports but through task states; descriptions only with `text`), so
+    the snapshot of unchanged files may serve instead of a validation.
     """
     if not cache:
-        repo = load(root, cache_dir=False)
+        uncached = load(root, cache_dir=False)
         if loaded is not None:
-            loaded(repo)
-        return Answer(compute(repo), len(repo.skipped))
+            loaded(uncached)
+        return Answer(compute(uncached), len(uncached.skipped))
     answers = Answers(root)
     found, stamps = answers.find(key, lambda: _walk(root))
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
-    repo = load(root, stamps=stamps)
+    repo: Repository | None = None
+    if light:
+        stamps = stamps if stamps is not None else _walk(root)
+        repo = _from_snapshot(root, stamps, text)
+    if repo is None:
+        repo = load(root, stamps=stamps)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
-    if repo.validation.digest is not None:
-        answers.save(key, value, repo.validation.digest)
+    digest = repo.checked.digest if repo.checked is not None else repo.digest
+    if digest is not None:
+        answers.save(key, value, digest)
     return Answer(value["value"], value["skipped"])
+
+
+def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
+    return Store.for_root(cache_dir if isinstance(cache_dir, Path) else cache_home(), root)
+
+
+def _from_snapshot(root: Path, stamps: dict[str, Stamp], text: bool) -> Repository | None:
+    from .snapshot import store as snapshots
+
+    found = snapshots.load(_store(root), stamps, text)
+    if found is None:
+        return None
+    return Repository(root, found.records, None, found.skipped, found.digest)
 
 
 def _walk(root: Path) -> dict[str, Stamp]:

@@ -100,15 +100,21 @@ class TaskState:
 
 
 #: one report item as the index keeps it: (date, report id, status, progress, period)
-_Entry = tuple[date, str, str, "float | None", "str | None"]
+Entry = tuple[date, str, str, "float | None", "str | None"]
 
 
 class ReportIndex:
     """Report items per task, dated ≤ D, in date order (then report id)."""
 
     def __init__(self, records: Records, as_of: date, tasks: Collection[str] | None = None) -> None:
-        """`tasks`: only items on these tasks (all when None)."""
-        self.by_task: dict[str, list[_Entry]] = defaultdict(list)
+        """`tasks`: only items on these tasks (all when None).  Records that come with
+        their items already gathered (:attr:`Records.report_entries`, a snapshot's) are
+        only looked at, up to D, when a task is asked about."""
+        self.as_of = as_of
+        self.by_task: dict[str, list[Entry]] = defaultdict(list)
+        if records.report_entries is not None:
+            self.by_task = records.report_entries
+            return
         by_task, seen = self.by_task, set(records.built_reports)
         for report in records.built_reports.values():
             if report.date <= as_of:
@@ -139,14 +145,18 @@ class ReportIndex:
                 entries.sort(key=by_date_and_id)
 
     def first_done(self, task_id: str, period: str | None = None) -> date | None:
+        as_of = self.as_of
         for day, _, status, _, entry_period in self.by_task.get(task_id, ()):
+            if day > as_of:  # (in date order: none after this one is known on D)
+                return None
             if status == "done" and (period is None or entry_period == period):
                 return day
         return None
 
     def latest(self, task_id: str, period: str | None = None) -> Progress | None:
+        as_of = self.as_of
         for day, report, status, progress, entry_period in reversed(self.by_task.get(task_id, ())):
-            if period is None or entry_period == period:
+            if day <= as_of and (period is None or entry_period == period):
                 return Progress(day, report, status, progress)
         return None
 

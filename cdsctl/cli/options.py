@@ -160,12 +160,15 @@ def warn_skipped(count: int) -> None:
 
 
 def query(records: Path | None, at: str | None, key: str,
-          compute: Callable[[Repository], Any]) -> Any:  # fmt: skip
+          compute: Callable[[Repository], Any], text: bool = False) -> Any:  # fmt: skip
     """`compute(repository)`, or its stored answer when the records have not changed
-    (:func:`cdsctl.repository.answer`); at a git revision, always computed."""
+    (:func:`cdsctl.repository.answer`); at a git revision, always computed.  `compute`
+    reads what a snapshot holds (tasks, directives, agencies, indicators, task states;
+    descriptions with `text`), so the snapshot of unchanged files serves a new date."""
     from ..repository import answer
 
-    found = answer(root_at(records, at), key, compute, cache=at is None, loaded=keep)
+    found = answer(root_at(records, at), key, compute, cache=at is None, loaded=keep,
+                   light=True, text=text)  # fmt: skip
     warn_skipped(found.skipped)
     return found.value
 

@@ -23,7 +23,6 @@ from .options import (
     Tabular,
     as_of_date,
     emit,
-    load_repository,
     query,
     task_columns,
     task_filter,
@@ -118,7 +117,7 @@ def tasks(
     def compute(repo: Repository) -> list[dict[str, Any]]:
         return [task_row(s) for s in in_order(select(repo.states(day), keep, repo.records))]
 
-    rows = query(records, at, f"tasks|{day}|{keep.key()}", compute)
+    rows = query(records, at, f"tasks|{day}|{keep.key()}", compute, text=search is not None)
     columns = [*task_columns(), Column(N_("state"), "state"),
                Column(N_("days late"), "days_overdue", right=True)]  # fmt: skip
     emit(fmt, rows, columns, _("Tasks as of {day}").format(day=shown_date(day)))
@@ -225,8 +224,12 @@ def indicators(
     from ..indicators import indicator_rows
     from ..output.indicators import indicator_columns, shown_row
 
-    repo, day = load_repository(records, at), as_of_date(as_of)
-    rows = indicator_rows(repo.records, day)
+    day = as_of_date(as_of)
+
+    def compute(repo: Repository) -> list[dict[str, Any]]:
+        return indicator_rows(repo.records, day)
+
+    rows = query(records, at, f"indicators|{day}", compute)
     shown = rows if fmt is Tabular.json else [shown_row(r) for r in rows]
     title = _("Indicators as of {day}").format(day=shown_date(day))
     emit(fmt, shown, indicator_columns(fmt.value), title)

@@ -1,0 +1,211 @@
+"""The snapshot (cdsctl.snapshot) answers exactly as the records do: the same typed records
+back, the same task states at every date, and it is used only while the files are the same."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cdsctl import repository
+from cdsctl.dates.workdays import WorkCalendar
+from cdsctl.model import Records, Report, Task
+from cdsctl.snapshot import columns
+from cdsctl.snapshot import store as snapshots
+from cdsctl.state import TaskState, task_states
+
+from .test_state import directive, monthly, one_off_records, records
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "records"
+CAL = WorkCalendar()
+
+
+def shown(states: list[TaskState]) -> list[tuple[Any, ...]]:
+    """What every query reads of a state (descriptions are read only for a search)."""
+    return [(s.id, s.period, s.state, s.deadline, s.completed, s.days_overdue, s.days_late,
+             s.latest, dataclasses.replace(s.task, description=None))
+            for s in states]  # fmt: skip
+
+
+def round_trip(recs: Records, text: bool = True) -> Records:
+    view, texts = columns.encode(recs)
+    return columns.decode(view, texts if text else None)
+
+
+def dates(first: date, last: date, step: int) -> list[date]:
+    return [first + timedelta(days=n) for n in range(0, (last - first).days + 1, step)]
+
+
+# -- the bundled records -----------------------------------------------------------------------
+
+
+def test_bundled_records_come_back_whole(tmp_path: Path) -> None:
+    repo = repository.load(BUNDLED, cache_dir=tmp_path)
+    back = round_trip(repo.records)
+    for kind in ("agencies", "directives", "tasks", "meetings", "indicators", "calendar",
+                 "agency_ids"):  # fmt: skip
+        assert getattr(back, kind) == getattr(repo.records, kind), kind
+    assert back.tasks  # (not two empty tables)
+    without = round_trip(repo.records, text=False)
+    assert all(t.description is None for t in without.tasks.values())
+    assert any(t.description for t in repo.records.tasks.values())
+
+
+def test_bundled_states_equal_at_every_date(tmp_path: Path) -> None:
+    """Every task and instance of the bundled records, every 9 days over five years."""
+    repo = repository.load(BUNDLED, cache_dir=tmp_path)
+    stamps = repository._walk(BUNDLED)
+    found = snapshots.load(snapshots_store(tmp_path), stamps)
+    assert found is not None, "load() keeps a snapshot"
+    snap = repository.Repository(BUNDLED, found.records, None, found.skipped, found.digest)
+    checked = 0
+    for day in dates(date(2021, 1, 1), date(2026, 12, 31), 9):
+        want, got = shown(repo.states(day)), shown(snap.states(day))
+        assert got == want, day
+        checked += len(want)
+    assert checked > 1000
+
+
+def snapshots_store(cache_dir: Path) -> Any:
+    from cdsctl.validation.cache import Store
+
+    return Store.for_root(cache_dir, BUNDLED)
+
+
+# -- generated records ---------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases=st.lists(one_off_records(), min_size=1, max_size=4),
+       recurring=st.lists(st.tuples(st.sampled_from(["monthly", "quarterly", "half-yearly",
+                                                      "yearly"]),
+                                    st.dates(date(2021, 1, 1), date(2023, 12, 31)),
+                                    st.none() | st.integers(1, 31)), max_size=3),
+       day=st.dates(date(2021, 1, 1), date(2025, 12, 31)))  # fmt: skip
+def test_generated_states_equal(cases: list[tuple[Task, list[Report]]],
+                                recurring: list[tuple[str, date, int | None]],
+                                day: date) -> None:  # fmt: skip
+    """One-off tasks with extensions, completion, cancellation and reports, and recurring
+    duties with period reports: the same states from the snapshot's records."""
+    items: list[Task | Report] = []
+    for n, (task, reports) in enumerate(cases):
+        items.append(dataclasses.replace(task, id=f"T{n}"))
+        for report in reports:  # (report ids are unique across cases)
+            item = dataclasses.replace(report.tasks[0], task=f"T{n}" if report.tasks[0].task ==
+                                       "T" else "U")  # fmt: skip
+            items.append(dataclasses.replace(report, id=f"{report.id}-{n}", tasks=(item,)))
+    for n, (every, start, due_day) in enumerate(recurring):
+        items.append(dataclasses.replace(monthly(every=every, start=start.isoformat(),
+                                                  due_day=due_day), id=f"R{n}"))
+        items.append(period_report(f"R{n}", start))
+    recs = records(*items, directives=[directive(issued="2021-01-01")])
+    assert shown(task_states(round_trip(recs), day, CAL)) == shown(task_states(recs, day, CAL))
+
+
+def period_report(task_id: str, start: date) -> Report:
+    """A `done` report on the first period of a duty."""
+    from .test_state import report
+
+    month = f"{start.year}-{start.month:02d}"
+    return report(start.isoformat(), task_id, "done", period=month, id=f"BC-{task_id}")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A root of bench/gen.py: 400 tasks (one-off, recurring, extended, done, cancelled)
+    and 800 reports."""
+    out = tmp_path_factory.mktemp("gen") / "root"
+    gen = [sys.executable, str(ROOT / "bench" / "gen.py"), str(out)]
+    subprocess.run([*gen, "--tasks", "400", "--reports", "800", "--seed", "13"], check=True,
+                   capture_output=True)  # fmt: skip
+    for path in out.rglob("*"):  # older than any cache written after: not racy
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    return out
+
+
+def test_generated_root_states_equal(generated: Path, tmp_path: Path) -> None:
+    repo = repository.load(generated, cache_dir=tmp_path)
+    found = snapshots.load(_store(tmp_path, generated), repository._walk(generated))
+    assert found is not None
+    snap = repository.Repository(generated, found.records, None, found.skipped, found.digest)
+    kinds = set()
+    for day in dates(date(2020, 6, 1), date(2026, 6, 1), 23):
+        want = repo.states(day)
+        assert shown(snap.states(day)) == shown(want), day
+        kinds.update(s.state for s in want)
+    assert len(kinds) == 6  # every state met on the way
+
+
+def _store(cache_dir: Path, root: Path) -> Any:
+    from cdsctl.validation.cache import Store
+
+    return Store.for_root(cache_dir, root)
+
+
+# -- when the snapshot serves ------------------------------------------------------------------
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "records"
+    shutil.copytree(BUNDLED, copy)
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    old = 1_600_000_000  # every file well before the cache's writing (the racy rule)
+    for path in copy.rglob("*"):
+        os.utime(path, (old, old))
+    return copy
+
+
+def overdue_ids(root: Path, day: date) -> list[str]:
+    def compute(repo: repository.Repository) -> list[str]:
+        return sorted(s.id for s in repo.states(day) if s.state == "overdue")
+
+    return repository.answer(root, f"ids|{day}", compute, light=True).value
+
+
+def test_a_new_date_is_answered_from_the_snapshot(root: Path, monkeypatch: pytest.MonkeyPatch
+                                                  ) -> None:  # fmt: skip
+    first = overdue_ids(root, date(2023, 6, 30))
+    calls = []
+    monkeypatch.setattr(repository, "load", lambda *a, **k: calls.append(1))  # must not run
+    later = overdue_ids(root, date(2023, 9, 30))
+    assert calls == [] and later and later != first
+
+
+def test_an_edited_file_is_read_again(root: Path) -> None:
+    day = date(2023, 6, 30)
+    before = overdue_ids(root, day)
+    victim = next(i for i in before if "@" not in i)
+    path = next(p for p in root.rglob("*.yaml") if f"id: {victim}\n" in p.read_text())
+    text = path.read_text()
+    path.write_text(text.replace(f"id: {victim}\n", f"id: {victim}\ncompleted: 2023-01-02\n", 1))
+    old = 1_600_000_100
+    os.utime(path, (old, old))  # not racy: only the stamp's size and ctime tell the change
+    after = overdue_ids(root, date(2023, 7, 1))
+    assert victim not in after
+
+
+def test_a_damaged_snapshot_is_not_trusted(root: Path) -> None:
+    want = overdue_ids(root, date(2023, 6, 30))
+    folder = next((root.parent / "cache").iterdir())
+    view = folder / "snapshot"
+    view.write_bytes(view.read_bytes()[:-100])
+    assert overdue_ids(root, date(2023, 6, 29)) == overdue_ids_uncached(root, date(2023, 6, 29))
+    assert want
+
+
+def overdue_ids_uncached(root: Path, day: date) -> list[str]:
+    def compute(repo: repository.Repository) -> list[str]:
+        return sorted(s.id for s in repo.states(day) if s.state == "overdue")
+
+    return repository.answer(root, "x", compute, cache=False).value
