@@ -193,6 +193,38 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
     assert len(calls) == 4  # cache=False computes, and stores nothing
 
 
+def test_stored_answers_are_bounded_oldest_dropped_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most KEEP_ANSWERS answers and ANSWER_BYTES bytes, each in its own file; an answer
+    over a quarter of the bytes is not kept; what is dropped is gone from the disk."""
+    from cdsctl.load.files import walk
+    from cdsctl.validation import cache
+
+    root = _root(tmp_path)
+    answers = cache.Answers(root, tmp_path / "c")
+    stamps = walk(root)
+    digest = cache.stamps_digest(stamps)
+    monkeypatch.setattr(cache, "now_ns", lambda: int(HOUR_AGO * 10**9) + 10**13)  # not racy
+    for n in range(cache.KEEP_ANSWERS + 4):
+        answers.save(f"q{n}", [n] * 10, digest)
+    fresh = cache.Answers(root, tmp_path / "c")
+    found = [n for n in range(cache.KEEP_ANSWERS + 4)
+             if fresh.find(f"q{n}", lambda: stamps)[0] is not cache.MISSING]  # fmt: skip
+    assert found == list(range(4, cache.KEEP_ANSWERS + 4))
+    on_disk = [p for p in answers.store.folder.iterdir() if p.name.startswith(cache.ANSWER)]
+    assert len(on_disk) == cache.KEEP_ANSWERS
+    monkeypatch.setattr(cache, "ANSWER_BYTES", 4000)
+    answers.save("big", "x" * 1200, digest)  # over a quarter: not kept
+    assert cache.Answers(root, tmp_path / "c").find("big", lambda: stamps)[0] is cache.MISSING
+    for n in range(8):
+        answers.save(f"m{n}", "y" * 900, digest)
+    total = sum(p.stat().st_size for p in answers.store.folder.iterdir()
+                if p.name.startswith(cache.ANSWER))  # fmt: skip
+    assert total <= 4000 + 8 * 200  # (each file's header: magic, fingerprint, checksum)
+    assert cache.Answers(root, tmp_path / "c").find("m7", lambda: stamps)[0] == "y" * 900
+
+
 def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:
     from cdsctl.validation.onefile import check_file
 

@@ -31,8 +31,8 @@ from typing import Any
 from .. import __version__
 from ..load.files import Stamp
 
-FORMAT = 5  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
-# 5: messages as (template, arguments), shown in the reader's language
+FORMAT = 6  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
+# 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
 _MAGIC = b"cdsctl-cache\n"
@@ -179,7 +179,11 @@ def unchanged(stamps: dict[str, Stamp], cached: dict[str, Any]) -> bool:
 # -- stored answers of queries ------------------------------------------------------------------
 
 QUERIES = "queries"
-KEEP_ANSWERS = 16  # answers kept per records root
+ANSWER = "answer."  # each answer's own file: answer.<hash of its key>
+#: the bound of stored answers per records root: at most this many, and this many bytes
+#: (an answer over a quarter of it is not kept: the snapshot computes it again in a blink)
+KEEP_ANSWERS = 16
+ANSWER_BYTES = 64 * 2**20
 #: what a lookup found when there is no stored answer to give
 MISSING: Any = object()
 
@@ -201,6 +205,11 @@ class Answers:
     window: an unchanged repository answers the same question without reading a record.
     The `holidays` version (it decides working days) is part of every key; the code
     fingerprint is part of every stored file (:class:`Store`).
+
+    Each answer is a file of its own, named in a small index (``queries``) with its size:
+    a lookup reads the index and that one answer.  Bounded by :data:`KEEP_ANSWERS` and
+    :data:`ANSWER_BYTES`: the oldest are dropped first (16 dates of `overdue` at 100,000
+    tasks held 178 MB in one file, read and written whole on every new date).
     """
 
     def __init__(self, root: Path, cache_dir: Path | None = None) -> None:
@@ -214,7 +223,8 @@ class Answers:
     def _read(self) -> dict[str, Any]:
         if self._stored is None:
             found = self.store.read(QUERIES)
-            self._stored = found if isinstance(found, dict) else {}
+            ok = isinstance(found, dict) and isinstance(found.get("answers"), dict)
+            self._stored = found if ok else {}
         return self._stored
 
     def find(
@@ -224,27 +234,38 @@ class Answers:
         called).  The records are walked only when an answer to `key` is stored: the
         caller passes those stamps on to validation instead of walking again."""
         stored = self._read()
-        if self._key(key) not in stored.get("answers", {}):
+        entry = stored.get("answers", {}).get(self._key(key))
+        if entry is None:
             return MISSING, None
         stamps = walk()
-        if unchanged(stamps, stored):
-            return stored["answers"][self._key(key)], stamps
-        return MISSING, stamps
+        if not unchanged(stamps, stored):
+            return MISSING, stamps
+        found = self.store.read(entry[0])
+        if not isinstance(found, dict) or found.get("digest") != stored["digest"]:
+            return MISSING, stamps  # gone or damaged: computed again
+        return found["value"], stamps
 
     def save(self, key: str, value: Any, digest: bytes) -> None:
         """Store `value` as the answer to `key` over the records whose stamps have `digest`
         (a validation's :attr:`~cdsctl.validation.pipeline.Validation.digest`); answers over
-        other stamps are dropped, and the oldest beyond :data:`KEEP_ANSWERS`."""
+        other stamps are dropped, and the oldest beyond the bound."""
         stored = self._read()
-        same = stored.get("digest") == digest
-        answers = (
-            dict(list(stored.get("answers", {}).items())[-(KEEP_ANSWERS - 1) :]) if same else {}
-        )
-        answers[self._key(key)] = value
-        stored = {"digest": digest, "written_ns": now_ns(), "answers": answers}
+        key = self._key(key)
         try:
-            payload = marshal.dumps(stored)
+            payload = marshal.dumps({"digest": digest, "value": value})
         except ValueError:  # a value marshal cannot hold: answered, but not kept
             return
+        if len(payload) > ANSWER_BYTES // 4:
+            return
+        name = ANSWER + hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+        kept = dict(stored.get("answers", {})) if stored.get("digest") == digest else {}
+        kept.pop(key, None)
+        kept[key] = (name, len(payload))
+        while len(kept) > KEEP_ANSWERS or sum(size for _, size in kept.values()) > ANSWER_BYTES:
+            del kept[next(iter(kept))]  # the oldest first
+        if not self.store.write_marshalled(name, payload):
+            return
+        stored = {"digest": digest, "written_ns": now_ns(), "answers": kept}
         self._stored = stored
-        self.store.write_marshalled(QUERIES, payload)
+        if self.store.write(QUERIES, stored):
+            self.store.remove_except([name for name, _ in kept.values()], prefix=ANSWER)
