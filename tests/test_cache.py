@@ -133,6 +133,22 @@ def test_whole_run_result_is_reused_only_for_the_same_files_and_day(tmp_path: Pa
     assert (first.checked, again.checked, again.diagnostics) == (3, 0, [])
     later = validate(root, cache_dir=cache, today=date(2023, 1, 1), summaries=False)
     assert [d.code for d in later.diagnostics] == ["agency-expired"]  # the day matters
+    assert later.checked == 0  # (the files' own results came from the cache)
+    same_span = validate(root, cache_dir=cache, today=date(2023, 5, 1), summaries=False)
+    assert same_span.diagnostics == later.diagnostics
+    import cdsctl.checks.crossfile as crossfile
+
+    def no_checks(*args: Any) -> Any:
+        raise AssertionError("a day in the span is answered from the stored result")
+
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(crossfile, "cross_checks", no_checks)
+    try:  # a later day, then an earlier one, within the span [2023-01-01, ∞)
+        for day in (date(2031, 1, 1), date(2023, 1, 1)):
+            again = validate(root, cache_dir=cache, today=day, summaries=False)
+            assert [d.code for d in again.diagnostics] == ["agency-expired"]
+    finally:
+        monkey.undo()
     _edit(root / "tasks/TB-128-2022.1.yaml", "lead: STTTT", "lead: SCT")
     edited = validate(root, cache_dir=cache, today=date(2023, 1, 1), summaries=False)
     assert (edited.checked, edited.diagnostics) == (1, [])

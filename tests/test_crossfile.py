@@ -386,6 +386,49 @@ def test_expired_leads_and_report_dates_against_the_oracle(
     }
 
 
+DAYS_2022 = st.dates(date(2022, 5, 1), date(2023, 3, 1)).map(date.isoformat)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(until=st.none() | DAYS_2022,
+       tasks=st.lists(st.tuples(st.sampled_from(LEADS), st.none() | DAYS_2022,
+                                st.none() | DAYS_2022, st.none() | DAYS_2022),
+                      min_size=1, max_size=4),
+       first=st.dates(date(2022, 1, 1), date(2023, 12, 31)),
+       second=st.dates(date(2022, 1, 1), date(2023, 12, 31)))  # fmt: skip
+def test_the_findings_hold_for_every_day_of_their_span(
+    until: str | None, tasks: list[tuple[str, str | None, str | None, str | None]],
+    first: date, second: date,
+) -> None:
+    """Whatever the agency's `until` and the tasks' completion, cancellation and done
+    reports: a day in the span cross_checks gives for a day has the same findings, so the
+    stored result of a validation may serve it.  No `until` at all: one span, every day."""
+    from cdsctl.checks.crossfile import cross_checks
+
+    files: dict[str, str] = {}
+    for i, (lead, completed, cancelled, reported) in enumerate(tasks):
+        lines = ["due: 2022-12-31", *([f"completed: {completed}"] if completed else []),
+                 *([f"cancelled: {{date: {cancelled}}}"] if cancelled else [])]  # fmt: skip
+        files[f"tasks/T{i}.yaml"] = task(f"T{i}", *lines, lead=lead)
+        if reported:
+            files[f"reports/R{i}.yaml"] = (f"id: R{i}\nkind: report\nagency: SCT\n"
+                                           f"date: {reported}\ntasks:\n"
+                                           f"  - {{task: T{i}, status: done}}\n")  # fmt: skip
+    agencies = (EXPIRING.replace("2022-06-30", until) if until else
+                EXPIRING.replace("    until: 2022-06-30\n", ""))  # fmt: skip
+    with tree(files, agencies) as root:
+        checked = validate(root, cache_dir=False, today=first)
+        broken = {d.file for d in checked.errors}
+        findings, (start, end) = cross_checks(checked.summaries, first, broken)
+        if until is None:
+            assert (start, end) == (None, None)
+        day = second.isoformat()
+        if (start is None or start <= day) and (end is None or day < end):
+            assert cross_checks(checked.summaries, second, broken)[0] == findings
+        else:  # out of the span: some day between the two changes the answer
+            assert start is not None or end is not None
+
+
 def test_a_report_with_a_bad_period_gets_one_diagnostic(records) -> None:  # type: ignore[no-untyped-def]
     """A record with errors of its own is left to them: no second diagnostic about it."""
     every = task("M", "every: monthly", "start: 2022-06-01")

@@ -241,3 +241,47 @@ def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
                    else Msg("lead '{lead}' ceased to exist on {date} and has no successor",
                             lead=lead_id, date=until))  # fmt: skip
             yield CrossFinding(task.file, ("lead",), "agency-expired", msg, about=lead_id)
+
+
+def expired_lead_days(index: Index) -> list[str]:
+    """The days on which :func:`check_expired_leads` may answer otherwise than the day
+    before: the day after each agency's `until`, and, for the tasks such an agency leads,
+    the days they were completed, cancelled or reported done.  Between two of them its
+    findings are the same whatever the day, so a validation's result serves every day of
+    that span (:func:`day_span`); most roots have no `until` and one span, all days."""
+    ending = {a.values["id"]: a.values["until"] for a in index.agencies if a.values.get("until")}
+    if not ending:
+        return []
+    days = {_day_after(until) for until in ending.values()}
+    names = ending.keys() | index.aliases.keys()
+    led = set()
+    for task in index.of_kind("task"):
+        if task.values.get("lead") in names:
+            led.add(task.id)
+            values = task.values
+            days.update(d for d in (values.get("completed"),
+                                    values.get("cancelled", {}).get("date")) if d)  # fmt: skip
+    for report in index.of_kind("report"):
+        when = report.values.get("date")
+        if when and any(_done(i) and i["task"] in led for i in report.values.get("tasks", ())):
+            days.add(when)
+    return sorted(d for d in days if isinstance(d, str))
+
+
+def _day_after(day: str) -> str:
+    from datetime import date, timedelta
+
+    try:
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    except (ValueError, OverflowError):
+        return day  # (a date the record's own checks report; as good as any bound)
+
+
+def day_span(days: list[str], today: str) -> tuple[str | None, str | None]:
+    """[first, end) around `today` between the change days `days` (None: unbounded): the
+    days for which the day-dependent rules answer as on `today`."""
+    import bisect
+
+    at = bisect.bisect_right(days, today)
+    return (days[at - 1] if at else None, days[at] if at < len(days) else None)
+

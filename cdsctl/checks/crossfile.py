@@ -18,6 +18,8 @@ from .crossdates import (
     check_report_dates,
     check_report_periods,
     check_task_dates,
+    day_span,
+    expired_lead_days,
 )
 from .cycles import check_cycles
 from .index import CrossFinding, Index, Summary
@@ -118,5 +120,15 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
 def run_cross_checks(summaries: Iterable[Summary], today: date,
                      broken: Collection[str] = ()) -> list[CrossFinding]:  # fmt: skip
     """Every cross-file finding; `broken`: the files with errors of their own."""
+    return cross_checks(summaries, today, broken)[0]
+
+
+def cross_checks(summaries: Iterable[Summary], today: date, broken: Collection[str] = ()
+                 ) -> tuple[list[CrossFinding], tuple[str | None, str | None]]:  # fmt: skip
+    """Every cross-file finding, and the span of days [first, end) (ISO, None: unbounded)
+    for which they are the same as on `today`: only :func:`check_expired_leads` reads the
+    day (the rules of one file never do)."""
     index = Index(summaries, broken)
-    return [finding for check in CROSS_CHECKS for finding in check(index, today.isoformat())]
+    day = today.isoformat()
+    findings = [finding for check in CROSS_CHECKS for finding in check(index, day)]
+    return findings, day_span(expired_lead_days(index), day)

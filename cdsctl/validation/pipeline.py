@@ -2,8 +2,9 @@
 
 The cache holds two things (see :mod:`cdsctl.validation.cache` for when it is trusted):
 ``files``, a manifest of shards holding each file's own result with its stamp, and
-``result``, the whole run's diagnostics for a digest of all stamps and a day.  A root
-unchanged since the last run (same files, same stamps, same day) is answered from
+``result``, the whole run's diagnostics for a digest of all stamps and the span of days
+they hold for (one rule reads the day: checks.crossdates.expired_lead_days).  A root
+unchanged since the last run (same files, same stamps, a day in the span) is answered from
 ``result`` without reading any record.
 """
 
@@ -104,7 +105,7 @@ def validate(
         answered = Validation(root, known, [], len(stamps), 0, digest=digest)
         return _selected(answered, only, selection)
     stamps = dict(sorted(stamps.items()))
-    from ..checks.crossfile import run_cross_checks
+    from ..checks.crossfile import cross_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
@@ -116,13 +117,14 @@ def validate(
                                   gathered.blobs, digest)  # fmt: skip
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
-        cross = _locate_cross(root, run_cross_checks(found, today, broken))
+        findings, span = cross_checks(found, today, broken)
+        cross = _locate_cross(root, findings)
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     digest = None
     if store is not None:
         digest = stamps_digest(stamps)
-        _remember_result(store, digest, today, diagnostics)
+        _remember_result(store, digest, span, diagnostics)
         remember_names(store, found)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs,
@@ -145,17 +147,27 @@ def _cache_dir(cache_dir: Path | bool | None) -> Path:
 
 
 def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
-    """The last run's diagnostics if nothing has changed since (nor the day), else None."""
-    if not isinstance(cached, dict) or cached.get("today") != today.isoformat():
+    """The last run's diagnostics if no file has changed since and `today` is in the span
+    of days they hold for (checks.crossfile.cross_checks), else None."""
+    if not isinstance(cached, dict) or not _in_span(cached.get("days"), today.isoformat()):
         return None
     if not unchanged(stamps, cached):
         return None
     return [Diagnostic.from_wire(d) for d in cached["diagnostics"]]
 
 
-def _remember_result(store: Store, digest: bytes, today: date,
+def _in_span(span: Any, day: str) -> bool:
+    if not isinstance(span, tuple) or len(span) != 2:
+        return False
+    first, end = span
+    return (first is None or first <= day) and (end is None or day < end)
+
+
+def _remember_result(store: Store, digest: bytes, span: tuple[str | None, str | None],
                      diagnostics: list[Diagnostic]) -> None:  # fmt: skip
-    store.write(RESULT, {"written_ns": now_ns(), "today": today.isoformat(), "digest": digest,
+    """The run's diagnostics, for these stamps and the days [first, end) of `span`: a new
+    day within it is answered without a check (only one rule reads the day)."""
+    store.write(RESULT, {"written_ns": now_ns(), "days": span, "digest": digest,
                          "diagnostics": [d.to_wire() for d in diagnostics]})  # fmt: skip
 
 
