@@ -397,8 +397,10 @@ DAYS_2022 = st.dates(date(2022, 5, 1), date(2023, 3, 1)).map(date.isoformat)
        first=st.dates(date(2022, 1, 1), date(2023, 12, 31)),
        second=st.dates(date(2022, 1, 1), date(2023, 12, 31)))  # fmt: skip
 def test_the_findings_hold_for_every_day_of_their_span(
-    until: str | None, tasks: list[tuple[str, str | None, str | None, str | None]],
-    first: date, second: date,
+    until: str | None,
+    tasks: list[tuple[str, str | None, str | None, str | None]],
+    first: date,
+    second: date,
 ) -> None:
     """Whatever the agency's `until` and the tasks' completion, cancellation and done
     reports: a day in the span cross_checks gives for a day has the same findings, so the

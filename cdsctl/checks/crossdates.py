@@ -284,4 +284,3 @@ def day_span(days: list[str], today: str) -> tuple[str | None, str | None]:
 
     at = bisect.bisect_right(days, today)
     return (days[at - 1] if at else None, days[at] if at < len(days) else None)
-
