@@ -184,8 +184,8 @@ class Records:
     #: declared aliases used as agency ids → those ids (see :meth:`use_agency_ids`)
     agency_ids: dict[str, str] = field(default_factory=dict)
     #: every task's report items in date order, all dates (a snapshot's: cdsctl.snapshot),
-    #: instead of reports; (date, report id, status, progress, period) as state.Entry
-    report_entries: dict[str, list[tuple[Any, ...]]] | None = None
+    #: instead of reports: (ISO date, report id, status, progress, period)
+    report_entries: dict[str, list[tuple[str, str, str, float | None, str | None]]] | None = None
 
     @property
     def reports(self) -> dict[str, Report]:

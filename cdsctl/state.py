@@ -107,14 +107,9 @@ class ReportIndex:
     """Report items per task, dated ≤ D, in date order (then report id)."""
 
     def __init__(self, records: Records, as_of: date, tasks: Collection[str] | None = None) -> None:
-        """`tasks`: only items on these tasks (all when None).  Records that come with
-        their items already gathered (:attr:`Records.report_entries`, a snapshot's) are
-        only looked at, up to D, when a task is asked about."""
+        """`tasks`: only items on these tasks (all when None)."""
         self.as_of = as_of
         self.by_task: dict[str, list[Entry]] = defaultdict(list)
-        if records.report_entries is not None:
-            self.by_task = records.report_entries
-            return
         by_task, seen = self.by_task, set(records.built_reports)
         for report in records.built_reports.values():
             if report.date <= as_of:
@@ -145,18 +140,14 @@ class ReportIndex:
                 entries.sort(key=by_date_and_id)
 
     def first_done(self, task_id: str, period: str | None = None) -> date | None:
-        as_of = self.as_of
         for day, _, status, _, entry_period in self.by_task.get(task_id, ()):
-            if day > as_of:  # (in date order: none after this one is known on D)
-                return None
             if status == "done" and (period is None or entry_period == period):
                 return day
         return None
 
     def latest(self, task_id: str, period: str | None = None) -> Progress | None:
-        as_of = self.as_of
         for day, report, status, progress, entry_period in reversed(self.by_task.get(task_id, ())):
-            if day <= as_of and (period is None or entry_period == period):
+            if period is None or entry_period == period:
                 return Progress(day, report, status, progress)
         return None
 
@@ -201,6 +192,39 @@ def _one_off(task: Task, records: Records, calendar: Calendar, as_of: date,
     else:
         state = _judge(done, deadline, as_of)
     return TaskState(task.id, task, None, state, deadline, done, as_of, reports)
+
+
+class GatheredReports(ReportIndex):
+    """The report items of records that come with them gathered for every date, in date
+    order, days as ISO text (:attr:`Records.report_entries`, a snapshot's): looked at up
+    to D only for the tasks asked about, and only the days given back become dates."""
+
+    def __init__(self, gathered: dict[str, list[tuple[str, str, str, float | None, str | None]]],
+                 as_of: date) -> None:  # fmt: skip
+        self.as_of, self.gathered, self.until = as_of, gathered, as_of.isoformat()
+        self.days: dict[str, date] = {}
+
+    def _day(self, text: str) -> date:
+        found = self.days.get(text)
+        if found is None:
+            found = self.days[text] = date.fromisoformat(text)
+        return found
+
+    def first_done(self, task_id: str, period: str | None = None) -> date | None:
+        until = self.until
+        for day, _, status, _, entry_period in self.gathered.get(task_id, ()):
+            if day > until:  # (ISO text compares as the dates do)
+                return None
+            if status == "done" and (period is None or entry_period == period):
+                return self._day(day)
+        return None
+
+    def latest(self, task_id: str, period: str | None = None) -> Progress | None:
+        until = self.until
+        for day, report, status, progress, entry_period in reversed(self.gathered.get(task_id, ())):
+            if day <= until and (period is None or entry_period == period):
+                return Progress(self._day(day), report, status, progress)
+        return None
 
 
 # -- recurring tasks ------------------------------------------------------------------------
@@ -287,7 +311,9 @@ def task_states(records: Records, as_of: date, calendar: Calendar,
     `only`: the ids of the tasks wanted (all when None), as `show` wants one.
     `horizon`: also the recurring instances still to come, due by `horizon(task)`.
     """
-    reports = ReportIndex(records, as_of, only)
+    gathered = records.report_entries
+    reports = (ReportIndex(records, as_of, only) if gathered is None
+               else GatheredReports(gathered, as_of))  # fmt: skip
     out: list[TaskState] = []
     tasks = records.tasks
     for task in tasks.values() if only is None else [tasks[t] for t in only if t in tasks]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
@@ -62,6 +62,8 @@ OUTSIDE = -4  # a symbolic link leading out of the root: (-4, the link's mtime, 
 BAD_NAME: Stamp = (-5, 0, 0, 0)  # a path that is not UTF-8, keyed by its \xNN-escaped form
 FOLDER = -6  # a folder that cannot be listed: (-6, errno, 0, 0), keyed by the folder's path
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+#: threads listing folders in a walk with stat (see _Walk.run; bench/README.md)
+WALK_THREADS = 2
 
 
 def is_record_name(name: str) -> bool:
@@ -113,8 +115,35 @@ class _Walk:
 
     def run(self) -> None:
         """Real folders first, then the links to folders in path order, so a folder that
-        is read anyway is not read again through a link (nor a loop forever)."""
-        while self.stack or self.links:
+        is read anyway is not read again through a link (nor a loop forever).
+
+        With stat, folders are listed in :data:`WALK_THREADS` threads: a stat is a system
+        call that lets go of the interpreter lock, so the kernel's work on one folder
+        overlaps Python's on another (git's preloadIndex does the same).  Threads only add
+        to `found`, `stack` and `links` (single operations under the lock); this loop alone
+        decides what to list, so each folder is listed once."""
+        if not self.stat:
+            return self._run(lambda folder, prefix: self._list(folder, prefix))
+        from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+        running: set[Future[None]] = set()
+        with ThreadPoolExecutor(WALK_THREADS) as pool:
+
+            def listed(folder: str, prefix: str) -> None:
+                running.add(pool.submit(self._list, folder, prefix))
+
+            while True:
+                self._run(listed, links=not running)
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    running.discard(future)
+                    future.result()  # (an error in a thread is raised here)
+
+    def _run(self, list_folder: Callable[[str, str], None], links: bool = True) -> None:
+        """List what the stack holds (then, with `links`, the links to folders)."""
+        while self.stack or (links and self.links):
             if not self.stack:
                 self.links.sort(reverse=True)
                 prefix, target = self.links.pop()
@@ -122,7 +151,7 @@ class _Walk:
             folder, prefix = self.stack.pop()
             if folder not in self.listed:
                 self.listed.add(folder)
-                self._list(folder, prefix)
+                list_folder(folder, prefix)
 
     def _list(self, folder: str, prefix: str) -> None:
         try:

@@ -161,10 +161,7 @@ def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.R
     days_off, worked = view["calendar"]
     records.calendar = model.Calendar(tuple(map(date.fromisoformat, days_off)),
                                       tuple(map(date.fromisoformat, worked)))  # fmt: skip
-    records.report_entries = {
-        task: [(day(e[0]), *e[1:]) for e in entries]
-        for task, entries in view["entries"].items()
-    }
+    records.report_entries = view["entries"]  # (dates as text: state.GatheredReports)
     return records
 
 
