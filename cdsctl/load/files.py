@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
@@ -123,35 +123,43 @@ class _Walk:
         to `found`, `stack` and `links` (single operations under the lock); this loop alone
         decides what to list, so each folder is listed once."""
         if not self.stat:
-            return self._run(lambda folder, prefix: self._list(folder, prefix))
+            while self._next():
+                self._list(*self._take())
+            return
         from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
         running: set[Future[None]] = set()
         with ThreadPoolExecutor(WALK_THREADS) as pool:
+            while self.stack or running or self.links:
+                while self.stack:
+                    folder, prefix = self.stack.pop()
+                    if folder not in self.listed:
+                        self.listed.add(folder)
+                        running.add(pool.submit(self._list, folder, prefix))
+                if running:  # (links wait until every real folder is listed)
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()  # (an error in a thread is raised here)
+                elif self._next():  # a link to a folder (its folders go to the threads)
+                    self._list(*self._take())
 
-            def listed(folder: str, prefix: str) -> None:
-                running.add(pool.submit(self._list, folder, prefix))
+    def _take(self) -> tuple[str, str]:
+        folder, prefix = self.stack.pop()
+        self.listed.add(folder)
+        return folder, prefix
 
-            while True:
-                self._run(listed, links=not running)
-                if not running:
-                    return
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    running.discard(future)
-                    future.result()  # (an error in a thread is raised here)
-
-    def _run(self, list_folder: Callable[[str, str], None], links: bool = True) -> None:
-        """List what the stack holds (then, with `links`, the links to folders)."""
-        while self.stack or (links and self.links):
+    def _next(self) -> bool:
+        """Whether a folder not listed yet is next on the stack (a real one, else the first
+        link to a folder in path order); the ones listed already are dropped."""
+        while self.stack or self.links:
             if not self.stack:
                 self.links.sort(reverse=True)
                 prefix, target = self.links.pop()
                 self.stack.append((target, prefix))
-            folder, prefix = self.stack.pop()
-            if folder not in self.listed:
-                self.listed.add(folder)
-                list_folder(folder, prefix)
+            if self.stack[-1][0] not in self.listed:
+                return True
+            self.stack.pop()
+        return False
 
     def _list(self, folder: str, prefix: str) -> None:
         try:
