@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import model
 from .checks.index import Summary
@@ -15,6 +15,9 @@ from .dates.workdays import WorkCalendar
 from .load.files import Stamp, read_source, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home
+
+if TYPE_CHECKING:
+    from .snapshot.store import Where
 from .validation.gcpause import gc_paused
 from .validation.onefile import load_positions
 from .validation.pipeline import Validation, validate
@@ -28,6 +31,11 @@ _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
 }
 
 
+#: one report item on a task as `show` lists it: (ISO date, report id, agency, period,
+#: status, progress)
+ReportRow = tuple[str, str, str, "str | None", str, "float | None"]
+
+
 @dataclass(slots=True)
 class Repository:
     """Typed records of a root.  From a validation (:func:`load`), or from the snapshot kept
@@ -37,9 +45,11 @@ class Repository:
     root: Path
     records: model.Records
     checked: Validation | None
-    #: a snapshot's: the files left out for errors, and the digest of the files' stamps
+    #: a snapshot's: the files left out for errors, the digest of the files' stamps, and
+    #: where each record is (when asked for: `show`)
     left_out: list[str] | None = None
     digest: bytes | None = None
+    where: Where | None = None
 
     @property
     def validation(self) -> Validation:
@@ -55,6 +65,31 @@ class Repository:
         if self.left_out is not None:
             return self.left_out
         return sorted({d.file for d in self.validation.errors})
+
+    def locate(self, record_id: str) -> tuple[str, str] | None:
+        """(kind, file) of the record with this id (the first in path order), or None."""
+        if self.where is not None:
+            return self.where.ids.get(record_id)
+        found = next((s for s in self.validation.summaries if s.id == record_id), None)
+        return (found.kind, found.file) if found is not None else None
+
+    def errors_in(self, file: str) -> int:
+        """How many errors the file has (it is left out of queries when it has any)."""
+        if self.where is not None:
+            return self.where.errors.get(file, 0)
+        return sum(d.file == file for d in self.validation.errors)
+
+    def reports_on(self, task_id: str) -> list[ReportRow]:
+        """Every report item on the task, in date order then report id, whatever the date:
+        (ISO date, report id, agency, period, status, progress)."""
+        entries = self.records.report_entries
+        if entries is not None and self.where is not None:
+            agencies = self.where.report_agencies
+            return [(day, rid, agencies.get(rid, ""), period, status, progress)
+                    for day, rid, status, progress, period in entries.get(task_id, ())]  # fmt: skip
+        reports = sorted(self.records.reports.values(), key=lambda r: (r.date, r.id))
+        return [(r.date.isoformat(), r.id, r.agency, r.period, item.status, item.progress)
+                for r in reports for item in r.tasks if item.task == task_id]  # fmt: skip
 
     def calendar(self) -> WorkCalendar:
         """Vietnamese working days, with the repository's calendar.yaml on top."""
@@ -85,8 +120,21 @@ def load(
     if validation.digest is not None:  # a cache: keep the query view for later dates
         from .snapshot import store as snapshots
 
-        snapshots.save(_store(root, cache_dir), repo.records, repo.skipped, validation.digest)
+        snapshots.save(_store(root, cache_dir), repo.records, repo.skipped, validation.digest,
+                       lambda: _where(validation))  # fmt: skip
     return repo
+
+
+def _where(validation: Validation) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
+    """Each record's (kind, file) by id (the first in path order), each file's errors."""
+    ids: dict[str, tuple[str, str]] = {}
+    for summary in validation.summaries:
+        if summary.id is not None and summary.id not in ids:
+            ids[summary.id] = (summary.kind, summary.file)
+    errors: dict[str, int] = {}
+    for d in validation.errors:
+        errors[d.file] = errors.get(d.file, 0) + 1
+    return ids, errors
 
 
 def from_validation(root: Path, validation: Validation) -> Repository:
@@ -156,17 +204,26 @@ def answer(
     return Answer(value["value"], value["skipped"])
 
 
+def light(root: Path, *, where: bool = False) -> Repository:
+    """The repository of `root` from the snapshot of its files when one is kept for them
+    (records as :func:`answer`'s `light` computations see them; `where`: with where each
+    record is, for `show`), else loaded (:func:`load`)."""
+    stamps = _walk(root)
+    return _from_snapshot(root, stamps, False, where) or load(root, stamps=stamps)
+
+
 def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
     return Store.for_root(cache_dir if isinstance(cache_dir, Path) else cache_home(), root)
 
 
-def _from_snapshot(root: Path, stamps: dict[str, Stamp], text: bool) -> Repository | None:
+def _from_snapshot(root: Path, stamps: dict[str, Stamp], text: bool,
+                   where: bool = False) -> Repository | None:  # fmt: skip
     from .snapshot import store as snapshots
 
-    found = snapshots.load(_store(root), stamps, text)
+    found = snapshots.load(_store(root), stamps, text, where)
     if found is None:
         return None
-    return Repository(root, found.records, None, found.skipped, found.digest)
+    return Repository(root, found.records, None, found.skipped, found.digest, found.where)
 
 
 def _walk(root: Path) -> dict[str, Stamp]:

@@ -105,8 +105,11 @@ def test_generated_states_equal(cases: list[tuple[Task, list[Report]]],
                                        "T" else "U")  # fmt: skip
             items.append(dataclasses.replace(report, id=f"{report.id}-{n}", tasks=(item,)))
     for n, (every, start, due_day) in enumerate(recurring):
-        items.append(dataclasses.replace(monthly(every=every, start=start.isoformat(),
-                                                  due_day=due_day), id=f"R{n}"))
+        items.append(
+            dataclasses.replace(
+                monthly(every=every, start=start.isoformat(), due_day=due_day), id=f"R{n}"
+            )
+        )
         items.append(period_report(f"R{n}", start))
     recs = records(*items, directives=[directive(issued="2021-01-01")])
     assert shown(task_states(round_trip(recs), day, CAL)) == shown(task_states(recs, day, CAL))
@@ -209,3 +212,21 @@ def overdue_ids_uncached(root: Path, day: date) -> list[str]:
         return sorted(s.id for s in repo.states(day) if s.state == "overdue")
 
     return repository.answer(root, "x", compute, cache=False).value
+
+
+def test_show_from_the_snapshot_equals_show_from_the_records(root: Path) -> None:
+    """`cdsctl show` of every record of the bundled root (tasks, instances, directives,
+    reports, meetings, indicators, agencies) is the same from the snapshot."""
+    from cdsctl.output.show import describe
+
+    day = date(2023, 6, 30)
+    full = repository.load(root)
+    light = repository.light(root, where=True)
+    assert light.checked is None and light.where is not None  # (from the snapshot)
+    ids = [*full.records.tasks, *full.records.directives, *full.records.meetings,
+           *full.records.indicators, "ND-STTTT"]  # fmt: skip
+    ids += [s.id for s in full.validation.summaries if s.kind == "report"][:20]
+    ids += [s.id for s in full.states(day) if s.period][:5]
+    for record_id in ids:
+        assert describe(light, record_id, day) == describe(full, record_id, day), record_id
+    assert len(ids) > 60

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..checks.index import Summary
 from ..diagnostics import CdsError
 from ..i18n import _, shown_date
 from ..model import Task
@@ -27,9 +26,10 @@ def describe(repo: Repository, record_id: str, as_of: date) -> dict[str, Any]:
     task_id = record_id.split("@", 1)[0]
     if task_id in repo.records.tasks:
         return _task(repo, repo.records.tasks[task_id], record_id, as_of)
-    for summary in repo.validation.summaries:
-        if summary.id == record_id:
-            return _other(repo, summary, _as_written(repo, summary))
+    found = repo.locate(record_id)
+    if found is not None:
+        kind, file = found
+        return _other(repo, record_id, kind, file, _as_written(repo, file))
     if record_id in repo.records.agencies:
         agency = repo.records.agencies[record_id]
         return {"kind": "agency", "id": record_id, "file": "agencies.yaml",
@@ -88,30 +88,25 @@ def _deadline_history(repo: Repository, task: Task, as_of: date) -> list[dict[st
 
 
 def _reports(repo: Repository, task_id: str, as_of: date) -> list[dict[str, Any]]:
-    rows = []
-    for report in sorted(repo.records.reports.values(), key=lambda r: (r.date, r.id)):
-        for item in report.tasks:
-            if item.task == task_id:
-                rows.append({"id": report.id, "date": report.date.isoformat(),
-                             "agency": report.agency, "period": report.period,
-                             "status": item.status, "progress": item.progress,
-                             "counted": report.date <= as_of})  # fmt: skip
-    return rows
+    until = as_of.isoformat()
+    return [{"id": rid, "date": day, "agency": agency, "period": period, "status": status,
+             "progress": progress, "counted": day <= until}
+            for day, rid, agency, period, status, progress in repo.reports_on(task_id)]  # fmt: skip
 
 
-def _as_written(repo: Repository, summary: Summary) -> dict[str, Any]:
-    """The record as its file holds it, or what validation kept of it if it cannot be read."""
+def _as_written(repo: Repository, file: str) -> dict[str, Any]:
+    """The record as its file holds it (empty if it cannot be read any more)."""
     try:
-        return full_record(repo.root, summary.file) or dict(summary.values)
+        return full_record(repo.root, file)
     except (OSError, ValueError):  # gone, or unreadable, since it was validated
-        return dict(summary.values)
+        return {}
 
 
-def _other(repo: Repository, summary: Summary, record: dict[str, Any]) -> dict[str, Any]:
+def _other(repo: Repository, record_id: str, kind: str, file: str,
+           record: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     mentioned = [v for v in _strings(record) if v in repo.records.agencies]
-    errors = sum(d.file == summary.file for d in repo.validation.errors)
-    return {"kind": summary.kind, "id": summary.id, "file": summary.file, "record": record,
-            "agencies": _names(repo, mentioned), "errors": errors}  # fmt: skip
+    return {"kind": kind, "id": record_id, "file": file, "record": record,
+            "agencies": _names(repo, mentioned), "errors": repo.errors_in(file)}  # fmt: skip
 
 
 def _strings(value: Any) -> list[str]:

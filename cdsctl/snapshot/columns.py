@@ -73,6 +73,17 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
     return view, texts
 
 
+def report_agencies(records: model.Records) -> dict[str, str]:
+    """Each report's agency by report id (the first holder of an id stays), as ids: what
+    `show` lists beside a task's report items."""
+    found = {r.id: r.agency for r in records.built_reports.values()}
+    ids = records.agency_ids
+    for values, _ in records.report_values:
+        agency = values["agency"]
+        found.setdefault(values["id"], ids.get(agency, agency))
+    return found
+
+
 def _isos(days: tuple[date, ...]) -> list[str]:
     return [d.isoformat() for d in days]
 

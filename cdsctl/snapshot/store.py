@@ -3,14 +3,16 @@ back only while the files have those stamps (cache.unchanged: the same digest, n
 racy window), as the validation cache and stored answers are.  Working days are counted
 when a query asks (the `holidays` package's version does not enter the snapshot).
 
-Three files: `snapshot` (the query view, the files left out for errors), `snapshot.text`
-(descriptions, read only for a search), both carrying the digest (a text file of other
-stamps is not used with a view), and `snapshot.digest`, the digest alone, so that a run
-over the same files knows the snapshot is there without reading it.
+Four files: `snapshot` (the query view, the files left out for errors), `snapshot.text`
+(descriptions, read only for a search), `snapshot.where` (where each record is, for
+`show`), each carrying the digest (a side file of other stamps is not used with a view),
+and `snapshot.digest`, the digest alone, so that a run over the same files knows the
+snapshot is there without reading it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,17 @@ from ..validation.cache import Store, now_ns, unchanged
 from ..validation.gcpause import gc_paused
 from . import columns
 
-VIEW, TEXT, DIGEST = "snapshot", "snapshot.text", "snapshot.digest"
+VIEW, TEXT, WHERE, DIGEST = "snapshot", "snapshot.text", "snapshot.where", "snapshot.digest"
+
+
+@dataclass(slots=True)
+class Where:
+    """Where each record is (`cdsctl show`): its kind and file by id, the errors of each
+    file with errors, each report's agency by report id."""
+
+    ids: dict[str, tuple[str, str]]
+    errors: dict[str, int]
+    report_agencies: dict[str, str]
 
 
 @dataclass(slots=True)
@@ -30,41 +42,53 @@ class Snapshot:
     records: Records
     skipped: list[str]
     digest: bytes
+    where: Where | None = None
 
 
-def save(store: Store, records: Records, skipped: list[str], digest: bytes) -> None:
+def save(store: Store, records: Records, skipped: list[str], digest: bytes,
+         where: Callable[[], tuple[dict[str, tuple[str, str]], dict[str, int]]]) -> None:  # fmt: skip
     """Keep the query view of `records` (validated with stamps of `digest`), unless it is
-    kept already (a small file names the digest of the one kept: no need to read it)."""
+    kept already (a small file names the digest of the one kept: no need to read it).
+    `where()`: each record's (kind, file) by id, and the errors of each file."""
     if store.read(DIGEST) == digest:
         return
     with gc_paused():  # hundreds of thousands of tuples, no cycles
         view, texts = columns.encode(records)
-        written = now_ns()
-        head = {"digest": digest, "written_ns": written}
-        if store.write(TEXT, {**head, "texts": texts}) and store.write(
-            VIEW, {**head, "skipped": skipped, "view": view}
-        ):
+        ids, errors = where()
+        head = {"digest": digest, "written_ns": now_ns()}
+        agencies = columns.report_agencies(records)
+        if (store.write(TEXT, {**head, "texts": texts})
+                and store.write(WHERE, {**head, "ids": ids, "errors": errors,
+                                        "reports": agencies})
+                and store.write(VIEW, {**head, "skipped": skipped, "view": view})):  # fmt: skip
             store.write(DIGEST, digest)
 
 
-def load(store: Store, stamps: dict[str, Stamp], text: bool = False) -> Snapshot | None:
+def load(store: Store, stamps: dict[str, Stamp], text: bool = False,
+         where: bool = False) -> Snapshot | None:  # fmt: skip
     """The snapshot, if one was kept for exactly these stamps (None otherwise); `text`:
-    with the tasks' descriptions."""
+    with the tasks' descriptions; `where`: with where each record is (:class:`Where`)."""
     with gc_paused():  # marshal builds a million objects: the collector would walk them all
         found = store.read(VIEW)
         if not _serves(found, stamps):
             return None
-        texts = None
-        if text:
-            kept = store.read(TEXT)
-            if not _serves(kept, stamps) or kept["digest"] != found["digest"]:
-                return None
-            texts = kept["texts"]
+        texts = _side(store, TEXT, found["digest"]) if text else None
+        located = _side(store, WHERE, found["digest"]) if where else None
+        if (text and texts is None) or (where and located is None):
+            return None
         try:
-            records = columns.decode(found["view"], texts)
+            records = columns.decode(found["view"], texts and texts["texts"])
+            whereabouts = (Where(located["ids"], located["errors"], located["reports"])
+                           if located is not None else None)  # fmt: skip
         except (KeyError, TypeError, ValueError, IndexError):  # another shape: not ours
             return None
-    return Snapshot(records, list(found["skipped"]), found["digest"])
+    return Snapshot(records, list(found["skipped"]), found["digest"], whereabouts)
+
+
+def _side(store: Store, name: str, digest: bytes) -> dict[str, Any] | None:
+    """A file kept beside the view, if it was written with it (the same digest)."""
+    kept = store.read(name)
+    return kept if isinstance(kept, dict) and kept.get("digest") == digest else None
 
 
 def _serves(found: Any, stamps: dict[str, Stamp]) -> bool:
