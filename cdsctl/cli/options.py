@@ -142,12 +142,18 @@ def root_at(records: Path | None, at: str | None) -> Path:
     return exported.root
 
 
-def load_repository(records: Path | None, at: str | None = None) -> Repository:
+def load_repository(records: Path | None, at: str | None = None,
+                    light: bool = False) -> Repository:  # fmt: skip
     """The records (as committed at `at`, if given), validated; files with errors are left
-    out, with a warning."""
-    from ..repository import load
+    out, with a warning.  `light`: from the snapshot of unchanged files when there is one
+    (cdsctl.repository.light: a caller that reads only what it holds, as `show`)."""
+    from .. import repository
 
-    repo = load(root_at(records, at), cache_dir=False if at is not None else None)
+    root = root_at(records, at)
+    if light and at is None:
+        repo = repository.light(root, where=True)
+    else:
+        repo = repository.load(root, cache_dir=False if at is not None else None)
     keep(repo)
     warn_skipped(len(repo.skipped))
     return repo

@@ -45,8 +45,12 @@ class Snapshot:
     where: Where | None = None
 
 
+#: each record's (kind, file) by id, and the errors of each file with errors
+Located = tuple[dict[str, tuple[str, str]], dict[str, int]]
+
+
 def save(store: Store, records: Records, skipped: list[str], digest: bytes,
-         where: Callable[[], tuple[dict[str, tuple[str, str]], dict[str, int]]]) -> None:  # fmt: skip
+         where: Callable[[], Located]) -> None:  # fmt: skip
     """Keep the query view of `records` (validated with stamps of `digest`), unless it is
     kept already (a small file names the digest of the one kept: no need to read it).
     `where()`: each record's (kind, file) by id, and the errors of each file."""
