@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from cdsctl import repository
 from cdsctl.dates.workdays import WorkCalendar
+from cdsctl.load.files import walk
 from cdsctl.model import Records, Report, Task
 from cdsctl.snapshot import columns
 from cdsctl.snapshot import store as snapshots
@@ -64,8 +65,7 @@ def test_bundled_records_come_back_whole(tmp_path: Path) -> None:
 def test_bundled_states_equal_at_every_date(tmp_path: Path) -> None:
     """Every task and instance of the bundled records, every 9 days over five years."""
     repo = repository.load(BUNDLED, cache_dir=tmp_path)
-    stamps = repository._walk(BUNDLED)
-    found = snapshots.load(snapshots_store(tmp_path), stamps)
+    found = snapshots.load(snapshots_store(tmp_path), lambda: walk(BUNDLED))
     assert found is not None, "load() keeps a snapshot"
     snap = repository.Repository(BUNDLED, found.records, None, found.skipped, found.digest)
     checked = 0
@@ -138,7 +138,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_generated_root_states_equal(generated: Path, tmp_path: Path) -> None:
     repo = repository.load(generated, cache_dir=tmp_path)
-    found = snapshots.load(_store(tmp_path, generated), repository._walk(generated))
+    found = snapshots.load(_store(tmp_path, generated), lambda: walk(generated))
     assert found is not None
     snap = repository.Repository(generated, found.records, None, found.skipped, found.digest)
     kinds = set()

@@ -68,13 +68,15 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
             store.write(DIGEST, digest)
 
 
-def load(store: Store, stamps: dict[str, Stamp], text: bool = False,
+def load(store: Store, stamps: Callable[[], dict[str, Stamp]], text: bool = False,
          where: bool = False) -> Snapshot | None:  # fmt: skip
-    """The snapshot, if one was kept for exactly these stamps (None otherwise); `text`:
-    with the tasks' descriptions; `where`: with where each record is (:class:`Where`)."""
+    """The snapshot, if one was kept for exactly the stamps `stamps()` gives (None
+    otherwise); `text`: with the tasks' descriptions; `where`: with where each record is
+    (:class:`Where`).  `stamps` is called once the snapshot is read and decoded: a walk
+    running in a thread meanwhile (cdsctl.repository) costs only what outlasts that."""
     with gc_paused():  # marshal builds a million objects: the collector would walk them all
         found = store.read(VIEW)
-        if not _serves(found, stamps):
+        if not isinstance(found, dict):
             return None
         texts = _side(store, TEXT, found["digest"]) if text else None
         located = _side(store, WHERE, found["digest"]) if where else None
@@ -86,6 +88,8 @@ def load(store: Store, stamps: dict[str, Stamp], text: bool = False,
                            if located is not None else None)  # fmt: skip
         except (KeyError, TypeError, ValueError, IndexError):  # another shape: not ours
             return None
+    if not unchanged(stamps(), found):
+        return None
     return Snapshot(records, list(found["skipped"]), found["digest"], whereabouts)
 
 
@@ -93,7 +97,3 @@ def _side(store: Store, name: str, digest: bytes) -> dict[str, Any] | None:
     """A file kept beside the view, if it was written with it (the same digest)."""
     kept = store.read(name)
     return kept if isinstance(kept, dict) and kept.get("digest") == digest else None
-
-
-def _serves(found: Any, stamps: dict[str, Stamp]) -> bool:
-    return isinstance(found, dict) and unchanged(stamps, found)
