@@ -22,7 +22,8 @@ DOCS = REPO / "docs"
 DIAGNOSTICS = DOCS / "diagnostics.md"
 VALIDATE = DOCS / "validate.md"
 #: the hand-written pages that walk through the commands (docs/commands.md is generated)
-GUIDES = (VALIDATE, DOCS / "queries.md", DOCS / "templates.md", DOCS / "authoring.md")
+GUIDES = (VALIDATE, DOCS / "queries.md", DOCS / "templates.md", DOCS / "authoring.md",
+          DOCS / "export.md")  # fmt: skip
 PAGES = [README, *sorted(DOCS.glob("*.md"))]
 README_MAX_LINES = 300
 HOOKS = REPO / ".pre-commit-hooks.yaml"

@@ -148,10 +148,13 @@ dash_revisions = st.one_of(
 )
 
 #: Each command that takes a revision, with the arguments before it.
+#: where `export --at` writes (outside the repository: the test checks nothing in it changes)
+_EXPORT_TO = str(Path(tempfile.mkdtemp(prefix="cdsctl-export-")) / "out")
 COMMANDS = [["validate", "--changed-since"], ["overdue", "--at"], ["tasks", "--at"],
             ["due", "--at"], ["stats", "--at"], ["show", "TB-128-2022.1", "--at"],
             ["indicators", "--at"], ["calendar", "--at"],
-            ["render", "summary", "--at"]]  # fmt: skip
+            ["render", "summary", "--at"],
+            ["export", _EXPORT_TO, "--force", "--format", "csv", "--at"]]  # fmt: skip
 
 
 def _with_revision(command: list[str], root: Path, rev: str) -> list[str]:
