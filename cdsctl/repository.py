@@ -3,6 +3,8 @@ the answers of queries over it, stored while no record file changes (:func:`answ
 
 from __future__ import annotations
 
+import functools
+import marshal
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import model
 from .checks.index import Summary
 from .dates.workdays import WorkCalendar
-from .load.files import Stamp, read_source, walk
+from .load.files import FolderStamp, Stamp, read_source, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home
 
@@ -110,18 +112,26 @@ def load(
     cache_dir: Path | bool | None = None,
     today: date | None = None,
     stamps: dict[str, Stamp] | None = None,
+    folders: dict[str, FolderStamp] | None = None,
 ) -> Repository:
     """Validate `root` (cached) and build typed records from every file without errors.
 
-    `stamps`: a walk of `root` made just before, if the caller has one (see validate).
+    `stamps`: a walk of `root` made just before, if the caller has one (see validate);
+    `folders`: that walk's folder stamps (then `show` may later skip the walk:
+    cdsctl.snapshot.where).
     """
     validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
     repo = from_validation(root, validation)
     if validation.digest is not None:  # a cache: keep the query view for later dates
         from .snapshot import store as snapshots
+        from .snapshot import where
 
-        snapshots.save(_store(root, cache_dir), repo.records, repo.skipped, validation.digest,
-                       lambda: _where(validation))  # fmt: skip
+        store = _store(root, cache_dir)
+        located = functools.cache(lambda: _where(validation))  # only if the snapshot is new
+        kept = snapshots.save(store, repo.records, repo.skipped, validation.digest, located)
+        if kept and stamps is not None and folders is not None:
+            where.save(store, validation.summaries, located()[1], stamps, folders,
+                       validation.digest)  # fmt: skip
     return repo
 
 
@@ -192,7 +202,7 @@ def answer(
         return Answer(found["value"], found["skipped"])
     repo = _from_snapshot(root, walking, text) if light else None
     if repo is None:
-        repo = load(root, stamps=walking())
+        repo = load(root, stamps=walking(), folders=walking.folders)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -207,7 +217,67 @@ def light(root: Path, *, where: bool = False) -> Repository:
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
     record is, for `show`), else loaded (:func:`load`)."""
     walking = Walking(root)
-    return _from_snapshot(root, walking, False, where) or load(root, stamps=walking())
+    found = _from_snapshot(root, walking, False, where)
+    return found or load(root, stamps=walking(), folders=walking.folders)
+
+
+def one(root: Path, record_id: str) -> Repository | None:
+    """What `show` needs of one record, from its own files, without a walk: where it is,
+    the reports on it and its directive come from the index kept with the snapshot
+    (cdsctl.snapshot.where), and those files, agencies.yaml and calendar.yaml are read
+    again.  None when the index cannot vouch (a folder or one of those files changed)."""
+    from .snapshot import where
+    from .snapshot.store import Where
+
+    store = _store(root)
+    meta = where.read(store, str(root))
+    if meta is None:
+        return None
+    task_id = record_id.split("@", 1)[0]
+    found = where.lookup(store, meta, {task_id, record_id})
+    entry = found.get(task_id)
+    if entry is not None and entry[0] == "task":
+        reports = where.lookup(store, meta, entry[4])
+        directive = full_record(root, entry[1]).get("directive")
+        if len(reports) != len(entry[4]) or not isinstance(directive, str):
+            return None
+        found |= reports | where.lookup(store, meta, [directive])
+    whole = [(kind, file, stamp, 0) for kind, file, stamp in meta["whole"]]
+    records = _read_again(root, meta, [*whole, *(e[:4] for e in found.values())])
+    if records is None:
+        return None
+    ids = {i: (e[0], e[1]) for i, e in found.items()}
+    errors = {e[1]: e[3] for e in found.values() if e[3]}
+    skipped = list(meta["skipped"])  # (the root's, as a validation gives them)
+    return Repository(root, records, None, skipped, None, Where(ids, errors, {}))
+
+
+def _read_again(root: Path, meta: dict[str, Any],
+                files: list[tuple[str, str, Stamp, int]]) -> model.Records | None:  # fmt: skip
+    """Typed records from these files (kind, file, stamp, errors), each read again; those
+    with errors left out, as a validation leaves them.  None if one is not as the index
+    saw it."""
+    from .snapshot import where
+    from .validation.onefile import check_file
+
+    records = model.Records()
+    with gc_paused():
+        for kind, file, stamp, errors in files:
+            if not where.unchanged(str(root), file, stamp, meta):
+                return None
+            if errors:
+                continue
+            result = check_file(root, file)
+            summary = result.summary
+            if summary is None or summary.kind != kind:
+                return None
+            if kind == "report":
+                records.report_values.append((summary.values, model.Source(file)))
+            else:
+                values = summary.values if result.blob is None else marshal.loads(result.blob)
+                _add(records, summary, values)
+        records.use_agency_ids()
+    return records
 
 
 def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
@@ -234,13 +304,14 @@ class Walking:
         import threading
 
         self._stamps: dict[str, Stamp] | None = None
+        self.folders: dict[str, FolderStamp] = {}
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(root,), daemon=True)
         self._thread.start()
 
     def _run(self, root: Path) -> None:
         try:
-            self._stamps = walk(root, ordered=False)
+            self._stamps = walk(root, ordered=False, folders=self.folders)
         except BaseException as exc:  # raised in the caller's thread (__call__)
             self._error = exc
 

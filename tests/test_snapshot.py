@@ -230,3 +230,43 @@ def test_show_from_the_snapshot_equals_show_from_the_records(root: Path) -> None
     for record_id in ids:
         assert describe(light, record_id, day) == describe(full, record_id, day), record_id
     assert len(ids) > 60
+
+
+def test_show_without_a_walk_equals_show_from_the_records(root: Path) -> None:
+    """repository.one reads only the record's own files (and the reports on it, its
+    directive, agencies.yaml, calendar.yaml): `show` of every bundled record is the same."""
+    from cdsctl.output.show import describe
+
+    day = date(2024, 3, 31)
+    overdue_ids(root, day)  # a query keeps the snapshot and where each record is
+    full = repository.load(root)
+    ids = [*full.records.tasks, *full.records.directives, *full.records.meetings,
+           *full.records.indicators, "ND-STTTT"]  # fmt: skip
+    ids += [s.id for s in full.validation.summaries if s.kind == "report"][:20]
+    ids += [s.id for s in full.states(day) if s.period][:5]
+    for record_id in ids:
+        quick = repository.one(root, record_id)
+        assert quick is not None, record_id
+        assert describe(quick, record_id, day) == describe(full, record_id, day), record_id
+        assert quick.skipped == full.skipped
+
+
+def test_show_without_a_walk_steps_aside_when_a_folder_or_its_file_changed(root: Path) -> None:
+    task = "TB-128-2022.1"
+    assert repository.one(root, task) is None  # nothing kept yet
+    overdue_ids(root, date(2024, 3, 31))
+    assert repository.one(root, task) is not None
+    path = next(p for p in root.rglob("*.yaml") if f"id: {task}\n" in p.read_text())
+    text = path.read_text()
+    old = 1_600_000_500  # (not racy: only a stamp that differs tells the change)
+    path.write_text(text + "# a note\n")  # edited in place: the folder keeps its stamp
+    os.utime(path, (old, old))
+    assert repository.one(root, task) is None
+    overdue_ids(root, date(2024, 3, 30))  # kept anew for the edited file
+    assert repository.one(root, task) is not None
+    added = root / "reports" / "2099" / "new.yaml"  # a report elsewhere, in a new folder
+    added.parent.mkdir()
+    added.write_text("kind: report\n")
+    for p in (added, added.parent, root / "reports"):
+        os.utime(p, (old, old))
+    assert repository.one(root, task) is None

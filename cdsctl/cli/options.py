@@ -143,15 +143,16 @@ def root_at(records: Path | None, at: str | None) -> Path:
 
 
 def load_repository(records: Path | None, at: str | None = None,
-                    light: bool = False) -> Repository:  # fmt: skip
+                    light: str | None = None) -> Repository:  # fmt: skip
     """The records (as committed at `at`, if given), validated; files with errors are left
-    out, with a warning.  `light`: from the snapshot of unchanged files when there is one
-    (cdsctl.repository.light: a caller that reads only what it holds, as `show`)."""
+    out, with a warning.  `light`: the id of the one record the caller shows; what it
+    needs comes from its own files when the cache can vouch for the rest
+    (cdsctl.repository.one), else from the snapshot of unchanged files (light)."""
     from .. import repository
 
     root = root_at(records, at)
-    if light and at is None:
-        repo = repository.light(root, where=True)
+    if light is not None and at is None:
+        repo = repository.one(root, light) or repository.light(root, where=True)
     else:
         repo = repository.load(root, cache_dir=False if at is not None else None)
     keep(repo)

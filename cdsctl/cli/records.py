@@ -39,7 +39,7 @@ def show(
     """
     from ..output.show import as_text, describe
 
-    repo, day = load_repository(records, at, light=True), as_of_date(as_of)
+    repo, day = load_repository(records, at, light=record_id), as_of_date(as_of)
     found = describe(repo, record_id, day)
     if fmt is Shown.json:
         typer.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))

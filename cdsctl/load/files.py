@@ -84,10 +84,18 @@ def is_markdown(name: str) -> bool:
     return name.endswith(_MARKDOWN)  # (one call: this is on the hot path)
 
 
-def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp]:
+#: a folder's stamp (mtime, inode, ctime): its mtime moves when an entry is added, removed or
+#: renamed in it (not when a file in it is written)
+FolderStamp = tuple[int, int, int]
+
+
+def walk(root: Path, stat: bool = True, ordered: bool = True,
+         folders: dict[str, FolderStamp] | None = None) -> dict[str, Stamp]:  # fmt: skip
     """Every record file below `root` (relative path with `/`) and its stamp, sorted.
 
-    `ordered=False` skips the sort, for a caller that only compares the map.
+    `ordered=False` skips the sort, for a caller that only compares the map.  `folders`:
+    filled with the stamp of each folder listed (relative path, "." for the root), taken
+    as it was listed.
 
     With `stat=False` the stamps are left unknown (-1, 0, 0, 0): a run with no cache learns
     them from the files it opens anyway.  What is not a regular file is known without a
@@ -97,7 +105,7 @@ def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp
     folders and names that are not UTF-8 get the stamps above (spec §1).
     """
     found: dict[str, Stamp] = {}
-    _Walk(os.path.realpath(root), stat, found).run()
+    _Walk(os.path.realpath(root), stat, found, folders).run()
     _rename_undecodable(found)
     return dict(sorted(found.items())) if ordered else found
 
@@ -105,10 +113,11 @@ def walk(root: Path, stat: bool = True, ordered: bool = True) -> dict[str, Stamp
 class _Walk:
     """One walk: folders to list, links to folders (followed last), folders listed."""
 
-    __slots__ = ("found", "links", "listed", "root", "stack", "stat")
+    __slots__ = ("folders", "found", "links", "listed", "root", "stack", "stat")
 
-    def __init__(self, root: str, stat: bool, found: dict[str, Stamp]) -> None:
-        self.root, self.stat, self.found = root, stat, found
+    def __init__(self, root: str, stat: bool, found: dict[str, Stamp],
+                 folders: dict[str, FolderStamp] | None = None) -> None:  # fmt: skip
+        self.root, self.stat, self.found, self.folders = root, stat, found, folders
         self.stack: list[tuple[str, str]] = [(root, "")]  # (real path, relative prefix)
         self.links: list[tuple[str, str]] = []  # (relative prefix, real path of the target)
         self.listed: set[str] = set()  # real paths: no folder is read twice, links loop not
@@ -170,6 +179,10 @@ class _Walk:
             self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
             return
         try:
+            if self.folders is not None:
+                st = os.fstat(fd)
+                self.folders[prefix.rstrip("/") or "."] = (st.st_mtime_ns, st.st_ino,
+                                                           st.st_ctime_ns)  # fmt: skip
             (self._stat_each if self.stat else self._type_each)(folder, prefix, fd)
         except OSError as exc:  # the listing failed midway (an I/O error)
             self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)

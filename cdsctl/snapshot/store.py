@@ -50,12 +50,13 @@ Located = tuple[dict[str, tuple[str, str]], dict[str, int]]
 
 
 def save(store: Store, records: Records, skipped: list[str], digest: bytes,
-         where: Callable[[], Located]) -> None:  # fmt: skip
+         where: Callable[[], Located]) -> bool:  # fmt: skip
     """Keep the query view of `records` (validated with stamps of `digest`), unless it is
     kept already (a small file names the digest of the one kept: no need to read it).
-    `where()`: each record's (kind, file) by id, and the errors of each file."""
+    `where()`: each record's (kind, file) by id, and the errors of each file.  Whether it
+    was written now."""
     if store.read(DIGEST) == digest:
-        return
+        return False
     with gc_paused():  # hundreds of thousands of tuples, no cycles
         view, texts = columns.encode(records)
         ids, errors = where()
@@ -65,7 +66,8 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
                 and store.write(WHERE, {**head, "ids": ids, "errors": errors,
                                         "reports": agencies})
                 and store.write(VIEW, {**head, "skipped": skipped, "view": view})):  # fmt: skip
-            store.write(DIGEST, digest)
+            return store.write(DIGEST, digest)
+    return False
 
 
 def load(store: Store, stamps: Callable[[], dict[str, Stamp]], text: bool = False,

@@ -1,0 +1,113 @@
+"""Where each record is, for `cdsctl show` without a walk of the whole root.
+
+Kept with the snapshot when the walk that validated the files is at hand: for each id its
+kind, file, the file's stamp, its errors (its own and across files) and, for a task, the
+reports that name it; in :data:`SHARDS` files by a hash of the id, so one lookup reads a
+small file.  Beside it, the stamp of every folder as the walk listed it.
+
+`show` trusts it only while every folder has its stamp (no file added, removed or renamed
+anywhere: a new report on the task would be in a folder that moved) and every file it
+reads has its stamp; it then reads those few files again.  What it cannot see without a
+walk: an existing file edited in place to name the record anew (a report that gains an
+item on it); the next query or validation sees it.  docs/queries.md says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from ..checks.index import Summary
+from ..load.files import FolderStamp, Stamp
+from ..validation.cache import RACY_NS, Store, now_ns
+
+SHARDS = 64
+META = "where"
+#: a record as the index keeps it: (kind, file, stamp, errors, ids of the reports on it)
+Entry = tuple[str, str, Stamp, int, tuple[str, ...]]
+
+
+def shard_of(record_id: str) -> str:
+    number = int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=2).digest())
+    return f"{META}.{number % SHARDS}"
+
+
+def save(store: Store, summaries: Iterable[Summary], errors: dict[str, int],
+         stamps: dict[str, Stamp], folders: dict[str, FolderStamp],
+         digest: bytes) -> None:  # fmt: skip
+    """Keep where each record of `summaries` (in path order) is, for the files of
+    `stamps` and `folders` as one walk saw them."""
+    shards: dict[str, dict[str, Entry]] = {}
+    whole: list[tuple[str, str, Stamp]] = []  # records without an id: agencies, calendar
+    on: dict[str, list[str]] = {}
+    reports: set[str] = set()
+    summaries = list(summaries)
+    for s in summaries:
+        if s.kind == "report" and s.id is not None and s.id not in reports:
+            reports.add(s.id)  # (the first holder of a report id is the one counted)
+            for item in s.values.get("tasks", ()):
+                named = on.setdefault(item.get("task", ""), [])
+                if s.id not in named:
+                    named.append(s.id)
+    for s in summaries:
+        stamp = stamps.get(s.file)
+        if stamp is None:
+            return  # (a file the walk did not see: nothing to vouch for)
+        if s.id is None:
+            whole.append((s.kind, s.file, stamp))
+            continue
+        shard = shards.setdefault(shard_of(s.id), {})
+        if s.id not in shard:  # the first holder in path order
+            refs = tuple(on.get(s.id, ())) if s.kind == "task" else ()
+            shard[s.id] = (s.kind, s.file, stamp, errors.get(s.file, 0), refs)
+    head = {"digest": digest, "written_ns": now_ns()}
+    for n in range(SHARDS):
+        name = f"{META}.{n}"
+        if not store.write(name, {**head, "ids": shards.get(name, {})}):
+            return
+    skipped = sorted(file for file, count in errors.items() if count)
+    store.write(META, {**head, "folders": folders, "whole": whole, "skipped": skipped})
+
+
+def read(store: Store, root: str) -> dict[str, Any] | None:
+    """The index's head, if every folder still has the stamp the walk saw (and none so
+    close to the index's writing that a change could hide)."""
+    meta = store.read(META)
+    if not isinstance(meta, dict):
+        return None
+    before = meta["written_ns"] - RACY_NS
+    for folder, stamp in meta["folders"].items():
+        try:
+            st = os.stat(f"{root}/{folder}", follow_symlinks=False)
+        except OSError:
+            return None
+        if (st.st_mtime_ns, st.st_ino, st.st_ctime_ns) != stamp or stamp[0] >= before:
+            return None
+    return meta
+
+
+def lookup(store: Store, meta: dict[str, Any], record_ids: Iterable[str]) -> dict[str, Entry]:
+    """The entries of those ids the index holds (written with `meta`)."""
+    found: dict[str, Entry] = {}
+    shards: dict[str, dict[str, Entry]] = {}
+    for record_id in record_ids:
+        name = shard_of(record_id)
+        if name not in shards:
+            kept = store.read(name)
+            ok = isinstance(kept, dict) and kept.get("digest") == meta["digest"]
+            shards[name] = kept["ids"] if ok else {}
+        if record_id in shards[name]:
+            found[record_id] = shards[name][record_id]
+    return found
+
+
+def unchanged(root: str, file: str, stamp: Stamp, meta: dict[str, Any]) -> bool:
+    """Whether the file still has the stamp the index holds (racy-clean, as the cache)."""
+    try:
+        st = os.stat(f"{root}/{file}")
+    except OSError:
+        return False
+    now = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    return now == tuple(stamp) and stamp[1] < meta["written_ns"] - RACY_NS
