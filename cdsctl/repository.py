@@ -158,6 +158,7 @@ def from_validation(root: Path, validation: Validation) -> Repository:
             else:
                 _add(records, summary, values)
         records.use_agency_ids()
+    validation.blobs = {}  # decoded once: the typed records hold the values now
     return Repository(root, records, validation)
 
 

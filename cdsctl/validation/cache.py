@@ -87,7 +87,7 @@ class Store:
         if len(blob) < head or not blob.startswith(_MAGIC):
             return None
         fingerprint, digest = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : head]
-        payload = blob[head:]
+        payload = memoryview(blob)[head:]  # (no copy: a snapshot's payload is 50 MB)
         if fingerprint != self.fingerprint or hashlib.blake2b(payload).digest()[:32] != digest:
             return None
         try:
@@ -124,7 +124,7 @@ class Store:
         """:meth:`write` of a value already marshalled (`payload`), as workers have it."""
         import tempfile
 
-        blob = _MAGIC + self.fingerprint + hashlib.blake2b(payload).digest()[:32] + payload
+        head = _MAGIC + self.fingerprint + hashlib.blake2b(payload).digest()[:32]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
@@ -132,7 +132,8 @@ class Store:
             return False
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
+                handle.write(head)  # (not joined to the payload: no copy of 50 MB)
+                handle.write(payload)
             os.replace(tmp, self.folder / name)
         except BaseException as exc:  # a full disk, Ctrl-C: the old cache stays, no half file
             with contextlib.suppress(OSError):
