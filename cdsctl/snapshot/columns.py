@@ -181,18 +181,21 @@ def _tasks(columns: dict[str, list[Any]], day: Callable[[str | None], date | Non
     task, source, extension, cancellation = (model.Task, model.Source, model.Extension,
                                              model.Cancellation)  # fmt: skip
     texts = texts or {}
+    dated = {name: list(map(day, columns[name])) for name in _DATES}  # (map: no call per row)
+    files = list(map(source, columns["source"]))
     out = {}
     for (id_, directive, title, lead, file, item, support, report_to, via, group, tags, parent,
          indicators, due, working, every, due_day, due_month, start, end, extensions, completed,
-         cancelled) in zip(*(columns[f] for f in TASK_FIELDS if f != "description"),
+         cancelled) in zip(*(dated.get(f, files if f == "source" else columns.get(f))
+                             for f in TASK_FIELDS if f != "description"),
                            strict=True):  # fmt: skip
         out[id_] = task(
-            id_, directive, title, lead, source(file), item, texts.get(id_), support, report_to,
-            via, group, tags, parent, indicators, day(due), working, every, due_day, due_month,
-            day(start), day(end),
+            id_, directive, title, lead, file, item, texts.get(id_) if texts else None, support,
+            report_to, via, group, tags, parent, indicators, due, working, every, due_day,
+            due_month, start, end,
             tuple(extension(day(e[0]), day(e[1]), e[2], e[3])  # type: ignore[arg-type]
                   for e in extensions) if extensions else (),
-            day(completed),
+            completed,
             cancellation(day(cancelled[0]), cancelled[1], cancelled[2])  # type: ignore[arg-type]
             if cancelled else None)  # fmt: skip
     return out
