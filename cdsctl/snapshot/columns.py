@@ -28,6 +28,11 @@ TASK_FIELDS = ("id", "directive", "title", "lead", "source", "item", "descriptio
                "due_working_days", "every", "due_day", "due_month", "start", "end", "extensions",
                "completed", "cancelled")  # fmt: skip
 _DATES = frozenset({"due", "start", "end", "completed"})
+#: columns of few distinct values (ids of directives and agencies, lists of them, groups):
+#: kept as one object per value.  (At 100,000 tasks and 200,000 reports the loaded view
+#: took 300 MB with a string object per occurrence.)
+_SHARED = frozenset({"directive", "lead", "support", "report_to", "via", "group", "tags",
+                     "every", "due_working_days"})  # fmt: skip
 
 
 def _iso(day: date | None) -> str | None:
@@ -41,13 +46,17 @@ def _person(p: model.Person | None) -> tuple[str | None, str | None] | None:
 def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
     """(the records' query view as builtins, the tasks' descriptions by id)."""
     tasks = list(records.tasks.values())
+    one: dict[Any, Any] = {}
+    same = one.setdefault  # equal values as one object: marshal writes it once, loads it once
     columns: dict[str, list[Any]] = {}
     for name in TASK_FIELDS:
         if name == "description":
             continue
         values = [getattr(t, name) for t in tasks]
-        if name in _DATES:
-            values = [_iso(v) for v in values]
+        if name in _SHARED:
+            values = [same(v, v) for v in values]
+        elif name in _DATES:
+            values = [same(v, _iso(v)) for v in values]
         elif name == "source":
             values = [s.file for s in values]
         elif name == "extensions":
@@ -65,7 +74,10 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
         "indicators": [_indicator_row(i) for i in records.indicators.values()],
         "calendar": (_isos(records.calendar.days_off), _isos(records.calendar.working_days)),
         "entries": {
-            task: [(_iso(e[0]), *e[1:]) for e in entries]
+            task: [
+                (same(e[0], _iso(e[0])), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
+                for e in entries
+            ]
             for task, entries in report_entries(records).items()
         },
     }
