@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import model
 from .checks.index import Summary
 from .dates.workdays import WorkCalendar
-from .load.files import FolderStamp, Stamp, read_source, walk
+from .load.files import FolderStamp, Seen, Stamp, read_source, seen, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home
 
@@ -196,14 +196,14 @@ def answer(
         if loaded is not None:
             loaded(uncached)
         return Answer(compute(uncached), len(uncached.skipped))
-    walking = Walking(root)  # beside reading the cache
+    walking = Walking(root, keep=not light)  # beside reading the cache
     answers = Answers(root)
     found, _ = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
     repo = _from_snapshot(root, walking, text) if light else None
     if repo is None:
-        repo = load(root, stamps=walking(), folders=walking.folders)
+        repo = load(root, stamps=walking.stamps(), folders=walking.folders)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -219,7 +219,7 @@ def light(root: Path, *, where: bool = False) -> Repository:
     record is, for `show`), else loaded (:func:`load`)."""
     walking = Walking(root)
     found = _from_snapshot(root, walking, False, where)
-    return found or load(root, stamps=walking(), folders=walking.folders)
+    return found or load(root, stamps=walking.stamps(), folders=walking.folders)
 
 
 def one(root: Path, record_id: str) -> Repository | None:
@@ -285,7 +285,7 @@ def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
     return Store.for_root(cache_dir if isinstance(cache_dir, Path) else cache_home(), root)
 
 
-def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp]], text: bool,
+def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen], text: bool,
                    where: bool = False) -> Repository | None:  # fmt: skip
     from .snapshot import store as snapshots
 
@@ -296,31 +296,48 @@ def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp]], text: boo
 
 
 class Walking:
-    """The walk of a root (its stamps), started in a thread at once and waited for when
-    called: its stats let go of the interpreter lock, so reading the cache (a stored
-    answer, the snapshot) runs beside it.  At 305,061 files both take about a second.
+    """The walk of a root, started in a thread at once and waited for when called: its
+    stats let go of the interpreter lock, so reading the cache (a stored answer, the
+    snapshot) runs beside it.  At 305,061 files both take about a second.
+
+    Called, it gives what tells whether the files changed: their stamps when `keep`, else
+    only their :class:`~cdsctl.load.files.Seen` (no map of every stamp: 105 MB at 305,061
+    files); :meth:`stamps` walks again when the map is wanted after all (a validation).
     The thread does not touch the garbage collector (pauses are not per thread)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, keep: bool = False) -> None:
         import threading
 
+        self.root = root
         self._stamps: dict[str, Stamp] | None = None
+        self._seen: Seen | None = None
         self.folders: dict[str, FolderStamp] = {}
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(root,), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(keep,), daemon=True)
         self._thread.start()
 
-    def _run(self, root: Path) -> None:
+    def _run(self, keep: bool) -> None:
         try:
-            self._stamps = walk(root, ordered=False, folders=self.folders)
+            if keep:
+                self._stamps = walk(self.root, ordered=False, folders=self.folders)
+            else:
+                self._seen = seen(self.root)
         except BaseException as exc:  # raised in the caller's thread (__call__)
             self._error = exc
 
-    def __call__(self) -> dict[str, Stamp]:
+    def __call__(self) -> dict[str, Stamp] | Seen:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._stamps is not None
+        found = self._stamps if self._stamps is not None else self._seen
+        assert found is not None
+        return found
+
+    def stamps(self) -> dict[str, Stamp]:
+        """Every file's stamp (and :attr:`folders`): this walk's, or a new one."""
+        self()
+        if self._stamps is None:
+            self._stamps = walk(self.root, ordered=False, folders=self.folders)
         return self._stamps
 
 

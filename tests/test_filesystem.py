@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 from cdsctl.load import files
-from cdsctl.load.files import BAD_NAME, BROKEN, FOLDER, OUTSIDE, walk
+from cdsctl.load.files import BAD_NAME, BROKEN, FOLDER, OUTSIDE, seen, seen_in, walk
 from cdsctl.validation.pipeline import validate
 
 from .conftest import AGENCIES, DIRECTIVE, TASK, build_tree
@@ -120,6 +120,7 @@ def test_record_names_in_any_case_and_names_that_are_not_utf8(names: list[bytes]
                 continue
             made.append(name)
         want = dict(filter(None, map(_expected_key, made)))
+        assert seen(root) == seen_in(walk(root))  # (what a query compares, made while walking)
         for stat in (True, False):
             found = walk(root, stat=stat)
             assert set(found) == {"agencies.yaml", *want}, (made, found)
@@ -245,6 +246,8 @@ def test_links_inside_are_followed_once_and_links_outside_are_errors(
         build_tree(tmp / "out", {"o.yaml": MEETING.format(id="o")})
         _make_links(root, layout)
         want = _link_oracle(layout)
+        assert seen(root) == seen_in(walk(root))
+        assert seen(root) == seen_in(walk(root))  # (what a query compares, made while walking)
         for stat in (True, False):
             found = walk(root, stat=stat)
             kinds = {k: "outside" if s[0] == OUTSIDE else "broken" if s == BROKEN else "file"

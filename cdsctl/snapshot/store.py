@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..load.files import Stamp
+from ..load.files import Seen, Stamp
 from ..model import Records
 from ..validation.cache import Store, now_ns, unchanged
 from ..validation.gcpause import gc_paused
@@ -70,7 +70,7 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
     return False
 
 
-def load(store: Store, stamps: Callable[[], dict[str, Stamp]], text: bool = False,
+def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen], text: bool = False,
          where: bool = False) -> Snapshot | None:  # fmt: skip
     """The snapshot, if one was kept for exactly the stamps `stamps()` gives (None
     otherwise); `text`: with the tasks' descriptions; `where`: with where each record is

@@ -22,17 +22,16 @@ import hashlib
 import marshal
 import os
 import time
-from array import array
 from collections.abc import Callable
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..load.files import Stamp
+from ..load.files import Seen, Stamp, digest, seen_in
 
-FORMAT = 6  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
-# 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file
+FORMAT = 7  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
+# 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file;
+# 7: the digest of the stamps is a sum of hashes
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
 _MAGIC = b"cdsctl-cache\n"
@@ -152,29 +151,17 @@ def now_ns() -> int:
 
 
 def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
-    """One value for the whole map of stamps (order-independent).
-
-    The sorted paths (they hold no NUL) and then every stamp's three numbers in that order,
-    as machine integers: built in C, about twice as fast as the repr of the pairs.
-    (marshal's bytes would not do: they are not canonical, they encode object sharing.)
-    """
-    paths = sorted(stamps)
-    numbers = list(chain.from_iterable(map(stamps.__getitem__, paths)))
-    # (surrogatepass: a name that is not UTF-8 must not stop the run; the walk renames them)
-    digest = hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogatepass"), digest_size=20)
-    try:
-        digest.update(array("q", numbers).tobytes())
-    except OverflowError:  # an inode number past 2**63: spelled out instead
-        digest.update(repr(numbers).encode())
-    return digest.digest()
+    """One value for the whole map of stamps (order-independent): load.files.digest."""
+    return digest(stamps.items())
 
 
-def unchanged(stamps: dict[str, Stamp], cached: dict[str, Any]) -> bool:
-    """Whether `cached` (with its `digest` and `written_ns`) still describes these files:
-    the same stamps, and none so close to its writing that a change could hide (racy)."""
-    newest = max((stamp[1] for stamp in stamps.values()), default=0)
-    fresh = newest < cached.get("written_ns", 0) - RACY_NS
-    return fresh and cached.get("digest") == stamps_digest(stamps)
+def unchanged(stamps: dict[str, Stamp] | Seen, cached: dict[str, Any]) -> bool:
+    """Whether `cached` (with its `digest` and `written_ns`) still describes these files
+    (their stamps, or a walk's :class:`Seen`): the same stamps, and none so close to its
+    writing that a change could hide (racy)."""
+    found = stamps if isinstance(stamps, Seen) else seen_in(stamps)
+    fresh = found.newest < cached.get("written_ns", 0) - RACY_NS
+    return fresh and cached.get("digest") == found.digest
 
 
 # -- stored answers of queries ------------------------------------------------------------------
@@ -229,8 +216,8 @@ class Answers:
         return self._stored
 
     def find(
-        self, key: str, walk: Callable[[], dict[str, Stamp]]
-    ) -> tuple[Any, dict[str, Stamp] | None]:
+        self, key: str, walk: Callable[[], dict[str, Stamp] | Seen]
+    ) -> tuple[Any, dict[str, Stamp] | Seen | None]:
         """(the stored answer to `key`, or MISSING; the stamps `walk()` gave, if it was
         called).  The records are walked only when an answer to `key` is stored: the
         caller passes those stamps on to validation instead of walking again."""
