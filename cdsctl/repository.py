@@ -19,7 +19,7 @@ from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home
 
 if TYPE_CHECKING:
-    from .snapshot.store import Where
+    from .snapshot.store import Located, Where
 from .validation.gcpause import gc_paused
 from .validation.onefile import load_positions
 from .validation.pipeline import Validation, validate
@@ -112,39 +112,36 @@ def load(
     cache_dir: Path | bool | None = None,
     today: date | None = None,
     stamps: dict[str, Stamp] | None = None,
-    folders: dict[str, FolderStamp] | None = None,
 ) -> Repository:
     """Validate `root` (cached) and build typed records from every file without errors.
 
-    `stamps`: a walk of `root` made just before, if the caller has one (see validate);
-    `folders`: that walk's folder stamps (then `show` may later skip the walk:
-    cdsctl.snapshot.where).
+    `stamps`: a walk of `root` made just before, if the caller has one (see validate).
     """
     validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
     repo = from_validation(root, validation)
     if validation.digest is not None:  # a cache: keep the query view for later dates
         from .snapshot import store as snapshots
-        from .snapshot import where
 
         store = _store(root, cache_dir)
-        located = functools.cache(lambda: _where(validation))  # only if the snapshot is new
-        kept = snapshots.save(store, repo.records, repo.skipped, validation.digest, located)
-        if kept and stamps is not None and folders is not None:
-            where.save(store, validation.summaries, located()[1], stamps, folders,
-                       validation.digest)  # fmt: skip
+        located = functools.partial(_where, validation)  # (only if the snapshot is new)
+        snapshots.save(store, repo.records, repo.skipped, validation.digest, located)
     return repo
 
 
-def _where(validation: Validation) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
-    """Each record's (kind, file) by id (the first in path order), each file's errors."""
+def _where(validation: Validation) -> Located:
+    """Each record's (kind, file) by id (the first in path order), each file's errors,
+    and the records without an id."""
     ids: dict[str, tuple[str, str]] = {}
+    whole = []
     for summary in validation.summaries:
-        if summary.id is not None and summary.id not in ids:
+        if summary.id is None:
+            whole.append((summary.kind, summary.file))
+        elif summary.id not in ids:
             ids[summary.id] = (summary.kind, summary.file)
     errors: dict[str, int] = {}
     for d in validation.errors:
         errors[d.file] = errors.get(d.file, 0) + 1
-    return ids, errors
+    return ids, errors, whole
 
 
 def from_validation(root: Path, validation: Validation) -> Repository:
@@ -196,14 +193,17 @@ def answer(
         if loaded is not None:
             loaded(uncached)
         return Answer(compute(uncached), len(uncached.skipped))
-    walking = Walking(root, keep=not light)  # beside reading the cache
+    # the walk, beside reading the cache; its map of stamps is kept when a validation will
+    # surely want it (no snapshot yet), else only a digest (a stale one walks again)
+    kept = light and (_store(root).folder / "snapshot.digest").exists()
+    walking = Walking(root, keep=not kept)
     answers = Answers(root)
     found, _ = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
     repo = _from_snapshot(root, walking, text) if light else None
     if repo is None:
-        repo = load(root, stamps=walking.stamps(), folders=walking.folders)
+        repo = load(root, stamps=walking.stamps())
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -217,9 +217,19 @@ def light(root: Path, *, where: bool = False) -> Repository:
     """The repository of `root` from the snapshot of its files when one is kept for them
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
     record is, for `show`), else loaded (:func:`load`)."""
-    walking = Walking(root)
+    walking = Walking(root, keep=where)
     found = _from_snapshot(root, walking, False, where)
-    return found or load(root, stamps=walking.stamps(), folders=walking.folders)
+    if found is None:
+        return load(root, stamps=walking.stamps())
+    if where and found.where is not None and found.digest is not None:
+        from .snapshot import where as index
+
+        store = _store(root)
+        if not index.current(store, found.digest):  # kept for the next `show`
+            on = {task: [e[1] for e in items]
+                  for task, items in (found.records.report_entries or {}).items()}  # fmt: skip
+            index.save(store, found.where, on, walking.stamps(), walking.folders, found.digest)
+    return found
 
 
 def one(root: Path, record_id: str) -> Repository | None:

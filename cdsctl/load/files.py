@@ -271,7 +271,12 @@ def _outside_stamp(path: str) -> Stamp:
 def entry_hash(path: str, stamp: Stamp) -> int:
     """One file's part of :func:`digest`."""
     # (surrogatepass: a name that is not UTF-8 must not stop the run; the walk renames them)
-    data = f"{path}\0{'/'.join(map(str, stamp))}".encode("utf-8", "surrogatepass")
+    if len(stamp) == 4:  # (every stamp a walk makes: the quick spelling)
+        data = f"{path}\0{stamp[0]}/{stamp[1]}/{stamp[2]}/{stamp[3]}".encode(
+            "utf-8", "surrogatepass"
+        )
+    else:
+        data = f"{path}\0{'/'.join(map(str, stamp))}".encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=16).digest())
 
 

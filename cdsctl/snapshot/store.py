@@ -13,7 +13,7 @@ snapshot is there without reading it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..load.files import Seen, Stamp
@@ -33,6 +33,8 @@ class Where:
     ids: dict[str, tuple[str, str]]
     errors: dict[str, int]
     report_agencies: dict[str, str]
+    #: (kind, file) of the records without an id: agencies.yaml, calendar.yaml
+    whole: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -45,8 +47,9 @@ class Snapshot:
     where: Where | None = None
 
 
-#: each record's (kind, file) by id, and the errors of each file with errors
-Located = tuple[dict[str, tuple[str, str]], dict[str, int]]
+#: each record's (kind, file) by id, the errors of each file with errors, and the (kind,
+#: file) of the records without an id
+Located = tuple[dict[str, tuple[str, str]], dict[str, int], list[tuple[str, str]]]
 
 
 def save(store: Store, records: Records, skipped: list[str], digest: bytes,
@@ -59,12 +62,12 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
         return False
     with gc_paused():  # hundreds of thousands of tuples, no cycles
         view, texts = columns.encode(records)
-        ids, errors = where()
+        ids, errors, whole = where()
         head = {"digest": digest, "written_ns": now_ns()}
         agencies = columns.report_agencies(records)
         if (store.write(TEXT, {**head, "texts": texts})
                 and store.write(WHERE, {**head, "ids": ids, "errors": errors,
-                                        "reports": agencies})
+                                        "reports": agencies, "whole": whole})
                 and store.write(VIEW, {**head, "skipped": skipped, "view": view})):  # fmt: skip
             return store.write(DIGEST, digest)
     return False
@@ -86,8 +89,8 @@ def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen], text: bool
             return None
         try:
             records = columns.decode(found["view"], texts and texts["texts"])
-            whereabouts = (Where(located["ids"], located["errors"], located["reports"])
-                           if located is not None else None)  # fmt: skip
+            whereabouts = (Where(located["ids"], located["errors"], located["reports"],
+                                 located["whole"]) if located is not None else None)  # fmt: skip
         except (KeyError, TypeError, ValueError, IndexError):  # another shape: not ours
             return None
     if not unchanged(stamps(), found):

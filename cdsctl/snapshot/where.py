@@ -1,9 +1,10 @@
 """Where each record is, for `cdsctl show` without a walk of the whole root.
 
-Kept with the snapshot when the walk that validated the files is at hand: for each id its
-kind, file, the file's stamp, its errors (its own and across files) and, for a task, the
-reports that name it; in :data:`SHARDS` files by a hash of the id, so one lookup reads a
-small file.  Beside it, the stamp of every folder as the walk listed it.
+Kept by the first `show` after a change (queries do not pay for it), from the snapshot and
+that show's walk: for each id its kind, file, the file's stamp, its errors (its own and
+across files) and, for a task, the reports that name it; in :data:`SHARDS` files by a hash
+of the id, so one lookup reads a small file.  Beside it, the stamp of every folder as the
+walk listed it.
 
 `show` trusts it only while every folder has its stamp (no file added, removed or renamed
 anywhere: a new report on the task would be in a folder that moved) and every file it
@@ -17,11 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..checks.index import Summary
 from ..load.files import FolderStamp, Stamp
 from ..validation.cache import RACY_NS, Store, now_ns
+from ..validation.gcpause import gc_paused
+
+if TYPE_CHECKING:
+    from .store import Where
 
 SHARDS = 64
 META = "where"
@@ -34,41 +38,33 @@ def shard_of(record_id: str) -> str:
     return f"{META}.{number % SHARDS}"
 
 
-def save(store: Store, summaries: Iterable[Summary], errors: dict[str, int],
-         stamps: dict[str, Stamp], folders: dict[str, FolderStamp],
-         digest: bytes) -> None:  # fmt: skip
-    """Keep where each record of `summaries` (in path order) is, for the files of
-    `stamps` and `folders` as one walk saw them."""
+def save(store: Store, found: Where, on: dict[str, list[str]], stamps: dict[str, Stamp],
+         folders: dict[str, FolderStamp], digest: bytes) -> None:  # fmt: skip
+    """Keep where each record of `found` is (with, for each task, the reports `on` it),
+    for the files of `stamps` and `folders` as one walk saw them."""
     shards: dict[str, dict[str, Entry]] = {}
-    whole: list[tuple[str, str, Stamp]] = []  # records without an id: agencies, calendar
-    on: dict[str, list[str]] = {}
-    reports: set[str] = set()
-    summaries = list(summaries)
-    for s in summaries:
-        if s.kind == "report" and s.id is not None and s.id not in reports:
-            reports.add(s.id)  # (the first holder of a report id is the one counted)
-            for item in s.values.get("tasks", ()):
-                named = on.setdefault(item.get("task", ""), [])
-                if s.id not in named:
-                    named.append(s.id)
-    for s in summaries:
-        stamp = stamps.get(s.file)
-        if stamp is None:
-            return  # (a file the walk did not see: nothing to vouch for)
-        if s.id is None:
-            whole.append((s.kind, s.file, stamp))
-            continue
-        shard = shards.setdefault(shard_of(s.id), {})
-        if s.id not in shard:  # the first holder in path order
-            refs = tuple(on.get(s.id, ())) if s.kind == "task" else ()
-            shard[s.id] = (s.kind, s.file, stamp, errors.get(s.file, 0), refs)
-    head = {"digest": digest, "written_ns": now_ns()}
-    for n in range(SHARDS):
-        name = f"{META}.{n}"
-        if not store.write(name, {**head, "ids": shards.get(name, {})}):
-            return
-    skipped = sorted(file for file, count in errors.items() if count)
-    store.write(META, {**head, "folders": folders, "whole": whole, "skipped": skipped})
+    with gc_paused():
+        for record_id, (kind, file) in found.ids.items():
+            stamp = stamps.get(file)
+            if stamp is None:
+                return  # (a file the walk did not see: nothing to vouch for)
+            refs = tuple(on.get(record_id, ())) if kind == "task" else ()
+            entry = (kind, file, stamp, found.errors.get(file, 0), refs)
+            shards.setdefault(shard_of(record_id), {})[record_id] = entry
+        whole = [(kind, file, stamps[file]) for kind, file in found.whole if file in stamps]
+        head = {"digest": digest, "written_ns": now_ns()}
+        for n in range(SHARDS):
+            name = f"{META}.{n}"
+            if not store.write(name, {**head, "ids": shards.get(name, {})}):
+                return
+        skipped = sorted(file for file, count in found.errors.items() if count)
+        store.write(META, {**head, "folders": folders, "whole": whole, "skipped": skipped})
+
+
+def current(store: Store, digest: bytes) -> bool:
+    """Whether the index kept is the one of these files (`digest`)."""
+    meta = store.read(META)
+    return isinstance(meta, dict) and meta.get("digest") == digest
 
 
 def read(store: Store, root: str) -> dict[str, Any] | None:
