@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import marshal
+import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +53,7 @@ class Repository:
     left_out: list[str] | None = None
     digest: bytes | None = None
     where: Where | None = None
+    written_ns: int = 0
 
     @property
     def validation(self) -> Validation:
@@ -201,9 +203,22 @@ def answer(
     found, _ = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
-    repo = _from_snapshot(root, walking, text) if light else None
-    if repo is None:
-        repo = load(root, stamps=walking.stamps())
+    if light:  # computed from the snapshot while the walk runs, used once it vouches
+        snapshot = _from_snapshot(root, None, text)
+        if snapshot is not None:
+            if loaded is not None:
+                loaded(snapshot)
+            try:
+                value = {"value": compute(snapshot), "skipped": len(snapshot.skipped)}
+            except Exception:  # (an unknown --agency, say: an error only if it is current)
+                if _serves(root, snapshot, walking()):
+                    raise
+            else:
+                if _serves(root, snapshot, walking()):
+                    assert snapshot.digest is not None
+                    answers.save(key, value, snapshot.digest)
+                    return Answer(value["value"], value["skipped"])
+    repo = load(root, stamps=walking.stamps())
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -211,6 +226,13 @@ def answer(
     if digest is not None:
         answers.save(key, value, digest)
     return Answer(value["value"], value["skipped"])
+
+
+def _serves(root: Path, repo: Repository, stamps: dict[str, Stamp] | Seen) -> bool:
+    """Whether the snapshot `repo` was made from is of these files."""
+    from .validation.cache import unchanged
+
+    return unchanged(stamps, {"digest": repo.digest, "written_ns": repo.written_ns})
 
 
 def light(root: Path, *, where: bool = False) -> Repository:
@@ -295,60 +317,97 @@ def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
     return Store.for_root(cache_dir if isinstance(cache_dir, Path) else cache_home(), root)
 
 
-def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen], text: bool,
-                   where: bool = False) -> Repository | None:  # fmt: skip
+def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
+                   text: bool, where: bool = False) -> Repository | None:  # fmt: skip
+    """The repository of the snapshot kept for the files `stamps()` gives (None: not
+    checked here; the caller checks with :func:`_serves` before it trusts it)."""
     from .snapshot import store as snapshots
 
     found = snapshots.load(_store(root), stamps, text, where)
     if found is None:
         return None
-    return Repository(root, found.records, None, found.skipped, found.digest, found.where)
+    return Repository(root, found.records, None, found.skipped, found.digest, found.where,
+                      found.written_ns)  # fmt: skip
 
 
 class Walking:
-    """The walk of a root, started in a thread at once and waited for when called: its
-    stats let go of the interpreter lock, so reading the cache (a stored answer, the
-    snapshot) runs beside it.  At 305,061 files both take about a second.
+    """The walk of a root that tells whether its files changed, started at once.
 
-    Called, it gives what tells whether the files changed: their stamps when `keep`, else
-    only their :class:`~cdsctl.load.files.Seen` (no map of every stamp: 105 MB at 305,061
-    files); :meth:`stamps` walks again when the map is wanted after all (a validation).
-    The thread does not touch the garbage collector (pauses are not per thread)."""
+    Called, it gives their stamps when `keep`, else only their
+    :class:`~cdsctl.load.files.Seen` (a digest: no map of every stamp, 105 MB at 305,061
+    files), made by a child process (fork) while this one reads the cache (a stored
+    answer, the snapshot): about a second each at that size, on two cores at once.  (Threads
+    did not help: each stat hands the interpreter lock back and forth.)  :meth:`stamps`
+    walks again when the map is wanted after all (a validation)."""
 
     def __init__(self, root: Path, keep: bool = False) -> None:
-        import threading
-
         self.root = root
         self._stamps: dict[str, Stamp] | None = None
         self._seen: Seen | None = None
+        self._child: tuple[int, int] | None = None  # (pid, read end of its pipe)
         self.folders: dict[str, FolderStamp] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(keep,), daemon=True)
-        self._thread.start()
-
-    def _run(self, keep: bool) -> None:
-        try:
-            if keep:
-                self._stamps = walk(self.root, ordered=False, folders=self.folders)
-            else:
-                self._seen = seen(self.root)
-        except BaseException as exc:  # raised in the caller's thread (__call__)
-            self._error = exc
+        if keep:
+            self.stamps()
+        else:
+            self._child = _seen_in_child(root)
 
     def __call__(self) -> dict[str, Stamp] | Seen:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        found = self._stamps if self._stamps is not None else self._seen
-        assert found is not None
-        return found
+        if self._stamps is not None:
+            return self._stamps
+        if self._seen is None:
+            self._seen = _wait_for(self._child) if self._child else None
+            self._child = None
+            if self._seen is None:  # (no fork, or the child failed: walked here)
+                self._seen = seen(self.root)
+        return self._seen
 
     def stamps(self) -> dict[str, Stamp]:
-        """Every file's stamp (and :attr:`folders`): this walk's, or a new one."""
-        self()
+        """Every file's stamp (and :attr:`folders`): a walk in this process."""
         if self._stamps is None:
-            self._stamps = walk(self.root, ordered=False, folders=self.folders)
+            self.folders.clear()
+            with gc_paused():
+                self._stamps = walk(self.root, ordered=False, folders=self.folders)
         return self._stamps
+
+
+def _seen_in_child(root: Path) -> tuple[int, int] | None:
+    """A forked child that walks `root` and writes its Seen to a pipe; None without fork.
+    The child touches nothing of the parent's: it writes 40 bytes and leaves (os._exit)."""
+    if not hasattr(os, "fork"):
+        return None
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read)
+            found = seen(root)
+            os.write(write, marshal.dumps((found.digest, found.newest)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _wait_for(child: tuple[int, int]) -> Seen | None:
+    """The Seen the child wrote, or None if it failed (the caller walks itself)."""
+    pid, read = child
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        os.waitpid(pid, 0)
+    try:
+        digest, newest = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return Seen(digest, newest)
 
 
 def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:

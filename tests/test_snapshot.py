@@ -274,3 +274,22 @@ def test_show_without_a_walk_steps_aside_when_a_folder_or_its_file_changed(root:
     for p in (added, added.parent, root / "reports"):
         os.utime(p, (old, old))
     assert repository.one(root, task) is None
+
+
+def test_an_error_from_a_stale_snapshot_is_not_shown(root: Path) -> None:
+    """A query computed from the snapshot before the walk vouches for it: an agency added
+    since (unknown to the snapshot) must not be an error."""
+    from cdsctl.filters import FilterError, agency_id
+
+    overdue_ids(root, date(2023, 6, 30))  # the snapshot is kept
+    agencies = root / "agencies.yaml"
+    text = agencies.read_text()
+    agencies.write_text(text + "  - id: ND-MOI\n    name: Sở Mới tỉnh Nam Định\n")
+    os.utime(agencies, (1_600_000_900, 1_600_000_900))
+
+    def compute(repo: repository.Repository) -> str:
+        return agency_id(repo.records, "ND-MOI")
+
+    assert repository.answer(root, "moi", compute, light=True).value == "ND-MOI"
+    with pytest.raises(FilterError):  # (and a current snapshot's error is the answer)
+        repository.answer(root, "none", lambda r: agency_id(r.records, "ND-KHONG"), light=True)

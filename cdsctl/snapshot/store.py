@@ -45,6 +45,11 @@ class Snapshot:
     skipped: list[str]
     digest: bytes
     where: Where | None = None
+    written_ns: int = 0
+
+    def serves(self, stamps: dict[str, Stamp] | Seen) -> bool:
+        """Whether it was kept for exactly these files (cache.unchanged)."""
+        return unchanged(stamps, {"digest": self.digest, "written_ns": self.written_ns})
 
 
 #: each record's (kind, file) by id, the errors of each file with errors, and the (kind,
@@ -73,12 +78,13 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
     return False
 
 
-def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen], text: bool = False,
-         where: bool = False) -> Snapshot | None:  # fmt: skip
+def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
+         text: bool = False, where: bool = False) -> Snapshot | None:  # fmt: skip
     """The snapshot, if one was kept for exactly the stamps `stamps()` gives (None
     otherwise); `text`: with the tasks' descriptions; `where`: with where each record is
     (:class:`Where`).  `stamps` is called once the snapshot is read and decoded: a walk
-    running in a thread meanwhile (cdsctl.repository) costs only what outlasts that."""
+    running meanwhile (cdsctl.repository) costs only what outlasts that.  Without
+    `stamps` the caller checks (:meth:`Snapshot.serves`) before it uses what it got."""
     with gc_paused():  # marshal builds a million objects: the collector would walk them all
         found = store.read(VIEW)
         if not isinstance(found, dict):
@@ -93,9 +99,9 @@ def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen], text: bool
                                  located["whole"]) if located is not None else None)  # fmt: skip
         except (KeyError, TypeError, ValueError, IndexError):  # another shape: not ours
             return None
-    if not unchanged(stamps(), found):
-        return None
-    return Snapshot(records, list(found["skipped"]), found["digest"], whereabouts)
+    kept = Snapshot(records, list(found["skipped"]), found["digest"], whereabouts,
+                    found["written_ns"])  # fmt: skip
+    return kept if stamps is None or kept.serves(stamps()) else None
 
 
 def _side(store: Store, name: str, digest: bytes) -> dict[str, Any] | None:
