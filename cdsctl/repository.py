@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import marshal
-import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 from .validation.gcpause import gc_paused
 from .validation.onefile import load_positions
 from .validation.pipeline import Validation, validate
+from .validation.workers import seen_in_child, wait_for_seen
 
 _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
     "directive": ("directives", model.directive),
@@ -349,13 +349,13 @@ class Walking:
         if keep:
             self.stamps()
         else:
-            self._child = _seen_in_child(root)
+            self._child = seen_in_child(root)
 
     def __call__(self) -> dict[str, Stamp] | Seen:
         if self._stamps is not None:
             return self._stamps
         if self._seen is None:
-            self._seen = _wait_for(self._child) if self._child else None
+            self._seen = wait_for_seen(self._child) if self._child else None
             self._child = None
             if self._seen is None:  # (no fork, or the child failed: walked here)
                 self._seen = seen(self.root)
@@ -368,46 +368,6 @@ class Walking:
             with gc_paused():
                 self._stamps = walk(self.root, ordered=False, folders=self.folders)
         return self._stamps
-
-
-def _seen_in_child(root: Path) -> tuple[int, int] | None:
-    """A forked child that walks `root` and writes its Seen to a pipe; None without fork.
-    The child touches nothing of the parent's: it writes 40 bytes and leaves (os._exit)."""
-    if not hasattr(os, "fork"):
-        return None
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.close(read)
-            found = seen(root)
-            os.write(write, marshal.dumps((found.digest, found.newest)))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
-
-
-def _wait_for(child: tuple[int, int]) -> Seen | None:
-    """The Seen the child wrote, or None if it failed (the caller walks itself)."""
-    pid, read = child
-    try:
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-    finally:
-        os.waitpid(pid, 0)
-    try:
-        digest, newest = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return Seen(digest, newest)
 
 
 def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:

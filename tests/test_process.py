@@ -396,10 +396,12 @@ def _alive(pid: int) -> bool:
 ROOT = ["--records", str(SAMPLE)]
 COMMANDS = [
     (["validate", *ROOT], "cdsctl.validation.pipeline", "validate"),
-    (["tasks", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "load"),
-    (["overdue", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "load"),
-    (["stats", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "load"),
-    (["show", "TB-128-2022.1", *ROOT], "cdsctl.repository", "load"),
+    # (task states: whether the records come from the cache's snapshot or are read)
+    (["tasks", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "task_states"),
+    (["overdue", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "task_states"),
+    (["stats", "--as-of", "2022-06-30", *ROOT], "cdsctl.repository", "task_states"),
+    (["show", "TB-128-2022.1", *ROOT], "cdsctl.repository", "task_states"),
+    (["overdue", "--as-of", "2022-06-30", *ROOT], "cdsctl.queries", "overdue_row"),
     (["indicators", *ROOT], "cdsctl.indicators", "indicator_rows"),
     (["calendar", *ROOT], "cdsctl.output.ical", "ical_bytes"),
     (["schema", "task"], "cdsctl.schema", "json_schema"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +21,7 @@ from ..i18n import N_, _
 from .app import keep, temporary_folder
 
 if TYPE_CHECKING:
-    from ..output.tables import Column
+    from ..output.tables import Column, TextTable
     from ..queries import TaskFilter
     from ..repository import Repository
 
@@ -184,13 +184,20 @@ def query(records: Path | None, at: str | None, key: str,
 _DATE_KEYS = frozenset({"deadline", "completed", "date", "issued"})
 
 
-def emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title: str) -> None:
-    """Rows printed as `fmt`.  For people (table, Markdown) the headers are in the chosen
-    language, and in Vietnamese states have their names and dates read 20/5/2022; CSV and
-    JSON keep ids and ISO dates, whatever the language (programs read them)."""
+def emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title: str,
+         footer: Sequence[str] = (), paging: bool = True) -> None:  # fmt: skip
+    """Rows printed as `fmt`, then the lines of `footer`.  For people (table, Markdown) the
+    headers are in the chosen language, and in Vietnamese states have their names and dates
+    read 20/5/2022; CSV and JSON keep ids and ISO dates, whatever the language (programs read
+    them).
+
+    On a terminal, output longer than the screen goes through a pager unless `paging` is off
+    (--no-pager; :mod:`cdsctl.cli.pager`): the footer with it, in the same pager.  A table is
+    laid out as the pager reads it (:class:`cdsctl.output.tables.TextTable`)."""
     from dataclasses import replace
 
-    from ..output.tables import render
+    from ..output.tables import render, table_lines
+    from . import pager
 
     if fmt in (Tabular.table, Tabular.md):
         columns = [replace(c, header=_(c.header)) for c in columns]
@@ -198,7 +205,12 @@ def emit(fmt: Tabular, rows: list[dict[str, Any]], columns: list[Column], title:
             rows = [_for_people(row) for row in rows]
     colour = fmt is Tabular.table and use_colour()
     width = shutil.get_terminal_size((100, 24)).columns
-    typer.echo(render(fmt.value, rows, columns, title, colour, width), nl=False)
+    out: list[str | TextTable] = [
+        table_lines(rows, columns, title, colour, width) if fmt is Tabular.table
+        else render(fmt.value, rows, columns, title, colour, width)
+    ]  # fmt: skip
+    out.extend(line + "\n" for line in footer)
+    pager.show(out, paging)
 
 
 def _for_people(row: dict[str, Any]) -> dict[str, Any]:

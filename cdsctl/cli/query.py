@@ -27,6 +27,7 @@ from .options import (
     task_columns,
     task_filter,
 )
+from .pager import NoPagerOption
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -46,6 +47,7 @@ def overdue(
     fail_if_any: Annotated[
         bool, typer.Option("--fail-if-any", help="Exit 1 when anything is overdue (for CI).")
     ] = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """What is late, who leads it, by how many days: most overdue first.
 
@@ -66,18 +68,20 @@ def overdue(
 
     found = query(records, at, f"overdue|{day}|{keep.key()}", compute)
     columns = [*task_columns(), Column(N_("days"), "days_overdue", right=True)]
-    emit(fmt, found["rows"], columns, _("Overdue as of {day}").format(day=shown_date(day)))
+    totals = []  # (after the table, in the same pager)
     if fmt in (Tabular.table, Tabular.md) and found["rows"]:
-        typer.echo("")
         from ..text import one_line
 
+        totals.append("")
         for lead, name, count, most in found["totals"]:
             line = n_(
                 "{lead} ({name}): {count} overdue, the oldest by {most} days",
                 "{lead} ({name}): {count} overdue, the oldest by {most} days",
                 count,
             )
-            typer.echo(one_line(line.format(lead=lead, name=name, count=count, most=most)))
+            totals.append(one_line(line.format(lead=lead, name=name, count=count, most=most)))
+    title = _("Overdue as of {day}").format(day=shown_date(day))
+    emit(fmt, found["rows"], columns, title, totals, paging=not no_pager)
     raise typer.Exit(EXIT_ERRORS if fail_if_any and found["rows"] else EXIT_OK)
 
 
@@ -101,6 +105,7 @@ def tasks(
         str | None, typer.Option(help="Words to find, diacritics optional: 'so thong tin'.")
     ] = None,
     fmt: FormatOption = Tabular.table,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Every task and recurring instance with its state as of a date.
 
@@ -120,7 +125,8 @@ def tasks(
     rows = query(records, at, f"tasks|{day}|{keep.key()}", compute, text=search is not None)
     columns = [*task_columns(), Column(N_("state"), "state"),
                Column(N_("days late"), "days_overdue", right=True)]  # fmt: skip
-    emit(fmt, rows, columns, _("Tasks as of {day}").format(day=shown_date(day)))
+    emit(fmt, rows, columns, _("Tasks as of {day}").format(day=shown_date(day)),
+         paging=not no_pager)  # fmt: skip
 
 
 @command
@@ -134,6 +140,7 @@ def due(
     directive: DirectiveOption = None,
     group: GroupOption = None,
     fmt: FormatOption = Tabular.table,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Open tasks due soon: from the as-of date to --within after it, soonest first.
 
@@ -161,7 +168,7 @@ def due(
 
     rows = query(records, at, f"due|{day}|{until}|{keep.key()}", compute)
     title = _("Due {day} to {until}").format(day=shown_date(day), until=shown_date(until))
-    emit(fmt, rows, task_columns(), title)
+    emit(fmt, rows, task_columns(), title, paging=not no_pager)
 
 
 class By(StrEnum):
@@ -177,6 +184,7 @@ def stats(
     as_of: AsOfOption = "today",
     by: Annotated[By, typer.Option(help="Count per lead agency, directive or group.")] = By.agency,
     fmt: FormatOption = Tabular.table,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Per agency (or directive, or group): assigned, done on time, late, overdue, open, rates.
 
@@ -202,7 +210,7 @@ def stats(
                *(Column(h, k, right=True) for h, k in numbers)]  # fmt: skip
     title = {By.agency: _("By agency, as of {day}"), By.directive: _("By directive, as of {day}"),
              By.group: _("By group, as of {day}")}[by]  # fmt: skip
-    emit(fmt, rows, columns, title.format(day=shown_date(day)))
+    emit(fmt, rows, columns, title.format(day=shown_date(day)), paging=not no_pager)
 
 
 @command
@@ -211,6 +219,7 @@ def indicators(
     at: AtOption = None,
     as_of: AsOfOption = "today",
     fmt: FormatOption = Tabular.table,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Each indicator's latest actual, its target, whether it is on track, and its trend.
 
@@ -232,4 +241,4 @@ def indicators(
     rows = query(records, at, f"indicators|{day}", compute)
     shown = rows if fmt is Tabular.json else [shown_row(r) for r in rows]
     title = _("Indicators as of {day}").format(day=shown_date(day))
-    emit(fmt, shown, indicator_columns(fmt.value), title)
+    emit(fmt, shown, indicator_columns(fmt.value), title, paging=not no_pager)

@@ -1,5 +1,6 @@
 """Checking files in worker processes: chunks of files, the pool, and what a worker sends
-back (marshalled wire tuples, or only "written" when it stored them in a cache shard).
+back (marshalled wire tuples, or only "written" when it stored them in a cache shard); and
+the child that walks a root beside a query (:func:`seen_in_child`).
 
 Worker processes are tied to the process that started them.
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..load.files import Stamp, walk_problem
+from ..load.files import Seen, Stamp, seen, walk_problem
 from .cache import Store
 from .gcpause import gc_paused
 from .shards import CHUNK, shard_name
@@ -178,3 +179,48 @@ def _not_read(root: str, relpath: str, stamp: Stamp) -> tuple[Stamp, tuple[Any, 
     """What a worker sends for an entry the walk marked NOT_READ: its one diagnostic."""
     code, message = walk_problem(root, relpath, stamp)
     return stamp, (relpath, [Diagnostic.make(relpath, 1, 1, code, message).to_wire()], None, None)
+
+
+# -- a walk beside a query ---------------------------------------------------------------------
+
+
+def seen_in_child(root: Path) -> tuple[int, int] | None:
+    """A forked child that walks `root` and writes its :class:`~cdsctl.load.files.Seen` to
+    a pipe: (its pid, the pipe's read end), or None without fork.  The child touches
+    nothing of the parent's: it writes some 40 bytes and leaves (os._exit), so a query
+    reads the cache on the other core meanwhile (cdsctl.repository.Walking)."""
+    if not hasattr(os, "fork"):
+        return None
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read)
+            found = seen(root)
+            os.write(write, marshal.dumps((found.digest, found.newest)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def wait_for_seen(child: tuple[int, int]) -> Seen | None:
+    """The Seen the child wrote, or None if it failed (the caller walks itself)."""
+    pid, read = child
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        os.waitpid(pid, 0)
+    try:
+        digest, newest = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return Seen(digest, newest)
