@@ -178,3 +178,28 @@ def test_agrees_with_the_package(start: date, n: int) -> None:
 def test_working_days_add_up(start: date, m: int, n: int) -> None:
     after_m = CALENDAR.add_working_days(start, m)
     assert CALENDAR.add_working_days(after_m, n) == CALENDAR.add_working_days(start, m + n)
+
+
+def test_years_kept_and_preloaded_give_the_same_days() -> None:
+    """What a snapshot keeps of the holidays package (workdays.known_years) is taken back
+    as it was; kept by another version of the package, it is not taken."""
+    from cdsctl.dates import workdays
+
+    calendar = workdays.WorkCalendar()
+    want = [calendar.add_working_days(date(year, 1, 20), n)
+            for year in range(2019, 2027) for n in (1, 5, 30)]  # fmt: skip
+    names = {d: workdays.WorkCalendar().holiday_name(d) for d in want}
+    kept = workdays.known_years()
+    saved = dict(workdays._YEARS)
+    try:
+        workdays._YEARS.clear()
+        workdays.preload({**kept, "version": "0.0-other"})
+        assert workdays._YEARS == {}
+        workdays.preload(kept)
+        assert saved == workdays._YEARS
+        again = workdays.WorkCalendar()
+        assert [again.add_working_days(date(year, 1, 20), n)
+                for year in range(2019, 2027) for n in (1, 5, 30)] == want  # fmt: skip
+        assert {d: again.holiday_name(d) for d in want} == names
+    finally:
+        workdays._YEARS.update(saved)

@@ -20,8 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
-
-import holidays
+from typing import Any
 
 # The name holiday_name gives a day off that only the records repository declares.
 EXTRA_DAY_OFF = "Ngày nghỉ (theo lịch của kho hồ sơ)"
@@ -29,12 +28,51 @@ EXTRA_DAY_OFF = "Ngày nghỉ (theo lịch của kho hồ sơ)"
 _SATURDAY = 5
 
 
-@cache
+#: each year's public holidays (by name) and weekend days worked, as the package gave them
+#: (or as a snapshot kept them: :func:`preload`)
+_YEARS: dict[int, tuple[dict[date, str], frozenset[date]]] = {}
+
+
 def _public_holidays(year: int) -> tuple[dict[date, str], frozenset[date]]:
     """Vietnam's public holidays in `year` (by name) and its weekend days worked instead."""
-    days = holidays.country_holidays("VN", years=year, language="vi")
-    worked = frozenset(d for d in days.weekend_workdays if d.year == year)
-    return {d: days[d] for d in days if d.year == year}, worked
+    found = _YEARS.get(year)
+    if found is None:
+        import holidays  # (0.07 s to import, and a few ms a year after: only when needed)
+
+        days = holidays.country_holidays("VN", years=year, language="vi")
+        worked = frozenset(d for d in days.weekend_workdays if d.year == year)
+        found = _YEARS[year] = ({d: days[d] for d in days if d.year == year}, worked)
+    return found
+
+
+@cache
+def package_version() -> str:
+    """The `holidays` package's version: what it knows decides working days."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:
+        return "?"
+
+
+def known_years() -> dict[str, Any]:
+    """The years worked out so far, as builtins to keep (a snapshot does), with the
+    package's version: :func:`preload` takes them back."""
+    years = {year: ([(d.isoformat(), name) for d, name in days.items()],
+                    [d.isoformat() for d in worked])
+             for year, (days, worked) in _YEARS.items()}  # fmt: skip
+    return {"version": package_version(), "years": years}
+
+
+def preload(kept: dict[str, Any]) -> None:
+    """Years :func:`known_years` gave, if the same version of the package gave them (a
+    query then neither imports the package nor asks it: ≈ 0.15 s at start-up)."""
+    if kept.get("version") != package_version():
+        return
+    for year, (days, worked) in kept["years"].items():
+        _YEARS.setdefault(year, ({date.fromisoformat(d): name for d, name in days},
+                                 frozenset(map(date.fromisoformat, worked))))  # fmt: skip
 
 
 class WorkCalendar:

@@ -82,7 +82,21 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
         },
     }
     texts = {t.id: t.description for t in tasks if t.description}
+    view["holidays"] = _working_days(records)
     return view, texts
+
+
+def _working_days(records: model.Records) -> dict[str, Any]:
+    """The holiday calendars of every year a deadline counted in working days reaches, as
+    workdays.known_years keeps them (a query over the snapshot then needs no `holidays`)."""
+    from ..dates.workdays import WorkCalendar, known_years
+    from ..state import base_due
+
+    calendar = WorkCalendar(records.calendar.days_off, records.calendar.working_days)
+    for task in records.tasks.values():
+        if task.due_working_days is not None and task.due is None:
+            base_due(task, records, calendar)
+    return known_years()
 
 
 def report_agencies(records: model.Records) -> dict[str, str]:
@@ -185,6 +199,9 @@ def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.R
     records.calendar = model.Calendar(tuple(map(date.fromisoformat, days_off)),
                                       tuple(map(date.fromisoformat, worked)))  # fmt: skip
     records.report_entries = view["entries"]  # (dates as text: state.GatheredReports)
+    from ..dates.workdays import preload
+
+    preload(view["holidays"])
     return records
 
 

@@ -177,12 +177,9 @@ MISSING: Any = object()
 
 
 def _holidays_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from ..dates.workdays import package_version
 
-    try:
-        return version("holidays")
-    except PackageNotFoundError:
-        return "?"
+    return package_version()
 
 
 class Answers:
