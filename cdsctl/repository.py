@@ -12,18 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import model
-from .checks.index import Summary
 from .dates.workdays import WorkCalendar
-from .load.files import FolderStamp, Seen, Stamp, read_source, seen, walk
+from .load.files import FolderStamp, Seen, Stamp, seen, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home
-
-if TYPE_CHECKING:
-    from .snapshot.store import Located, Where
 from .validation.gcpause import gc_paused
-from .validation.onefile import load_positions
-from .validation.pipeline import Validation, validate
-from .validation.workers import seen_in_child, wait_for_seen
+
+if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
+    from .checks.index import Summary
+    from .snapshot.store import Located, Where
+    from .validation.pipeline import Validation
 
 _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
     "directive": ("directives", model.directive),
@@ -119,6 +117,8 @@ def load(
 
     `stamps`: a walk of `root` made just before, if the caller has one (see validate).
     """
+    from .validation.pipeline import validate
+
     validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
     repo = from_validation(root, validation)
     if validation.digest is not None:  # a cache: keep the query view for later dates
@@ -349,12 +349,16 @@ class Walking:
         if keep:
             self.stamps()
         else:
+            from .validation.workers import seen_in_child
+
             self._child = seen_in_child(root)
 
     def __call__(self) -> dict[str, Stamp] | Seen:
         if self._stamps is not None:
             return self._stamps
         if self._seen is None:
+            from .validation.workers import wait_for_seen
+
             self._seen = wait_for_seen(self._child) if self._child else None
             self._child = None
             if self._seen is None:  # (no fork, or the child failed: walked here)
@@ -384,5 +388,8 @@ def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> No
 
 def full_record(root: Path, relpath: str) -> dict[str, Any]:
     """Every field of one record as written (bodies included), for showing and rendering."""
+    from .load.files import read_source
+    from .validation.onefile import load_positions
+
     data = load_positions(read_source(root / relpath)).data
     return data if isinstance(data, dict) else {}
