@@ -104,41 +104,46 @@ class TaskState:
 Entry = tuple[date, str, str, "float | None", "str | None"]
 
 
+def report_items(records: Records, as_of: date | None = None,
+                 tasks: Collection[str] | None = None) -> dict[str, list[Entry]]:  # fmt: skip
+    """Report items per task, in date order (then report id): dated ≤ `as_of` and on
+    `tasks` when given.  The first holder of a report id stays, as Records.reports builds
+    them; reports not built into objects are read straight from their values."""
+    by_task: dict[str, list[Entry]] = defaultdict(list)
+    seen = set(records.built_reports)
+    for report in records.built_reports.values():
+        if as_of is None or report.date <= as_of:
+            for item in report.tasks:
+                if tasks is None or item.task in tasks:
+                    entry = (report.date, report.id, item.status, item.progress, report.period)
+                    by_task[item.task].append(entry)
+    days: dict[str, date] = {}
+    for values, _ in records.report_values:
+        report_id, text = values["id"], values["date"]
+        if report_id in seen:
+            continue
+        seen.add(report_id)
+        day = days.get(text) or days.setdefault(text, date.fromisoformat(text))
+        if as_of is not None and day > as_of:
+            continue
+        period = values.get("period")
+        for v in values["tasks"]:
+            if tasks is None or v["task"] in tasks:
+                by_task[v["task"]].append((day, report_id, v["status"], v.get("progress"), period))
+    by_date_and_id = operator.itemgetter(0, 1)
+    for entries in by_task.values():
+        if len(entries) > 1:
+            entries.sort(key=by_date_and_id)
+    return dict(by_task)
+
+
 class ReportIndex:
     """Report items per task, dated ≤ D, in date order (then report id)."""
 
     def __init__(self, records: Records, as_of: date, tasks: Collection[str] | None = None) -> None:
         """`tasks`: only items on these tasks (all when None)."""
         self.as_of = as_of
-        self.by_task: dict[str, list[Entry]] = defaultdict(list)
-        by_task, seen = self.by_task, set(records.built_reports)
-        for report in records.built_reports.values():
-            if report.date <= as_of:
-                for item in report.tasks:
-                    if tasks is None or item.task in tasks:
-                        entry = (report.date, report.id, item.status, item.progress,
-                                 report.period)  # fmt: skip
-                        by_task[item.task].append(entry)
-        # reports not built into objects: straight from their values (as Records.reports
-        # would build them: the first holder of an id stays)
-        days: dict[str, date] = {}
-        for values, _ in records.report_values:
-            report_id, text = values["id"], values["date"]
-            if report_id in seen:
-                continue
-            seen.add(report_id)
-            day = days.get(text) or days.setdefault(text, date.fromisoformat(text))
-            if day > as_of:
-                continue
-            period = values.get("period")
-            for v in values["tasks"]:
-                if tasks is None or v["task"] in tasks:
-                    entry = (day, report_id, v["status"], v.get("progress"), period)
-                    by_task[v["task"]].append(entry)
-        by_date_and_id = operator.itemgetter(0, 1)
-        for entries in self.by_task.values():
-            if len(entries) > 1:
-                entries.sort(key=by_date_and_id)
+        self.by_task = report_items(records, as_of, tasks)
 
     def first_done(self, task_id: str, period: str | None = None) -> date | None:
         for day, _, status, _, entry_period in self.by_task.get(task_id, ()):

@@ -12,14 +12,12 @@ tests/test_snapshot.py holds that for the bundled records and for generated ones
 
 from __future__ import annotations
 
-import operator
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from .. import model
-from ..state import Entry
+from ..state import Entry, report_items
 
 #: the fields of model.Task kept as columns, in the constructor's order; `description` is
 #: kept apart (TEXT) and `source` as its file
@@ -138,31 +136,9 @@ def _measure(m: model.Measure) -> tuple[Any, ...]:
 
 
 def report_entries(records: model.Records) -> dict[str, list[Entry]]:
-    """Every task's report items, in date order (then report id): what the state of a task
-    reads of the reports (spec §4), for any as-of date.  The first holder of a report id
-    stays, as :attr:`model.Records.reports` builds them."""
-    by_task: dict[str, list[Entry]] = defaultdict(list)
-    seen: set[str] = set()
-    for report in records.built_reports.values():
-        seen.add(report.id)
-        for item in report.tasks:
-            by_task[item.task].append((report.date, report.id, item.status, item.progress,
-                                       report.period))  # fmt: skip
-    days: dict[str, date] = {}
-    for values, _ in records.report_values:
-        report_id, text = values["id"], values["date"]
-        if report_id in seen:
-            continue
-        seen.add(report_id)
-        day = days.get(text) or days.setdefault(text, date.fromisoformat(text))
-        period = values.get("period")
-        for v in values["tasks"]:
-            by_task[v["task"]].append((day, report_id, v["status"], v.get("progress"), period))
-    by_date_and_id = operator.itemgetter(0, 1)
-    for entries in by_task.values():
-        if len(entries) > 1:
-            entries.sort(key=by_date_and_id)
-    return dict(by_task)
+    """Every task's report items, in date order (then report id), whatever their date:
+    what the state of a task reads of the reports (spec §4), for any as-of date."""
+    return report_items(records)
 
 
 def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.Records:
