@@ -73,6 +73,24 @@ def show(parts: Sequence[str | TextTable], paging: bool = True) -> None:
         typer.echo(chunk, nl=False)
 
 
+def may_page(paging: bool = True) -> bool:
+    """Whether output could go through a pager (a terminal, a pager set, `paging` on)."""
+    return paging and _is_terminal() and command() is not None
+
+
+def write_bytes(data: bytes) -> None:
+    """Bytes straight to standard output (after what was written as text), or as text
+    where standard output has no byte layer (a test's capture)."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode())
+        return
+    out.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
 def _is_terminal() -> bool:
     try:
         return sys.stdout.isatty()
