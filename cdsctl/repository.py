@@ -126,7 +126,8 @@ def load(
 
         store = _store(root, cache_dir)
         located = functools.partial(_where, validation)  # (only if the snapshot is new)
-        snapshots.save(store, repo.records, repo.skipped, validation.digest, located)
+        records, skipped, digest = repo.records, repo.skipped, validation.digest
+        soon(lambda: snapshots.save(store, records, skipped, digest, located))
     return repo
 
 
@@ -159,6 +160,21 @@ def from_validation(root: Path, validation: Validation) -> Repository:
         records.use_agency_ids()
     validation.blobs = {}  # decoded once: the typed records hold the values now
     return Repository(root, records, validation)
+
+
+#: what a command may leave until its output is out: keeping the snapshot, and where each
+#: record is (4–5 s at 305,061 files, on the first query after a change).  The CLI sets a
+#: list here and, once it has printed, runs it in a child process of its own
+#: (cli/process.in_background); None (the library's default): done at once.
+later: list[Callable[[], object]] | None = None
+
+
+def soon(work: Callable[[], object]) -> None:
+    """`work` now, or after the command's output when the caller asked so (:data:`later`)."""
+    if later is None:
+        work()
+    else:
+        later.append(work)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +266,8 @@ def light(root: Path, *, where: bool = False) -> Repository:
         if not index.current(store, found.digest):  # kept for the next `show`
             on = {task: [e[1] for e in items]
                   for task, items in (found.records.report_entries or {}).items()}  # fmt: skip
-            index.save(store, found.where, on, walking.stamps(), walking.folders, found.digest)
+            located, digest = found.where, found.digest
+            soon(lambda: index.save(store, located, on, walking.stamps(), walking.folders, digest))
     return found
 
 

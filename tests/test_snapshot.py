@@ -293,3 +293,31 @@ def test_an_error_from_a_stale_snapshot_is_not_shown(root: Path) -> None:
     assert repository.answer(root, "moi", compute, light=True).value == "ND-MOI"
     with pytest.raises(FilterError):  # (and a current snapshot's error is the answer)
         repository.answer(root, "none", lambda r: agency_id(r.records, "ND-KHONG"), light=True)
+
+
+def test_the_cli_keeps_the_snapshot_after_its_answer(root: Path, tmp_path: Path) -> None:
+    """The first query after a change answers, then keeps the snapshot in a child process
+    of its own: it appears, and the next new date is answered from it, equal to the records."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CDSCTL_CACHE_DIR": str(cache)}
+    cdsctl = [sys.executable, "-m", "cdsctl"]
+
+    def overdue(day: str) -> list[dict[str, Any]]:
+        args = ["overdue", "--records", str(root), "--as-of", day, "--format", "json"]
+        done = subprocess.run([*cdsctl, *args], env=env, capture_output=True, check=True)
+        import json
+
+        return json.loads(done.stdout)
+
+    first = overdue("2023-06-30")
+    assert first
+    import time
+
+    for _ in range(300):  # the child writes it after the answer is out
+        if list(cache.glob("*/snapshot.digest")):
+            break
+        time.sleep(0.1)
+    assert list(cache.glob("*/snapshot.digest")), "the snapshot was kept"
+    later = overdue("2023-09-30")
+    want = overdue_ids_uncached(root, date(2023, 9, 30))
+    assert sorted(row["id"] for row in later) == want

@@ -148,10 +148,16 @@ def run() -> None:
     gc.disable()
     _KEPT = []
     process.prepare_streams()
+    from .. import repository
+
+    repository.later = []  # (keeping the snapshot waits until the answer is out)
     code = _run_app()
     for export in _EXPORTS:
         export.cleanup()
-    os._exit(_flushed(code))
+    code = _flushed(code)
+    if repository.later:
+        process.in_background(repository.later)
+    os._exit(code)
 
 
 def _run_app() -> int:

@@ -19,6 +19,7 @@ import io
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from typing import TextIO
 
 EXIT_USAGE = 2  # (as diagnostics.EXIT_USAGE: cdsctl could not run)
@@ -84,3 +85,34 @@ def say(line: str) -> None:
     """One line on stderr, if stderr can still be written to (else the exit code says it)."""
     with contextlib.suppress(OSError, ValueError):
         print(line, file=sys.stderr, flush=True)
+
+
+def in_background(work: list[Callable[[], object]]) -> None:
+    """Run `work` in a child process that outlives this one, once the output is out: the
+    user has the answer while the cache is being kept (cdsctl.repository.later).  The child
+    holds none of the standard streams (a pipe's reader, `| head` or a script capturing
+    the output, sees the end at once), says nothing and leaves by os._exit.  Without fork,
+    the work is done here."""
+    if not hasattr(os, "fork"):
+        _run_quietly(work)
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        _run_quietly(work)
+        return
+    if pid == 0:  # the child
+        try:
+            os.setsid()  # (not in the terminal's group: Ctrl-C at the prompt is not ours)
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            _run_quietly(work)
+        finally:
+            os._exit(0)
+
+
+def _run_quietly(work: list[Callable[[], object]]) -> None:
+    for step in work:
+        with contextlib.suppress(Exception):  # a cache not kept is only a slower next run
+            step()
