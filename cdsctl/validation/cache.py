@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..load.files import Seen, Stamp, digest, seen_in
+from ..load.files import Seen, Stamp, digest
 
 FORMAT = 7  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
 # 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file;
@@ -159,9 +159,14 @@ def unchanged(stamps: dict[str, Stamp] | Seen, cached: dict[str, Any]) -> bool:
     """Whether `cached` (with its `digest` and `written_ns`) still describes these files
     (their stamps, or a walk's :class:`Seen`): the same stamps, and none so close to its
     writing that a change could hide (racy)."""
-    found = stamps if isinstance(stamps, Seen) else seen_in(stamps)
-    fresh = found.newest < cached.get("written_ns", 0) - RACY_NS
-    return fresh and cached.get("digest") == found.digest
+    if isinstance(stamps, Seen):
+        newest = stamps.newest
+    else:  # (the digest only if no stamp is racy: right after an edit, it is not needed)
+        newest = max((stamp[1] for stamp in stamps.values()), default=0)
+    if newest >= cached.get("written_ns", 0) - RACY_NS:
+        return False
+    found = stamps.digest if isinstance(stamps, Seen) else digest(stamps.items())
+    return cached.get("digest") == found
 
 
 # -- stored answers of queries ------------------------------------------------------------------
