@@ -183,7 +183,7 @@ def test_a_province_name_with_yaml_signs_reads_back(tmp_path: Path) -> None:
     agencies = _agencies(init(tmp_path / "ho-so", province="#1: 'A' & B", git=False).root)
     assert agencies[1]["name"] == "Ủy ban nhân dân tỉnh #1: 'A' & B"
     toml = tomllib.loads((tmp_path / "ho-so" / "cdsctl.toml").read_text(encoding="utf-8"))
-    assert toml == {"lang": "vi"}
+    assert toml == {"lang": "vi", "province": "#1: 'A' & B"}  # (the name export writes)
 
 
 # -- an existing folder -------------------------------------------------------------------------
@@ -371,7 +371,7 @@ def test_cdsctl_toml_makes_the_interface_vietnamese(tmp_path: Path) -> None:
     root = init(tmp_path / "ho-so", province="Quảng Ninh", git=False).root
     assert from_config(root) == "vi"
     text = (root / "cdsctl.toml").read_text(encoding="utf-8")
-    assert tomllib.loads(text) == {"lang": "vi"} and '# province = "Quảng Ninh"' in text
+    assert tomllib.loads(text) == {"lang": "vi", "province": "Quảng Ninh"}
 
 
 def test_the_templates_folder_overrides_the_defaults_and_trips_nothing(tmp_path: Path) -> None:

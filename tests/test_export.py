@@ -344,3 +344,11 @@ def test_the_province_at_a_revision_is_the_committed_one(tmp_path: Path) -> None
 def test_states_cover_every_state_the_docs_name() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert all(f"`{state.value}`" in text for state in State)
+
+
+def test_a_repository_made_by_init_names_its_province(tmp_path: Path) -> None:
+    """`cdsctl init --province` writes `province` in cdsctl.toml, and export takes it."""
+    from cdsctl.authoring.scaffold import init
+
+    root = init(tmp_path / "ho-so", province="Quảng Ninh", git=False).root
+    assert province_name(None, root, root) == "Quảng Ninh"

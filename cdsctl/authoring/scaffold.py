@@ -302,8 +302,8 @@ lang = "vi"
 """
 
 _PROVINCE_TOML = """
-# Tỉnh của Ban Chỉ đạo, ghi lại khi khởi tạo (cdsctl chưa dùng thiết lập này).
-# province = {province}
+# Tỉnh của Ban Chỉ đạo: cdsctl export ghi tên này vào cột province (docs/export.md).
+province = {province}
 """
 
 #: docs/ci.md, "pre-commit": exactly
