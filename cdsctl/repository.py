@@ -216,10 +216,12 @@ def answer(
     kept = light and (_store(root).folder / "snapshot.digest").exists()
     walking = Walking(root, keep=not kept)
     answers = Answers(root)
-    found, _ = answers.find(key, walking)
+    found = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
     if light:  # computed from the snapshot while the walk runs, used once it vouches
+        from .snapshot.store import serves
+
         snapshot = _from_snapshot(root, None, text)
         if snapshot is not None:
             if loaded is not None:
@@ -227,10 +229,10 @@ def answer(
             try:
                 value = {"value": compute(snapshot), "skipped": len(snapshot.skipped)}
             except Exception:  # (an unknown --agency, say: an error only if it is current)
-                if _serves(root, snapshot, walking()):
+                if serves(snapshot.digest, snapshot.written_ns, walking()):
                     raise
             else:
-                if _serves(root, snapshot, walking()):
+                if serves(snapshot.digest, snapshot.written_ns, walking()):
                     assert snapshot.digest is not None
                     answers.save(key, value, snapshot.digest)
                     return Answer(value["value"], value["skipped"])
@@ -242,13 +244,6 @@ def answer(
     if digest is not None:
         answers.save(key, value, digest)
     return Answer(value["value"], value["skipped"])
-
-
-def _serves(root: Path, repo: Repository, stamps: dict[str, Stamp] | Seen) -> bool:
-    """Whether the snapshot `repo` was made from is of these files."""
-    from .validation.cache import unchanged
-
-    return unchanged(stamps, {"digest": repo.digest, "written_ns": repo.written_ns})
 
 
 def light(root: Path, *, where: bool = False) -> Repository:
@@ -337,7 +332,7 @@ def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
 def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
                    text: bool, where: bool = False) -> Repository | None:  # fmt: skip
     """The repository of the snapshot kept for the files `stamps()` gives (None: not
-    checked here; the caller checks with :func:`_serves` before it trusts it)."""
+    checked here; the caller checks with snapshot.store.serves before it trusts it)."""
     from .snapshot import store as snapshots
 
     found = snapshots.load(_store(root), stamps, text, where)

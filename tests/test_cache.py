@@ -227,19 +227,19 @@ def test_stored_answers_are_bounded_oldest_dropped_first(
         answers.save(f"q{n}", [n] * 10, digest)
     fresh = cache.Answers(root, tmp_path / "c")
     found = [n for n in range(cache.KEEP_ANSWERS + 4)
-             if fresh.find(f"q{n}", lambda: stamps)[0] is not cache.MISSING]  # fmt: skip
+             if fresh.find(f"q{n}", lambda: stamps) is not cache.MISSING]  # fmt: skip
     assert found == list(range(4, cache.KEEP_ANSWERS + 4))
     on_disk = [p for p in answers.store.folder.iterdir() if p.name.startswith(cache.ANSWER)]
     assert len(on_disk) == cache.KEEP_ANSWERS
     monkeypatch.setattr(cache, "ANSWER_BYTES", 4000)
     answers.save("big", "x" * 1200, digest)  # over a quarter: not kept
-    assert cache.Answers(root, tmp_path / "c").find("big", lambda: stamps)[0] is cache.MISSING
+    assert cache.Answers(root, tmp_path / "c").find("big", lambda: stamps) is cache.MISSING
     for n in range(8):
         answers.save(f"m{n}", "y" * 900, digest)
     total = sum(p.stat().st_size for p in answers.store.folder.iterdir()
                 if p.name.startswith(cache.ANSWER))  # fmt: skip
     assert total <= 4000 + 8 * 200  # (each file's header: magic, fingerprint, checksum)
-    assert cache.Answers(root, tmp_path / "c").find("m7", lambda: stamps)[0] == "y" * 900
+    assert cache.Answers(root, tmp_path / "c").find("m7", lambda: stamps) == "y" * 900
 
 
 def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:

@@ -48,8 +48,14 @@ class Snapshot:
     written_ns: int = 0
 
     def serves(self, stamps: dict[str, Stamp] | Seen) -> bool:
-        """Whether it was kept for exactly these files (cache.unchanged)."""
-        return unchanged(stamps, {"digest": self.digest, "written_ns": self.written_ns})
+        """Whether it was kept for exactly these files (:func:`serves`)."""
+        return serves(self.digest, self.written_ns, stamps)
+
+
+def serves(digest: bytes | None, written_ns: int, stamps: dict[str, Stamp] | Seen) -> bool:
+    """Whether a snapshot kept for `digest` at `written_ns` is of these files
+    (cache.unchanged: the same stamps, none racy)."""
+    return unchanged(stamps, {"digest": digest, "written_ns": written_ns})
 
 
 #: each record's (kind, file) by id, the errors of each file with errors, and the (kind,

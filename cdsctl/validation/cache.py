@@ -181,12 +181,6 @@ ANSWER_BYTES = 64 * 2**20
 MISSING: Any = object()
 
 
-def _holidays_version() -> str:
-    from ..dates.workdays import package_version
-
-    return package_version()
-
-
 class Answers:
     """Answers of queries over a records root, each stored under a key (the command, the
     as-of date, its options) with the digest of every record file's stamp.
@@ -208,7 +202,9 @@ class Answers:
         self._stored: dict[str, Any] | None = None
 
     def _key(self, key: str) -> str:
-        return f"{key}|holidays={_holidays_version()}"
+        from ..dates.workdays import package_version
+
+        return f"{key}|holidays={package_version()}"
 
     def _read(self) -> dict[str, Any]:
         if self._stored is None:
@@ -217,23 +213,17 @@ class Answers:
             self._stored = found if ok else {}
         return self._stored
 
-    def find(
-        self, key: str, walk: Callable[[], dict[str, Stamp] | Seen]
-    ) -> tuple[Any, dict[str, Stamp] | Seen | None]:
-        """(the stored answer to `key`, or MISSING; the stamps `walk()` gave, if it was
-        called).  The records are walked only when an answer to `key` is stored: the
-        caller passes those stamps on to validation instead of walking again."""
+    def find(self, key: str, walk: Callable[[], dict[str, Stamp] | Seen]) -> Any:
+        """The stored answer to `key`, or MISSING.  `walk()` (what tells whether the files
+        changed) is called only when an answer to `key` is stored."""
         stored = self._read()
         entry = stored.get("answers", {}).get(self._key(key))
-        if entry is None:
-            return MISSING, None
-        stamps = walk()
-        if not unchanged(stamps, stored):
-            return MISSING, stamps
+        if entry is None or not unchanged(walk(), stored):
+            return MISSING
         found = self.store.read(entry[0])
         if not isinstance(found, dict) or found.get("digest") != stored["digest"]:
-            return MISSING, stamps  # gone or damaged: computed again
-        return found["value"], stamps
+            return MISSING  # gone or damaged: computed again
+        return found["value"]
 
     def save(self, key: str, value: Any, digest: bytes) -> None:
         """Store `value` as the answer to `key` over the records whose stamps have `digest`
