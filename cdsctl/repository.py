@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none 
 _BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
     "directive": ("directives", model.directive),
     "task": ("tasks", model.task),
-    "report": ("reports", model.report),
     "meeting": ("meetings", model.meeting),
     "indicator": ("indicators", model.indicator),
 }
@@ -150,13 +149,9 @@ def _where(validation: Validation) -> Located:
 def from_validation(root: Path, validation: Validation) -> Repository:
     """Typed records from every file of `validation` without errors."""
     records = model.Records()
-    reports, source = records.report_values, model.Source
     with gc_paused():  # a typed record per file: many objects, no cycles
         for summary, values in validation.usable():
-            if summary.kind == "report":  # built into objects only if asked for
-                reports.append((values, source(summary.file)))
-            else:
-                _add(records, summary, values)
+            _add(records, summary, values)
         records.use_agency_ids()
     validation.blobs = {}  # decoded once: the typed records hold the values now
     return Repository(root, records, validation)
@@ -316,11 +311,8 @@ def _read_again(root: Path, meta: dict[str, Any],
             summary = result.summary
             if summary is None or summary.kind != kind:
                 return None
-            if kind == "report":
-                records.report_values.append((summary.values, model.Source(file)))
-            else:
-                values = summary.values if result.blob is None else marshal.loads(result.blob)
-                _add(records, summary, values)
+            values = summary.values if result.blob is None else marshal.loads(result.blob)
+            _add(records, summary, values)
         records.use_agency_ids()
     return records
 
@@ -387,6 +379,10 @@ class Walking:
 
 
 def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:
+    """One checked record into `records` (a report as its values: built only if asked)."""
+    if summary.kind == "report":
+        records.report_values.append((values, model.Source(summary.file)))
+        return
     if summary.kind == "agencies":
         for entry in values.get("agencies", ()):
             records.agencies.setdefault(entry["id"], model.agency(entry))
