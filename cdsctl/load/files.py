@@ -289,9 +289,7 @@ class _Seeing:
         self.times: list[int] = []
 
     def __setitem__(self, path: str, stamp: Stamp) -> None:
-        try:
-            path.encode()
-        except UnicodeEncodeError:  # as _rename_undecodable names it
+        if not path.isascii() and _undecodable(path):  # as _rename_undecodable names it
             path, stamp = shown_path(path), BAD_NAME
         self.hashes.append(entry_hash(path, stamp))
         self.times.append(stamp[1])
@@ -313,12 +311,18 @@ def _rename_undecodable(found: dict[str, Stamp]) -> None:
     form, `\\xff`, with the BAD_NAME stamp: every place that encodes paths can take it."""
     if all(map(str.isascii, found)):  # 5 ms at 305,061 files
         return
-    for relpath in [p for p in found if not p.isascii()]:
-        try:
-            relpath.encode()
-        except UnicodeEncodeError:
-            del found[relpath]
-            found[shown_path(relpath)] = BAD_NAME
+    for relpath in [p for p in found if not p.isascii() and _undecodable(p)]:
+        del found[relpath]
+        found[shown_path(relpath)] = BAD_NAME
+
+
+def _undecodable(path: str) -> bool:
+    """Whether `path` holds bytes that are not UTF-8 (surrogate escapes)."""
+    try:
+        path.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def shown_path(path: str) -> str:
