@@ -186,6 +186,9 @@ class Records:
     #: every task's report items in date order, all dates (a snapshot's: cdsctl.snapshot),
     #: instead of reports: (ISO date, report id, status, progress, period)
     report_entries: dict[str, list[tuple[str, str, str, float | None, str | None]]] | None = None
+    #: the ids of records (and agencies) marked `visibility: internal` (spec 1.1 §2): public
+    #: outputs leave them out, and every mention of them (cdsctl.site.public)
+    internal: set[str] = field(default_factory=set)
 
     @property
     def reports(self) -> dict[str, Report]:

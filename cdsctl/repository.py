@@ -380,12 +380,16 @@ class Walking:
 
 def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:
     """One checked record into `records` (a report as its values: built only if asked)."""
+    if values.get("visibility") == "internal" and summary.id is not None:
+        records.internal.add(summary.id)
     if summary.kind == "report":
         records.report_values.append((values, model.Source(summary.file)))
         return
     if summary.kind == "agencies":
         for entry in values.get("agencies", ()):
             records.agencies.setdefault(entry["id"], model.agency(entry))
+            if entry.get("visibility") == "internal":
+                records.internal.add(entry["id"])
         return
     if summary.kind == "calendar":
         records.calendar = model.calendar(values)

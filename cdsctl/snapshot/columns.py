@@ -71,6 +71,7 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
         "meetings": [_meeting_row(m) for m in records.meetings.values()],
         "indicators": [_indicator_row(i) for i in records.indicators.values()],
         "calendar": (_isos(records.calendar.days_off), _isos(records.calendar.working_days)),
+        "internal": sorted(records.internal),
         "entries": {
             task: [
                 (same(e[0], _iso(e[0])), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
@@ -175,6 +176,7 @@ def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.R
     records.calendar = model.Calendar(tuple(map(date.fromisoformat, days_off)),
                                       tuple(map(date.fromisoformat, worked)))  # fmt: skip
     records.report_entries = view["entries"]  # (dates as text: state.GatheredReports)
+    records.internal = set(view["internal"])
     from ..dates.workdays import preload
 
     preload(view["holidays"])
