@@ -327,6 +327,68 @@ def commit_files(root: Path, relpaths: Sequence[str], message: str) -> None:
     _git(root, _argv("commit", "--quiet", "--only", f"--message={message}", paths=list(relpaths)))
 
 
+# -- what a site is built from (`cdsctl site`) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """The commit a records root was read at, and the files below the root (relative to it)
+    that differ from it in the work tree (untracked ones too)."""
+
+    commit: Commit
+    changed: tuple[str, ...]
+
+
+def built_from(root: Path, at: Commit | None) -> Built | None:
+    """`at`, or the work tree's HEAD and the files below `root` that differ from it; None
+    when `root` is not in a git repository (or the repository has no commit yet)."""
+    if at is not None:
+        return Built(at, ())
+    if not inside_work_tree(root):
+        return None
+    head = _run(root, _argv("rev-parse", "--verify", "--quiet", objects=[_Unverified("HEAD")]))
+    if head.returncode != 0:
+        return None
+    where = prefix(root)
+    status = _argv("status", "--porcelain", "-z", "--untracked-files=all", "--no-renames",
+                   paths=["."])  # fmt: skip
+    entries = _git_bytes(root, status).decode("utf-8", "replace").split("\0")
+    changed = tuple(e[3:][len(where) :] for e in entries if e[3:].startswith(where) and e[3:])
+    return Built(Commit(head.stdout.decode().strip()), changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """One commit that changed a file, as a site's page lists it."""
+
+    commit: str
+    date: str  # author date, YYYY-MM-DD
+    author: str
+    subject: str
+
+
+def touches(root: Path, at: Commit, per_file: int) -> dict[str, list[Touch]]:
+    """For each file below `root` (its path relative to `root`), the newest `per_file`
+    commits up to `at` that changed it, newest first; one `git log` for every file."""
+    where = prefix(root)
+    log = _argv("log", "--no-merges", "--no-renames", "--name-only", "--date=short",
+                f"--format={_COMMIT}%H{_FIELDS}%ad{_FIELDS}%an{_FIELDS}%s",
+                objects=[at], paths=["."])  # fmt: skip
+    out = _git_bytes(root, log).decode("utf-8", "replace")
+    found: dict[str, list[Touch]] = {}
+    for chunk in out.split(_COMMIT):
+        header, _, names = chunk.partition("\n")
+        if not header.strip():
+            continue
+        touch = Touch(*header.split(_FIELDS, 3))
+        for name in names.splitlines():
+            if name.startswith(where) and name:
+                kept = found.setdefault(name[len(where) :], [])
+                if len(kept) < per_file:
+                    kept.append(touch)
+    return found
+
+
 # -- a new repository (`cdsctl init`) --------------------------------------------------------
 
 #: what would point git at another repository than the folder's own
@@ -359,3 +421,24 @@ def init_repository(folder: Path) -> str | None:
     if done.returncode == 0:
         return None
     return done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
+
+
+# -- two commits compared (`cdsctl review BASE HEAD`) ------------------------------------------
+
+
+def changed_between(root: Path, base: Commit, head: Commit) -> Changes:
+    """Files below `root` that differ from commit `base` to commit `head` (paths relative to
+    the root; a rename is the old path deleted and the new one changed)."""
+    diff = _argv("diff", "--name-status", "-z", "--relative", "-M", objects=[base, head],
+                 paths=["."])  # fmt: skip
+    changed, deleted = set(), set()
+    fields = iter(_git(root, diff).split("\0"))
+    for status in fields:
+        if not status:
+            continue
+        paths = [next(fields)] + ([next(fields)] if status[0] in "RC" else [])
+        if status[0] in "DR":
+            deleted.add(paths[0])
+        if status[0] != "D":
+            changed.add(paths[-1])
+    return Changes(sorted(changed), sorted(deleted))
