@@ -150,11 +150,13 @@ dash_revisions = st.one_of(
 #: Each command that takes a revision, with the arguments before it.
 #: where `export --at` writes (outside the repository: the test checks nothing in it changes)
 _EXPORT_TO = str(Path(tempfile.mkdtemp(prefix="cdsctl-export-")) / "out")
+_SITE_TO = str(Path(tempfile.mkdtemp(prefix="cdsctl-site-")) / "out")
 COMMANDS = [["validate", "--changed-since"], ["overdue", "--at"], ["tasks", "--at"],
             ["due", "--at"], ["stats", "--at"], ["show", "TB-128-2022.1", "--at"],
             ["indicators", "--at"], ["calendar", "--at"],
             ["render", "summary", "--at"],
-            ["export", _EXPORT_TO, "--force", "--format", "csv", "--at"]]  # fmt: skip
+            ["export", _EXPORT_TO, "--force", "--format", "csv", "--at"],
+            ["site", "-o", _SITE_TO, "--force", "--at"]]  # fmt: skip
 
 
 def _with_revision(command: list[str], root: Path, rev: str) -> list[str]:
@@ -178,6 +180,29 @@ def test_every_command_refuses_a_revision_that_is_an_option(
     committed: Path, command: list[str], rev: str
 ) -> None:
     _refused(committed, command, rev)
+
+
+def _review_refused(base: Path, revs: list[str]) -> None:
+    """`cdsctl review` takes its revisions as arguments: after `--`, an option-like one reaches
+    cdsctl, which must refuse it (exit 2, one line) with nothing written."""
+    before = snapshot(base)
+    code, out, err = run_cli("review", "--records", str(base / "repo"), "--", *revs)
+    assert code == 2, (revs, out, err)
+    assert NOT_A_COMMIT in err and NOT_A_COMMIT_VI in err and len(err.splitlines()) == 1, err
+    assert snapshot(base) == before
+
+
+@pytest.mark.parametrize("rev", ["--output=agencies.yaml", "-o", "--exec=touch pwned.txt",
+                                 "--output=../outside.txt"])  # fmt: skip
+def test_review_refuses_revisions_that_are_options(committed: Path, rev: str) -> None:
+    _review_refused(committed, [rev])
+    _review_refused(committed, ["HEAD", rev])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dash_revisions)
+def test_review_refuses_generated_option_like_revisions(committed: Path, rev: str) -> None:
+    _review_refused(committed, [rev])
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

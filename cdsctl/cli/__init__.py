@@ -30,6 +30,9 @@ from . import calendar  # noqa: F401
 from . import author, new  # noqa: F401
 
 # isort: split
-from . import exporting, importing  # noqa: F401
+from . import exporting, importing, review  # noqa: F401
+
+# isort: split
+from . import site  # noqa: F401
 
 __all__ = ["app", "run"]

@@ -388,10 +388,15 @@ def relative_record_path(root: Path, path: Path) -> str | None:
         rel = path.resolve().relative_to(root)
     except ValueError:
         return None
-    parts = rel.parts
-    if not parts or any(p[0] in "._" for p in parts) or not is_record_name(parts[-1]):
-        return None
-    return "/".join(parts)
+    relpath = "/".join(rel.parts)
+    return relpath if is_record_path(relpath) else None
+
+
+def is_record_path(relpath: str) -> bool:
+    """Whether the file at `relpath` ("/"-separated, below the root) is a record (spec §1):
+    no part of it starts with `.` or `_`, and its name is a record's."""
+    parts = relpath.split("/")
+    return bool(relpath) and all(p[:1] not in "._" for p in parts) and is_record_name(parts[-1])
 
 
 @dataclass(slots=True)

@@ -37,9 +37,14 @@ class Sources:
     """The records and choices one rendering reads, each worked out once, when first used."""
 
     def __init__(self, repo: Repository, as_of: date, record_id: str | None = None,
-                 period: str | None = None) -> None:  # fmt: skip
+                 period: str | None = None,
+                 states: list[TaskState] | None = None) -> None:  # fmt: skip
+        """`states`: the repository's task states as of `as_of`, when the caller has them
+        (a site renders the minutes of every meeting from one set)."""
         self.repo, self.records, self.as_of = repo, repo.records, as_of
         self.record_id, self.period_code = record_id, period
+        if states is not None:
+            self.__dict__["states"] = states  # (what the cached property would work out)
 
     # -- the records ---------------------------------------------------------------------
 

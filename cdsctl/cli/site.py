@@ -1,0 +1,100 @@
+"""`site`: a static dashboard of the records for the committee's leaders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import i18n
+from ..i18n import _
+from .app import command
+from .options import AsOfOption, AtOption, RecordsOption, as_of_date, load_repository, records_root
+
+
+@command
+def site(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="The folder to build the site in (made if missing).",
+        ),
+    ],
+    records: RecordsOption = None,
+    as_of: AsOfOption = "today",
+    at: AtOption = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Leave out records marked `visibility: internal`, and every mention of them.",
+        ),
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            show_default=False,
+            help="Where the records' files are on the git host (e.g. https://github.com"
+            "/ORG/REPO/blob/main/records): each page links its record's file there.",
+        ),
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title",
+            show_default=False,
+            help="The site's name in every page's header (default: the committee's).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build in a folder holding files cdsctl did not write.")
+    ] = False,
+) -> None:
+    """A static site of the records: open DIR/index.html, or publish DIR on any static host.
+
+    A home page (overdue and its trend, due this week, the agencies' on-time
+    rates, progress by group, indicators against targets), a page per agency,
+    directive, task, indicator and meeting, and a search box that works
+    without a server. Run again into the same folder, only the pages whose
+    content changed are written (docs/site.md).
+
+    Example: cdsctl site -o public-site --public --base-url https://github.com/ORG/REPO/blob/main/records
+    """
+    from .. import site as sites
+    from ..gitstore import resolve
+
+    day = as_of_date(as_of)
+    named = records_root(records)
+    commit = resolve(named, at, "--at") if at is not None else None
+    repo = load_repository(records, at)
+    options = sites.Options(day, public, base_url, commit, named, title, force, _pages_lang(named))
+    done = sites.build(repo, output, options)
+    line = _(
+        "Built {pages} pages as of {day} in {folder}: {written} written, {removed} removed; "
+        "open {index}"
+    )
+    typer.echo(
+        line.format(
+            pages=done.pages,
+            day=day.isoformat(),
+            folder=output,
+            written=done.written,
+            removed=done.removed,
+            index=output / "index.html",
+        )
+    )
+
+
+def _pages_lang(root: Path) -> str | None:
+    """The pages are in Vietnamese unless --lang, $CDSCTL_LANG or the records' cdsctl.toml
+    chose a language (then in that one): the committee reads them, whatever the locale of
+    the machine that builds them."""
+    if i18n.chosen()[1] or i18n.from_config(root) is not None:
+        return None
+    return "vi"

@@ -1,0 +1,139 @@
+"""A static site for the committee's leaders (`cdsctl site`): one folder of HTML pages that
+opens from `file://` or any static host, with no server and no request leaving it.
+
+:mod:`.facts` works out what the pages show as of a date; :mod:`.home` writes the home and
+list pages, :mod:`.record_pages` a page per record, both with the markup of :mod:`.html`
+and the inline SVG of :mod:`.charts`; :mod:`.search` makes the index the pages search
+without a server; :mod:`.public` leaves out what is internal (`--public`); :mod:`.output`
+writes only the pages that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .. import gitstore, i18n
+from ..i18n import _
+from ..load.files import is_record_path
+from ..repository import Repository, full_record
+from . import search
+from .facts import Facts
+from .home import OverviewPages
+from .html import FOLDERS, Stamp, built, href, reset
+from .output import Written, write
+from .public import public as public_view
+from .record_pages import COMMITS, RecordPages
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What a build is asked for."""
+
+    as_of: date
+    public: bool = False
+    base_url: str | None = None
+    at: gitstore.Commit | None = None  # the records are an export of this commit…
+    git_root: Path | None = None  # …of the records root here (default: the repository's root)
+    title: str | None = None
+    force: bool = False
+    lang: str | None = None  # the pages' language (default: the one chosen for this run)
+
+
+def build(repo: Repository, folder: Path, options: Options) -> Written:
+    """The site of `repo`'s records as of `options.as_of`, written into `folder`."""
+    before = i18n.chosen()
+    if options.lang is not None:
+        i18n.use(options.lang)
+    reset()
+    try:
+        return _build(repo, folder, options)
+    finally:
+        i18n.use(*before)
+
+
+def _build(repo: Repository, folder: Path, options: Options) -> Written:
+    redact = None
+    if options.public:
+        view = public_view(repo.records)
+        repo = Repository(repo.root, view.records, repo.checked)
+        redact = view.redact
+    git_root = options.git_root or repo.root
+    provenance = _provenance(git_root, options.at)
+    touches = gitstore.touches(git_root, provenance.commit, COMMITS) if provenance else {}
+    facts = Facts(repo, options.as_of, touches)
+    changed = provenance is not None and any(map(is_record_path, provenance.changed))
+    stamp = Stamp(
+        options.as_of,
+        provenance.commit if provenance else None,
+        changed,
+        options.base_url,
+        options.title or _("Digital Transformation Steering Committee"),
+    )
+    pages = _pages(repo, facts, stamp)
+    if redact is not None:
+        pages = ((path, redact(text)) for path, text in pages)
+    return write(folder, pages, built(stamp), options.force)
+
+
+def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None:
+    try:
+        return gitstore.built_from(root, at)
+    except Exception:  # (git missing or refusing the folder: a site without commits)
+        return None
+
+
+def _pages(repo: Repository, facts: Facts, stamp: Stamp) -> Iterator[tuple[str, str]]:
+    yield from OverviewPages(facts, stamp).all()
+    yield from RecordPages(facts, stamp, _texts(repo)).all()
+    yield from _minutes(repo, facts)
+    yield "search-index.js", search.index_script(list(_entries(facts)))
+    for asset in sorted(ASSETS.iterdir()):
+        if asset.is_file():
+            yield f"assets/{asset.name}", asset.read_text("utf-8")
+
+
+def _texts(repo: Repository) -> dict[str, dict[str, object]]:
+    """Each directive's whole record (its body is read from its file, not kept in memory)."""
+    return {d.id: full_record(repo.root, d.source.file) for d in repo.records.directives.values()}
+
+
+def _minutes(repo: Repository, facts: Facts) -> Iterator[tuple[str, str]]:
+    """Each meeting's minutes, as `cdsctl render minutes ID --format html` writes them."""
+    if not repo.records.meetings:
+        return
+    from ..render import find, search_path
+    from ..render.context import Sources, agencies_of, gather
+    from ..render.engine import render_text, variables
+
+    folders = search_path(repo.root)
+    template = find("minutes", "html", folders)
+    names = variables(template, folders)
+    for meeting in repo.records.meetings.values():
+        src = Sources(repo, facts.as_of, meeting.id, states=facts.states)
+        text = render_text(template, folders, gather(src, names), agencies_of(src))
+        yield f"{FOLDERS['meeting']}/{meeting.id}.minutes.html", text
+
+
+def _entries(facts: Facts) -> Iterator[search.Entry]:
+    """What the search box finds: every agency, directive, task, indicator and meeting."""
+    records = facts.records
+    for a in records.agencies.values():
+        extra = " ".join(x for x in (a.short, *a.aliases) if x)
+        yield search.Entry(_("agency"), a.id, a.name, href("agency", a.id), extra)
+    for d in records.directives.values():
+        yield search.Entry(_("directive"), d.id, d.title, href("directive", d.id), d.number or "")
+    for t in records.tasks.values():
+        extra = facts.agency_name(t.lead)
+        yield search.Entry(_("task"), t.id, t.title, href("task", t.id), extra)
+    for i in records.indicators.values():
+        yield search.Entry(_("indicator"), i.id, i.name, href("indicator", i.id))
+    for m in records.meetings.values():
+        yield search.Entry(_("meeting"), m.id, m.title, href("meeting", m.id))
+
+
+__all__ = ["Options", "Written", "build"]

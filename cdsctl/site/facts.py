@@ -1,0 +1,193 @@
+"""What the site's pages show, worked out once per build from the records as of a date:
+task states grouped by agency and directive, tallies, the overdue trend, indicator
+standings, each task's reports and each file's commits."""
+
+from __future__ import annotations
+
+import calendar as _monthcal
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from functools import cached_property
+
+from ..dates.workdays import WorkCalendar
+from ..gitstore import Touch
+from ..indicators import Standing, standings
+from ..model import Records, Report, ReportItem
+from ..queries import Tally, stats
+from ..repository import Repository
+from ..state import State, TaskState, deadline_in_force, window
+from ..text import vn_sort_key
+
+#: how far ahead "due this week" looks, and how many month-ends the overdue trend shows
+WEEK = 7
+TREND_MONTHS = 12
+
+
+class Facts:
+    """The records of one build as of `as_of`, each view worked out when first used."""
+
+    def __init__(self, repo: Repository, as_of: date, touches: dict[str, list[Touch]]) -> None:
+        self.repo, self.records, self.as_of, self.touches = repo, repo.records, as_of, touches
+
+    @cached_property
+    def states(self) -> list[TaskState]:
+        """Every task and recurring instance as of the date (spec §4)."""
+        return self.repo.states(self.as_of)
+
+    @cached_property
+    def by_task(self) -> dict[str, list[TaskState]]:
+        return _grouped(self.states, lambda s: (s.task.id,))
+
+    @cached_property
+    def by_lead(self) -> dict[str, list[TaskState]]:
+        return _grouped(self.states, lambda s: (s.task.lead,))
+
+    @cached_property
+    def by_support(self) -> dict[str, list[TaskState]]:
+        return _grouped(self.states, lambda s: s.task.support)
+
+    @cached_property
+    def by_directive(self) -> dict[str, list[TaskState]]:
+        return _grouped(self.states, lambda s: (s.task.directive,))
+
+    @cached_property
+    def overdue(self) -> list[TaskState]:
+        """Overdue tasks and instances, most days overdue first."""
+        items = [s for s in self.states if s.state is State.OVERDUE]
+        return sorted(items, key=lambda s: (-(s.days_overdue or 0), s.id))
+
+    @cached_property
+    def due_this_week(self) -> list[TaskState]:
+        """Open tasks and instances due from the date to a week after it, soonest first
+        (instances whose period begins within the week too)."""
+        until = self.as_of + timedelta(days=WEEK)
+        duties = [t.id for t in self.records.tasks.values() if t.every is not None]
+        ahead = self.repo.states(self.as_of, only=duties, horizon=window(until)) if duties else []
+        seen = {s.id for s in ahead}
+        items = [*ahead, *(s for s in self.states if s.id not in seen)]
+        soon = [
+            s
+            for s in items
+            if s.state is State.OPEN
+            and s.deadline is not None
+            and self.as_of <= s.deadline <= until
+        ]
+        return sorted(soon, key=lambda s: (s.deadline or date.max, s.id))
+
+    @cached_property
+    def agencies(self) -> list[Tally]:
+        """Per lead agency, in Vietnamese order of its full name."""
+        tallies = stats(self.states, self.records, "agency")
+        return sorted(tallies, key=lambda t: vn_sort_key(self.agency_name(t.key)))
+
+    @cached_property
+    def groups(self) -> list[Tally]:
+        return stats(self.states, self.records, "group")
+
+    @cached_property
+    def directives(self) -> dict[str, Tally]:
+        return {t.key: t for t in stats(self.states, self.records, "directive")}
+
+    @cached_property
+    def standings(self) -> list[Standing]:
+        return standings(self.records, self.as_of)
+
+    @cached_property
+    def reports_by_task(self) -> dict[str, list[tuple[Report, ReportItem]]]:
+        """Each task's report items dated by the as-of date, oldest first."""
+        found: dict[str, list[tuple[Report, ReportItem]]] = defaultdict(list)
+        for report in self._reports:
+            for item in report.tasks:
+                found[item.task].append((report, item))
+        return found
+
+    @cached_property
+    def reports_by_agency(self) -> dict[str, list[Report]]:
+        """Each agency's reports dated by the as-of date, newest first."""
+        found: dict[str, list[Report]] = defaultdict(list)
+        for report in reversed(self._reports):
+            found[report.agency].append(report)
+        return found
+
+    @cached_property
+    def _reports(self) -> list[Report]:
+        known = (r for r in self.records.reports.values() if r.date <= self.as_of)
+        return sorted(known, key=lambda r: (r.date, r.id))
+
+    @cached_property
+    def trend(self) -> list[tuple[date, int]]:
+        """How many tasks and instances were overdue at each of the last month-ends, and on
+        the as-of date."""
+        days = [*month_ends(self.as_of, TREND_MONTHS), self.as_of]
+        return list(
+            zip(days, overdue_counts(self.states, self.records, self.repo, days), strict=True)
+        )
+
+    def agency_name(self, agency_id: str) -> str:
+        """The agency's full name (its id when no agency has it)."""
+        found = self.records.agencies.get(agency_id)
+        return found.name if found is not None else agency_id
+
+
+def _grouped(states: Iterable[TaskState], keys: object) -> dict[str, list[TaskState]]:
+    found: dict[str, list[TaskState]] = defaultdict(list)
+    for s in states:
+        for key in keys(s):  # type: ignore[operator]
+            found[key].append(s)
+    return found
+
+
+def month_ends(as_of: date, count: int) -> list[date]:
+    """The last days of the `count` months before the as-of date's month, oldest first."""
+    ends, year, month = [], as_of.year, as_of.month
+    for _ in range(count):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        if year < 1:
+            break
+        ends.append(date(year, month, _monthcal.monthrange(year, month)[1]))
+    return ends[::-1]
+
+
+def overdue_counts(
+    states: Sequence[TaskState], records: Records, repo: Repository, days: Sequence[date]
+) -> list[int]:
+    """How many of `states` (as of a date on or after every day of `days`) were overdue on
+    each day: what `task_states` would count on that day, without working out every state
+    again (tests/test_site.py holds the two equal)."""
+    calendar = repo.calendar()
+    counts = [0] * len(days)
+    for s in states:
+        for n, day in enumerate(days):
+            if _overdue_on(s, day, records, calendar):
+                counts[n] += 1
+    return counts
+
+
+def _overdue_on(s: TaskState, day: date, records: Records, calendar: WorkCalendar) -> bool:
+    task = s.task
+    directive = records.directives.get(task.directive)
+    if directive is not None and directive.issued > day:
+        return False  # not yet assigned
+    done = _done_on(s, day)
+    deadline = (
+        s.deadline if s.period is not None else deadline_in_force(task, records, calendar, day)
+    )
+    if deadline is None or deadline >= day or done is not None:
+        return False
+    cancelled = task.cancelled.date if task.cancelled and task.cancelled.date <= day else None
+    if cancelled is None:
+        return True
+    return s.period is not None and deadline <= cancelled  # (an instance due before it stays)
+
+
+def _done_on(s: TaskState, day: date) -> date | None:
+    """The task's (or instance's) completion date as known on `day`, if by then: a date
+    `completed` by hand, else the first report saying done (spec §4)."""
+    task = s.task
+    if s.period is None and task.completed is not None:
+        if task.completed <= day:
+            return task.completed
+        first = s.reports.first_done(task.id) if s.reports is not None else None
+        return first if first is not None and first <= day else None
+    return s.completed if s.completed is not None and s.completed <= day else None

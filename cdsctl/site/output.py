@@ -1,0 +1,117 @@
+"""Writing a site into its folder: only the pages whose content changed, each atomically,
+and never over files cdsctl did not write.
+
+The folder keeps a manifest (:data:`MANIFEST`): each page cdsctl wrote and a hash of its
+content, the commit in its footer left out (:data:`cdsctl.site.html.BUILT`).  Run again, a
+build rewrites the pages whose hash differs (and the home page, which always says what the
+last build read) and removes the pages it no longer makes; another page whose content is the
+same keeps the commit it was built from (its content is that commit's as much as this one's).  A folder with files and no manifest is somebody else's:
+cdsctl refuses it unless `--force`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import CdsError
+from ..i18n import _
+from .html import BUILT
+
+MANIFEST = ".cdsctl-site.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a build did to its folder."""
+
+    pages: int  # every page the site has
+    written: int  # those written now (new or changed)
+    removed: int  # pages of the previous build the site no longer has
+
+
+#: the pages written on every build: the home page always says what the last build read
+ALWAYS = frozenset({"index.html"})
+
+
+def write(folder: Path, pages: Iterable[tuple[str, str]], built: str, force: bool) -> Written:
+    """Write `pages` ((path below `folder`, text)) whose content changed, and :data:`ALWAYS`;
+    `built` replaces :data:`BUILT` in each page written."""
+    before = _manifest(folder, force)
+    after: dict[str, str] = {}
+    made: set[Path] = set()
+    written = 0
+    for relpath, text in pages:
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        after[relpath] = key
+        target = folder / relpath
+        known = before.get(relpath)
+        if known == key and relpath not in ALWAYS and target.is_file():
+            continue
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        exists = known is not None or target.exists()  # (--force: over a file of that name)
+        _replace(target, text.replace(BUILT, built, 1).encode("utf-8"), exists)
+        written += 1
+    removed = [p for p in before if p not in after]
+    for relpath in removed:
+        (folder / relpath).unlink(missing_ok=True)
+    manifest = {"format": FORMAT, "pages": dict(sorted(after.items()))}
+    _replace(folder / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
+    return Written(len(after), written, len(removed))
+
+
+def _manifest(folder: Path, force: bool) -> dict[str, str]:
+    """The pages of the build before (none for a new or empty folder)."""
+    if folder.exists() and not folder.is_dir():
+        raise CdsError(_("{folder} is a file, not a folder").format(folder=folder))
+    path = folder / MANIFEST
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("format") == FORMAT and isinstance(data.get("pages"), dict):
+            return {str(k): str(v) for k, v in data["pages"].items()}
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, AttributeError):
+        if not force:
+            raise CdsError(
+                _(
+                    "{file} cannot be read: remove it, or give --force to rebuild the whole site"
+                ).format(file=path)
+            ) from None
+        return {}
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise CdsError(
+            _(
+                "{folder} holds files that `cdsctl site` did not write: give an empty "
+                "or new folder, or --force to write the site among them"
+            ).format(folder=folder)
+        )
+    return {}
+
+
+def _replace(path: Path, data: bytes, exists: bool = True) -> None:
+    """Write `data` to `path`: a new file directly, an existing one through a temporary file
+    beside it and a rename (a reader never sees half a page)."""
+    temp = path.with_name(f".{path.name}.tmp") if exists else path
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        if exists:
+            os.replace(temp, path)
+    except OSError as exc:
+        if exists:
+            temp.unlink(missing_ok=True)
+        raise CdsError(_("cannot write {file}: {reason}").format(
+            file=path, reason=exc.strerror or exc)) from None  # fmt: skip

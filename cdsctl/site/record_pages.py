@@ -1,0 +1,473 @@
+"""One page per record: each agency, directive, task, indicator and meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from ..i18n import _, state_name
+from ..model import Agency, Directive, Indicator, Meeting, Task
+from ..state import State, TaskState
+from . import charts
+from .facts import Facts
+from .html import (
+    FOLDERS,
+    Stamp,
+    badge,
+    day,
+    esc,
+    facts_list,
+    file_link,
+    group_name,
+    link,
+    number,
+    page,
+    paragraphs,
+    rate,
+    section,
+    status_name,
+    table,
+    tr,
+)
+
+UP = "../"
+#: the order in which an agency's and a directive's tasks are listed, by state
+STATE_ORDER = (
+    State.OVERDUE,
+    State.OPEN,
+    State.NO_DEADLINE,
+    State.DONE_LATE,
+    State.DONE_ON_TIME,
+    State.CANCELLED,
+)
+#: how many commits a task's page lists
+COMMITS = 10
+
+Page = tuple[str, str]  # (path below the site root, the page's HTML)
+
+
+class RecordPages:
+    """The pages of every record of a build."""
+
+    def __init__(self, facts: Facts, stamp: Stamp, texts: dict[str, dict[str, object]]) -> None:
+        self.facts, self.records, self.stamp, self.texts = facts, facts.records, stamp, texts
+        self._links: dict[str, str] = {}
+        self._cells: dict[str, tuple[str, str]] = {}
+
+    def all(self) -> Iterator[Page]:
+        for agency in self.records.agencies.values():
+            yield self.agency(agency)
+        for directive in self.records.directives.values():
+            yield self.directive(directive)
+        by_task = self.facts.by_task
+        for task in self.records.tasks.values():
+            yield self.task(task, by_task.get(task.id, []))
+        for indicator in self.records.indicators.values():
+            yield self.indicator(indicator)
+        for meeting in self.records.meetings.values():
+            yield self.meeting(meeting)
+
+    def _page(
+        self, kind: str, record_id: str, title: str, body: str, parent: tuple[str, str]
+    ) -> Page:
+        trail = [("index.html", _("Overview")), parent, ("", title)]
+        return f"{FOLDERS[kind]}/{record_id}.html", page(UP, title, trail, body, self.stamp)
+
+    def _agency(self, agency_id: str | None) -> str:
+        """A link to the agency's page (its id as text when no agency has it)."""
+        if not agency_id:
+            return "—"
+        found = self._links.get(agency_id)
+        if found is None:
+            if agency_id in self.records.agencies:
+                found = link(UP, "agency", agency_id, self.facts.agency_name(agency_id))
+            else:
+                found = esc(agency_id)
+            self._links[agency_id] = found
+        return found
+
+    def _task_cells(self, s: TaskState) -> tuple[str, str]:
+        """A link to the task's page and its title (each task is in several tables)."""
+        found = self._cells.get(s.id)
+        if found is None:
+            found = self._cells[s.id] = (link(UP, "task", s.task.id, s.id), esc(s.task.title))
+        return found
+
+    def _agencies(self, ids: Sequence[str]) -> str:
+        return ", ".join(self._agency(a) for a in ids)
+
+    # -- agencies --------------------------------------------------------------------------
+
+    def agency(self, a: Agency) -> Page:
+        facts = self.facts
+        led = facts.by_lead.get(a.id, [])
+        supported = facts.by_support.get(a.id, [])
+        about = facts_list(
+            [
+                (tr("Short name"), esc(a.short or "")),
+                (tr("Also written"), esc(", ".join(a.aliases))),
+                (tr("Under"), self._agency(a.parent) if a.parent else ""),
+                (tr("Existed until"), day(a.until) if a.until else ""),
+                (tr("Succeeded by"), self._agency(a.successor) if a.successor else ""),
+            ]
+        )
+        body = (
+            about
+            + tally_cards(led)
+            + section(
+                tr("Overdue tasks it leads"),
+                self.task_table(
+                    sorted(
+                        (s for s in led if s.state is State.OVERDUE),
+                        key=lambda s: (-(s.days_overdue or 0), s.id),
+                    ),
+                    lead=False,
+                ),
+                "overdue",
+            )
+        )
+        for state in STATE_ORDER[1:]:
+            chosen = [s for s in led if s.state is state]
+            if chosen:
+                body += section(
+                    tr("Tasks it leads: {state}").format(state=esc(state_name(str(state)))),
+                    self.task_table(chosen, lead=False),
+                )
+        if supported:
+            body += section(tr("Tasks it supports"), self.task_table(supported))
+        body += section(tr("Its reports"), self.report_table(a.id))
+        return self._page("agency", a.id, a.name, body, ("agencies/index.html", _("Agencies")))
+
+    def report_table(self, agency_id: str) -> str:
+        rows = []
+        for r in self.facts.reports_by_agency.get(agency_id, []):
+            tasks = ", ".join(
+                link(UP, "task", i.task) for i in r.tasks if i.task in self.records.tasks
+            )
+            rows.append(
+                [
+                    day(r.date),
+                    file_link(self.stamp, r.source.file)
+                    if self.stamp.base_url
+                    else esc(r.number or r.id),
+                    esc(r.period or ""),
+                    tasks,
+                ]
+            )
+        return table(
+            [tr("Date"), tr("Report"), tr("Period"), tr("Tasks")], rows, empty=_("No report yet.")
+        )
+
+    def task_table(self, states: Sequence[TaskState], lead: bool = True) -> str:
+        """Tasks (or instances) with their state, deadline and days overdue."""
+        rows = []
+        for s in sorted(states, key=_in_order):
+            cells = [*self._task_cells(s)]
+            if lead:
+                cells.append(self._agency(s.task.lead))
+            cells += [day(s.deadline), badge(s.state), number(s.days_overdue)]
+            rows.append(cells)
+        headers = [
+            tr("Task"),
+            tr("Title"),
+            *([tr("Lead")] if lead else []),
+            tr("Deadline"),
+            tr("State"),
+            tr("Days overdue"),
+        ]
+        return table(headers, rows, numeric=[len(headers) - 1], empty=_("None."))
+
+    # -- directives ------------------------------------------------------------------------
+
+    def directive(self, d: Directive) -> Page:
+        states = self.facts.by_directive.get(d.id, [])
+        text = self.texts.get(d.id, {})
+        refs = ", ".join(
+            link(UP, "directive", r, self._directive_name(r))
+            if r in self.records.directives
+            else esc(r)
+            for r in d.references
+        )
+        about = facts_list(
+            [
+                (tr("Number"), esc(d.number or "")),
+                (tr("Type"), esc(d.type)),
+                (tr("Issued"), day(d.issued)),
+                (tr("Issued by"), self._agency(d.issuer)),
+                (tr("Signed by"), esc(_person(d.signer))),
+                (
+                    tr("Concludes the meeting"),
+                    link(UP, "meeting", d.meeting, self.records.meetings[d.meeting].title)
+                    if d.meeting in self.records.meetings
+                    else "",
+                ),
+                (tr("Refers to"), refs),
+                (tr("Record file"), file_link(self.stamp, d.source.file)),
+            ]
+        )
+        body = about + tally_cards(states) + section(tr("Tasks"), self.task_table(states))
+        if text.get("body"):
+            body += section(tr("Text"), paragraphs(str(text["body"])))
+        title = f"{d.number} · {d.title}" if d.number else d.title
+        return self._page(
+            "directive", d.id, title, body, ("directives/index.html", _("Directives"))
+        )
+
+    def _directive_name(self, directive_id: str) -> str:
+        d = self.records.directives[directive_id]
+        return d.number or d.id
+
+    # -- tasks -----------------------------------------------------------------------------
+
+    def task(self, t: Task, states: list[TaskState]) -> Page:
+        records = self.records
+        directive = records.directives.get(t.directive)
+        about = facts_list(
+            [
+                (
+                    tr("Directive"),
+                    link(UP, "directive", t.directive, self._directive_name(t.directive))
+                    if directive
+                    else "",
+                ),
+                (tr("Item"), esc(t.item or "")),
+                (tr("Lead"), self._agency(t.lead)),
+                (tr("Support"), self._agencies(t.support)),
+                (tr("Reports to"), self._agency(t.report_to) if t.report_to else ""),
+                (tr("Through"), self._agencies(t.via)),
+                (tr("Group"), esc(group_name(t.group)) if t.group else ""),
+                (tr("Tags"), esc(", ".join(t.tags))),
+                (tr("Part of"), link(UP, "task", t.parent) if t.parent in records.tasks else ""),
+                (
+                    tr("Serves indicators"),
+                    ", ".join(
+                        link(UP, "indicator", i, records.indicators[i].name)
+                        for i in t.indicators
+                        if i in records.indicators
+                    ),
+                ),
+                (tr("Record file"), file_link(self.stamp, t.source.file)),
+            ]
+        )
+        body = about
+        if t.every is None and states:
+            s = states[0]
+            body += f'<p class="standing">{badge(s.state)} {self._standing(s)}</p>'
+        if t.description:
+            body += section(tr("Description"), paragraphs(t.description))
+        body += section(tr("Deadline"), self.deadlines(t, states))
+        if t.every is not None:
+            body += section(tr("Periods"), self.task_table(states, lead=False))
+        body += section(tr("Reports"), self.task_reports(t.id))
+        body += section(tr("Changes to its file"), self.commits(t.source.file))
+        return self._page(
+            "task",
+            t.id,
+            t.title,
+            body,
+            ("directives/" + f"{t.directive}.html", self._directive_name(t.directive))
+            if directive
+            else ("directives/index.html", _("Directives")),
+        )
+
+    def _standing(self, s: TaskState) -> str:
+        if s.state is State.OVERDUE:
+            return esc(
+                _("{days} days past its deadline of {day}").format(
+                    days=s.days_overdue, day=day(s.deadline)
+                )
+            )
+        if s.completed is not None and s.state is not State.CANCELLED:
+            return esc(_("done on {day}").format(day=day(s.completed)))
+        if s.deadline is not None:
+            return esc(_("deadline {day}").format(day=day(s.deadline)))
+        return ""
+
+    def deadlines(self, t: Task, states: list[TaskState]) -> str:
+        """The deadline as assigned, then each extension: when granted, by whom, why."""
+        if t.every is not None:
+            every = _("Recurring ({every}) from {day}").format(every=_(t.every), day=day(t.start))
+            end = _(", until {day}").format(day=day(t.end)) if t.end else ""
+            return f"<p>{esc(every + end)}</p>"
+        rows = []
+        if t.due is not None or t.due_working_days is not None:
+            given = (
+                day(t.due)
+                if t.due is not None
+                else esc(_("{n} working days after issue").format(n=t.due_working_days))
+            )
+            rows.append([esc(_("assigned")), "—", given, "", ""])
+        for e in t.extensions:
+            rows.append(
+                [
+                    esc(_("extended")),
+                    day(e.granted),
+                    day(e.due),
+                    esc(e.by or ""),
+                    esc(e.reason or ""),
+                ]
+            )
+        if t.cancelled is not None:
+            rows.append(
+                [
+                    esc(_("cancelled")),
+                    day(t.cancelled.date),
+                    "",
+                    esc(t.cancelled.by or ""),
+                    esc(t.cancelled.reason or ""),
+                ]
+            )
+        return table(
+            [tr("Step"), tr("Granted"), tr("Deadline"), tr("By"), tr("Reason")],
+            rows,
+            empty=_("No deadline was set."),
+        )
+
+    def task_reports(self, task_id: str) -> str:
+        rows = []
+        for r, item in self.facts.reports_by_task.get(task_id, []):
+            rows.append(
+                [
+                    day(r.date),
+                    esc(r.number or r.id),
+                    self._agency(r.agency),
+                    esc(r.period or ""),
+                    esc(status_name(item.status)),
+                    rate(item.progress) if item.progress is not None else "",
+                ]
+            )
+        return table(
+            [tr("Date"), tr("Report"), tr("Agency"), tr("Period"), tr("Status"), tr("Progress")],
+            rows,
+            numeric=[5],
+            empty=_("No report yet."),
+        )
+
+    def commits(self, relpath: str) -> str:
+        touches = self.facts.touches.get(relpath)
+        if touches is None:
+            none = tr("No git history for this file.")
+            return f'<p class="empty">{none}</p>'
+        rows = [[esc(c.date), esc(c.commit[:12]), esc(c.author), esc(c.subject)] for c in touches]
+        return table([tr("Date"), tr("Commit"), tr("Author"), tr("Message")], rows)
+
+    # -- indicators and meetings -----------------------------------------------------------
+
+    def indicator(self, i: Indicator) -> Page:
+        about = facts_list(
+            [
+                (tr("Unit"), esc(i.unit or "")),
+                (tr("Better"), esc(_("lower") if i.better == "lower" else _("higher"))),
+                (tr("Record file"), file_link(self.stamp, i.source.file)),
+            ]
+        )
+        rows = []
+        for point in indicator_points(i, self.facts):
+            rows.append([esc(point[0]), number(point[1]), number(point[2])])
+        body = (
+            about
+            + indicator_chart(i, self.facts)
+            + section(
+                tr("Targets and results"),
+                table([tr("Period"), tr("Target"), tr("Actual")], rows, numeric=[1, 2]),
+            )
+        )
+        return self._page(
+            "indicator", i.id, i.name, body, ("indicators/index.html", _("Indicators"))
+        )
+
+    def meeting(self, m: Meeting) -> Page:
+        about = facts_list(
+            [
+                (tr("Date"), day(m.date)),
+                (tr("Time"), esc("–".join(x for x in (m.start, m.end) if x))),
+                (tr("Place"), esc(m.place or "")),
+                (tr("Chaired by"), esc(_person(m.chair))),
+                (tr("Secretary"), esc(_person(m.secretary))),
+                (
+                    tr("Conclusions"),
+                    link(UP, "directive", m.directive, self._directive_name(m.directive))
+                    if m.directive in self.records.directives
+                    else "",
+                ),
+                (tr("Record file"), file_link(self.stamp, m.source.file)),
+            ]
+        )
+        minutes, alone, title = (
+            f"{m.id}.minutes.html",
+            tr("Open the minutes on their own"),
+            tr("Minutes"),
+        )
+        frame = (
+            f'<p><a href="{esc(minutes)}">{alone}</a></p>'
+            f'<iframe class="minutes" src="{esc(minutes)}" title="{title}"></iframe>'
+        )
+        body = about + section(tr("Minutes"), frame)
+        return self._page("meeting", m.id, m.title, body, ("meetings/index.html", _("Meetings")))
+
+
+def _person(p: object) -> str:
+    name, title = getattr(p, "name", None), getattr(p, "title", None)
+    return ", ".join(x for x in (title, name) if x)
+
+
+def _in_order(s: TaskState) -> tuple[int, str, str]:
+    return (STATE_ORDER.index(s.state), s.deadline.isoformat() if s.deadline else "9", s.id)
+
+
+def tally_cards(states: Sequence[TaskState]) -> str:
+    """The key numbers of a set of tasks: assigned, overdue, done on time, on-time rate."""
+    counts = {state: 0 for state in State}
+    for s in states:
+        counts[s.state] += 1
+    done = counts[State.DONE_ON_TIME] + counts[State.DONE_LATE]
+    decided = done + counts[State.OVERDUE]
+    on_time = counts[State.DONE_ON_TIME] + counts[State.DONE_LATE] + counts[State.OVERDUE]
+    cards = [
+        (tr("assigned"), str(len(states) - counts[State.CANCELLED])),
+        (tr("overdue"), str(counts[State.OVERDUE])),
+        (tr("done"), str(done)),
+        (tr("completion rate"), rate(round(100 * done / decided, 1) if decided else None)),
+        (
+            tr("on-time rate"),
+            rate(round(100 * counts[State.DONE_ON_TIME] / on_time, 1) if on_time else None),
+        ),
+    ]
+    return cards_html(cards)
+
+
+def cards_html(cards: Sequence[tuple[str, str]]) -> str:
+    """Key numbers as cards: (label, number), both HTML."""
+    items = "".join(
+        f'<div class="card"><span class="number">{value}</span>'
+        f'<span class="label">{label}</span></div>'
+        for label, value in cards
+    )
+    return f'<div class="cards">{items}</div>'
+
+
+def indicator_points(i: Indicator, facts: Facts) -> list[tuple[str, float | None, float | None]]:
+    """(period, target, actual known by the as-of date), in period order."""
+    from ..indicators import known, parse_period
+
+    points: dict[str, list[float | None]] = {}
+    for kind, measures in ((0, i.targets), (1, i.actuals)):
+        for m in measures:
+            try:
+                period = parse_period(m.period)
+            except ValueError:
+                continue
+            if kind == 0 or known(period, m, facts.as_of):
+                points.setdefault(m.period, [None, None])[kind] = m.value
+    ordered = sorted(points, key=parse_period)
+    return [(p, points[p][0], points[p][1]) for p in ordered]
+
+
+def indicator_chart(i: Indicator, facts: Facts) -> str:
+    """Actuals against targets over the periods, as a line chart."""
+    points = indicator_points(i, facts)
+    labels = [p[0] for p in points]
+    series = [
+        charts.Series(tr("Actual"), [(p, a) for p, _t, a in points if a is not None]),
+        charts.Series(tr("Target"), [(p, t) for p, t, _a in points if t is not None], dashed=True),
+    ]
+    return charts.line_chart(series, title=i.name, unit=i.unit, better=i.better, labels=labels)

@@ -1,0 +1,368 @@
+"""`cdsctl site`: the pages it writes, what `--public` leaves out, rebuilding only what changed,
+the overdue trend against the states of each day, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cdsctl import repository
+from cdsctl.cli import app
+from cdsctl.diagnostics import CdsError
+from cdsctl.site import Options, build
+from cdsctl.site.facts import month_ends, overdue_counts
+from cdsctl.site.output import MANIFEST
+from cdsctl.site.public import BLOT, public
+from cdsctl.text import fold
+
+from .conftest import SAMPLE
+
+AS_OF = date(2023, 6, 30)
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2023-06-30T09:00:00+07:00",
+           "GIT_COMMITTER_DATE": "2023-06-30T09:00:00+07:00", "GIT_AUTHOR_NAME": "Thư ký",
+           "GIT_AUTHOR_EMAIL": "tk@example.vn", "GIT_COMMITTER_NAME": "Thư ký",
+           "GIT_COMMITTER_EMAIL": "tk@example.vn"}  # fmt: skip
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _copy(tmp_path: Path, git: bool = True) -> Path:
+    root = tmp_path / "records"
+    shutil.copytree(SAMPLE, root)
+    if git:
+        _git(root, "init", "-q")
+        _git(root, "add", "-A")
+        _git(root, "commit", "-qm", "Hồ sơ mẫu")
+    return root
+
+
+def _build(root: Path, out: Path, **options: object) -> object:
+    repo = repository.load(root, cache_dir=False)
+    return build(repo, out, Options(AS_OF, **options))  # type: ignore[arg-type]
+
+
+def _pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*")
+            if p.is_file() and p.name != MANIFEST}  # fmt: skip
+
+
+class _Checked(HTMLParser):
+    """Every start tag closed in order (void elements aside): the page is well formed."""
+
+    VOID = frozenset({"meta", "link", "br", "input", "img", "hr", "col", "source", "wbr", "area"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: object) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.bad.append(f"</{tag}> closes {self.open[-1:] or 'nothing'}")
+        else:
+            self.open.pop()
+
+
+# -- the pages ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    tmp = tmp_path_factory.mktemp("site")
+    root = _copy(tmp)
+    out = tmp / "site"
+    _build(root, out)
+    return root, _pages(out)
+
+
+def test_a_page_for_every_record_and_the_overview_pages(site: tuple[Path, dict[str, str]]) -> None:
+    root, pages = site
+    records = repository.load(root, cache_dir=False).records
+    wanted = {"index.html", "overdue.html", "search-index.js", "assets/site.css",
+              "assets/search.js"}  # fmt: skip
+    wanted |= {f"{folder}/index.html" for folder in ("agencies", "directives", "indicators",
+                                                     "meetings")}  # fmt: skip
+    wanted |= {f"agencies/{a}.html" for a in records.agencies}
+    wanted |= {f"directives/{d}.html" for d in records.directives}
+    wanted |= {f"tasks/{t}.html" for t in records.tasks}
+    wanted |= {f"indicators/{i}.html" for i in records.indicators}
+    wanted |= {f"meetings/{m}.html" for m in records.meetings}
+    wanted |= {f"meetings/{m}.minutes.html" for m in records.meetings}
+    assert set(pages) == wanted
+
+
+def test_every_page_is_well_formed_and_says_its_date_and_commit(
+    site: tuple[Path, dict[str, str]],
+) -> None:
+    root, pages = site
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                          text=True, check=True).stdout.strip()  # fmt: skip
+    for name, text in pages.items():
+        if not name.endswith(".html") or name.endswith(".minutes.html"):
+            continue
+        checked = _Checked()
+        checked.feed(text)
+        assert checked.bad == [] and checked.open == [], (name, checked.bad, checked.open)
+        assert "30/6/2023" in text or "2023-06-30" in text, name
+        assert head[:12] in text, name
+
+
+def test_links_between_pages_lead_to_pages_that_exist(site: tuple[Path, dict[str, str]]) -> None:
+    _, pages = site
+    for name, text in pages.items():
+        if not name.endswith(".html"):
+            continue
+        for target in re.findall(r'href="([^"#:]+)"', text):
+            resolved = os.path.normpath(os.path.join(os.path.dirname(name), target))
+            assert resolved.replace(os.sep, "/") in pages, (name, target)
+
+
+def test_a_task_page_shows_its_deadline_history_reports_and_commits(
+    site: tuple[Path, dict[str, str]],
+) -> None:
+    root, pages = site
+    records = repository.load(root, cache_dir=False).records
+    extended = next(t for t in records.tasks.values() if t.extensions)
+    text = pages[f"tasks/{extended.id}.html"]
+    for e in extended.extensions:
+        assert f"{e.due.day}/{e.due.month}/{e.due.year}" in text or e.due.isoformat() in text
+    assert "Hồ sơ mẫu" in text  # the commit that added its file
+    reported = next(iter(r.tasks[0].task for r in records.reports.values()
+                         if r.date <= AS_OF and r.tasks[0].task in records.tasks))  # fmt: skip
+    page = pages[f"tasks/{reported}.html"]
+    assert any(r.id in page or (r.number and r.number in page) for r in records.reports.values()
+               if any(i.task == reported for i in r.tasks) and r.date <= AS_OF)  # fmt: skip
+
+
+def test_the_home_page_counts_what_the_overdue_query_counts(
+    site: tuple[Path, dict[str, str]],
+) -> None:
+    root, pages = site
+    result = CliRunner().invoke(app, ["overdue", "--records", str(root), "--as-of",
+                                      AS_OF.isoformat(), "--format", "json"])  # fmt: skip
+    overdue = json.loads(result.stdout)
+    home = pages["index.html"]
+    first_card = re.search(r'class="number">(\d+)</span>', home)
+    assert first_card and int(first_card[1]) == len(overdue)
+    listing = pages["overdue.html"]
+    for row in overdue:
+        assert f"tasks/{row['id'].split('@')[0]}.html" in listing
+
+
+def test_titles_with_markup_print_as_text(tmp_path: Path) -> None:
+    root = _copy(tmp_path, git=False)
+    task = root / "tasks" / "2022" / "TB-128-2022.1.yaml"
+    text = task.read_text("utf-8")
+    title = re.search(r"^title: .*$", text, re.M)
+    assert title
+    task.write_text(text.replace(title[0], 'title: "<script>alert(1)</script> & <b>"'), "utf-8")
+    _build(root, tmp_path / "site")
+    pages = _pages(tmp_path / "site")
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in pages["tasks/TB-128-2022.1.html"]
+    )
+    assert not any("<script>alert" in text for text in pages.values())
+    assert "files not in git" in pages["index.html"]
+
+
+# -- --public ----------------------------------------------------------------------------------
+
+#: what the test marks internal: (file, the kind of record)
+INTERNAL = {
+    "tasks/2022/TB-128-2022.3.yaml": "task",
+    "directives/2021/KH-122-2021.yaml": "directive",
+    "indicators/hd-dti-rank.yaml": "indicator",
+    "meetings/2021/HD-HOP-2021-11-04.yaml": "meeting",
+    "reports/2022/BC-HD-STTTT-2022-04-20.yaml": "report",
+}
+INTERNAL_AGENCY = "QN-SNV"
+
+
+def _mark_internal(root: Path) -> set[str]:
+    """Mark INTERNAL and INTERNAL_AGENCY internal; every text that names them (as this test
+    reads the files, not as cdsctl does)."""
+    names: set[str] = set()
+    for relpath in INTERNAL:
+        path = root / relpath
+        data = yaml.safe_load(path.read_text("utf-8"))
+        names.update(str(data[k]) for k in ("id", "title", "name", "number") if data.get(k))
+        path.write_text(path.read_text("utf-8") + "visibility: internal\n", "utf-8")
+    agencies = root / "agencies.yaml"
+    text = agencies.read_text("utf-8")
+    entry = f"  - id: {INTERNAL_AGENCY}\n"
+    assert entry in text
+    agencies.write_text(text.replace(entry, entry + "    visibility: internal\n"), "utf-8")
+    data = yaml.safe_load(agencies.read_text("utf-8"))
+    others = [a for a in data["agencies"] if a["id"] != INTERNAL_AGENCY]
+    [agency] = [a for a in data["agencies"] if a["id"] == INTERNAL_AGENCY]
+    shared = {x for a in others for x in (a["name"], a.get("short"))}
+    names.update(x for x in (agency["id"], agency["name"], agency.get("short")) if x not in shared)
+    for task in (root / "tasks").rglob("*.yaml"):  # the tasks the agency leads belong to it
+        values = yaml.safe_load(task.read_text("utf-8"))
+        if values.get("lead") == INTERNAL_AGENCY or values.get("directive") == "KH-122-2021":
+            names.update((values["id"], values["title"]))
+    return names
+
+
+def test_public_leaves_out_every_internal_record_and_every_mention(tmp_path: Path) -> None:
+    root = _copy(tmp_path, git=False)
+    hidden = _mark_internal(root)
+    assert CliRunner().invoke(app, ["validate", "--records", str(root)]).exit_code == 0
+    _build(root, tmp_path / "full")
+    full = _pages(tmp_path / "full")
+    everything = "\n".join(full.values())
+    shown = {name for name in hidden if name in everything or fold(name) in everything}
+    assert len(shown) > 0.8 * len(hidden), hidden - shown  # (what the public site must not show)
+    assert {"tasks/TB-128-2022.3.html", "agencies/QN-SNV.html"} <= full.keys()
+    _build(root, tmp_path / "public", public=True)
+    pages = _pages(tmp_path / "public")
+    for path, text in pages.items():
+        folded = fold(text)
+        for name in hidden:
+            assert name not in text and fold(name) not in folded, (path, name)
+    assert "tasks/TB-128-2022.3.html" not in pages
+    assert "agencies/QN-SNV.html" not in pages
+    minutes = pages["meetings/QN-HOP-2022-03-19.minutes.html"]
+    # an attendee of the internal agency: its id blotted out of the minutes' free text (its
+    # short name stays: "Sở Nội vụ" also names a public agency of another province)
+    assert f"Giám đốc Sở Nội vụ ({BLOT})" in minutes
+
+
+def test_public_view_drops_references_to_what_it_left_out() -> None:
+    records = repository.load(SAMPLE, cache_dir=False).records
+    lead = next(iter(records.tasks.values())).support[:1]
+    records.internal = set(lead)
+    view = public(records).records
+    assert lead[0] not in view.agencies
+    assert all(lead[0] not in t.support for t in view.tasks.values())
+    assert all(t.lead != lead[0] for t in view.tasks.values())
+    assert len(records.tasks) > len(view.tasks) or all(
+        t.lead != lead[0] for t in records.tasks.values()
+    )
+
+
+# -- building again ------------------------------------------------------------------------------
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*")
+            if p.is_file() and p.name != MANIFEST}  # fmt: skip
+
+
+def test_building_again_writes_only_the_pages_that_changed(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    out = tmp_path / "site"
+    first = _build(root, out)
+    before = _mtimes(out)
+    again = _build(root, out)
+    assert again.written == 1 and again.pages == first.pages  # type: ignore[attr-defined]
+    assert {p for p, t in _mtimes(out).items() if before[p] != t} == {"index.html"}
+    done = root / "tasks" / "2022" / "QN-TB-2022-03.5.yaml"
+    done.write_text(done.read_text("utf-8").replace("title: Triển khai", "title: Tổ chức", 1),
+                    "utf-8")  # fmt: skip
+    _git(root, "commit", "-qam", "Sửa tiêu đề")
+    third = _build(root, out)
+    changed = {p for p, t in _mtimes(out).items() if before.get(p) != t}
+    assert "tasks/QN-TB-2022-03.5.html" in changed
+    assert "search-index.js" in changed
+    assert "tasks/TB-128-2022.1.html" not in changed
+    assert third.written == len(changed) < first.pages / 3  # type: ignore[attr-defined]
+
+
+def test_a_page_no_longer_made_is_removed_and_other_files_are_refused(tmp_path: Path) -> None:
+    root = _copy(tmp_path, git=False)
+    out = tmp_path / "site"
+    _build(root, out)
+    (root / "tasks" / "2022" / "TB-128-2022.8.yaml").unlink()
+    done = _build(root, out)
+    assert done.removed == 1  # type: ignore[attr-defined]
+    assert not (out / "tasks" / "TB-128-2022.8.html").exists()
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("giữ nguyên", "utf-8")
+    with pytest.raises(CdsError, match="did not write"):
+        _build(root, theirs)
+    _build(root, theirs, force=True)
+    assert (theirs / "notes.txt").read_text("utf-8") == "giữ nguyên"
+
+
+# -- the overdue trend ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> repository.Repository:
+    return repository.load(SAMPLE, cache_dir=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(2021, 1, 1), max_value=date(2024, 12, 31)),
+       st.lists(st.integers(min_value=0, max_value=1500), min_size=1, max_size=6))  # fmt: skip
+def test_the_trend_counts_what_the_states_of_each_day_count(
+    sample: repository.Repository, as_of: date, back: list[int]
+) -> None:
+    days = sorted({as_of - timedelta(days=n) for n in back})
+    states = sample.states(as_of)
+    want = [sum(s.state.value == "overdue" for s in sample.states(day)) for day in days]
+    assert overdue_counts(states, sample.records, sample, days) == want
+
+
+def test_month_ends() -> None:
+    assert month_ends(date(2023, 3, 15), 3) == [date(2022, 12, 31), date(2023, 1, 31),
+                                                date(2023, 2, 28)]  # fmt: skip
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def test_the_command_builds_and_says_where(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(app, ["site", "-o", str(out), "--records", str(root), "--as-of",
+                                      AS_OF.isoformat(), "--base-url",
+                                      "https://github.com/so-tttt/ho-so/blob/main/records",
+                                      "--lang", "en"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert str(out / "index.html") in result.stdout
+    task = (out / "tasks" / "TB-128-2022.1.html").read_text("utf-8")
+    assert (
+        "https://github.com/so-tttt/ho-so/blob/main/records/tasks/2022/TB-128-2022.1.yaml" in task
+    )
+    assert "https://github.com/so-tttt/ho-so/commit/" in task
+    result = CliRunner().invoke(app, ["site", "-o", str(tmp_path / "x"), "--records", str(root),
+                                      "--at", "--output=oops"])  # fmt: skip
+    assert result.exit_code == 2 and not (root / "oops").exists()
+
+
+def test_the_footer_says_when_record_files_differ_from_the_commit(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    out = root / "_site"  # (inside the records root: not a record, as `_` makes it)
+    _build(root, out)
+    assert "changes not yet committed" not in (out / "index.html").read_text("utf-8")
+    (root / "notes.txt").write_text("không phải hồ sơ", "utf-8")
+    _build(root, out)
+    assert "changes not yet committed" not in (out / "index.html").read_text("utf-8")
+    task = root / "tasks" / "2022" / "TB-128-2022.1.yaml"
+    task.write_text(task.read_text("utf-8") + "# sửa\n", "utf-8")
+    _build(root, out)
+    assert "changes not yet committed" in (out / "index.html").read_text("utf-8")
