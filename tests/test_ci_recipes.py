@@ -276,3 +276,83 @@ def test_the_recipes_use_real_options_and_no_missing_tag(title: str) -> None:
     pins = re.findall(r"cdsctl\.git@([^\s\"']+)", text) + re.findall(r"rev: (\S+)", text)
     for pin in pins:
         assert pin in tags or not re.fullmatch(r"v?\d+(\.\d+)*", pin), f"no tag {pin}"
+
+
+# -- the README's workflow: the review on pull requests, the site on pushes to main ----------
+
+README = REPO / "README.md"
+SAMPLE = REPO / "records"
+
+
+def _committee_workflow() -> dict[str, Any]:
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", README.read_text("utf-8"), re.S)
+               if "name: committee" in b]  # fmt: skip
+    workflow: dict[str, Any] = yaml.safe_load(block)
+    return workflow
+
+
+def _step(job: dict[str, Any], needle: str) -> dict[str, Any]:
+    [found] = [s for s in job["steps"] if needle in s.get("run", "")]
+    return found
+
+
+def test_the_committee_workflow_reviews_pull_requests_and_publishes_main() -> None:
+    workflow = _committee_workflow()
+    on = workflow.get("on", workflow.get(True))
+    assert on["push"]["branches"] == ["main"] and "pull_request" in on
+    review, site = workflow["jobs"]["review"], workflow["jobs"]["site"]
+    assert review["if"] == "github.event_name == 'pull_request'"
+    assert site["if"] == "github.event_name == 'push'"
+    assert review["permissions"]["pull-requests"] == "write"
+    assert {"pages", "id-token"} <= {k for k, v in site["permissions"].items() if v == "write"}
+    for job in (review, site):
+        assert job["steps"][0]["with"]["fetch-depth"] == 0
+    assert "--format md" in _step(review, "cdsctl review")["run"]
+    assert "--body-file review.md" in _step(review, "gh pr comment")["run"]
+    assert [s["uses"].split("@")[0] for s in site["steps"] if "uses" in s][1:] == [
+        "actions/upload-pages-artifact", "actions/deploy-pages"]  # fmt: skip
+    assert "-o _site --public" in _step(site, "cdsctl site")["run"]
+
+
+def _repository(tmp_path: Path) -> Path:
+    """The sample records at the top of a repository whose `main` is also `origin/main`."""
+    top = tmp_path / "ho-so"
+    subprocess.run(["cp", "-r", str(SAMPLE), str(top)], check=True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Thư ký", "GIT_AUTHOR_EMAIL": "tk@example.vn",
+           "GIT_COMMITTER_NAME": "Thư ký", "GIT_COMMITTER_EMAIL": "tk@example.vn"}  # fmt: skip
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "Hồ sơ"],
+                 ["remote", "add", "origin", str(top)], ["fetch", "-q", "origin"],
+                 ["checkout", "-qb", "sua-han"]):  # fmt: skip
+        subprocess.run(["git", *args], cwd=top, env=env, check=True)
+    return top
+
+
+def _run_step(
+    step: dict[str, Any], top: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """A workflow step's `run` in bash -e, as GitHub runs it, cdsctl from this venv first."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=top, text=True,
+                          capture_output=True, env={**os.environ, "PATH": path, **env})  # fmt: skip
+
+
+def test_the_review_step_writes_the_comment_and_marks_a_broken_rule(tmp_path: Path) -> None:
+    top = _repository(tmp_path)
+    task = top / "tasks" / "2022" / "TB-128-2022.2.yaml"
+    task.write_text(task.read_text("utf-8").replace("due: 2022-05-25", "due: 2022-08-31"), "utf-8")
+    output = tmp_path / "github-output"
+    step = _step(_committee_workflow()["jobs"]["review"], "cdsctl review")
+    done = _run_step(step, top, {"BASE": "main", "GITHUB_OUTPUT": str(output)})
+    assert done.returncode == 0, done.stderr
+    assert output.read_text("utf-8") == "broken=true\n"
+    comment = (top / "review.md").read_text("utf-8")
+    assert "due-moved-without-extension" in comment and "<details>" in comment
+
+
+def test_the_site_step_builds_the_public_site(tmp_path: Path) -> None:
+    top = _repository(tmp_path)
+    step = _step(_committee_workflow()["jobs"]["site"], "cdsctl site")
+    done = _run_step(step, top, {"REPO": "so-tttt/ho-so", "SHA": "0" * 40})
+    assert done.returncode == 0, done.stderr
+    index = (top / "_site" / "index.html").read_text("utf-8")
+    assert "https://github.com/so-tttt/ho-so/commit/" in index

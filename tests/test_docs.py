@@ -23,7 +23,7 @@ DIAGNOSTICS = DOCS / "diagnostics.md"
 VALIDATE = DOCS / "validate.md"
 #: the hand-written pages that walk through the commands (docs/commands.md is generated)
 GUIDES = (VALIDATE, DOCS / "queries.md", DOCS / "templates.md", DOCS / "authoring.md",
-          DOCS / "export.md")  # fmt: skip
+          DOCS / "export.md", DOCS / "site.md")  # fmt: skip
 PAGES = [README, *sorted(DOCS.glob("*.md"))]
 README_MAX_LINES = 300
 HOOKS = REPO / ".pre-commit-hooks.yaml"
@@ -88,7 +88,8 @@ def test_rows_follow_the_catalogue_order() -> None:
 def test_every_command_has_a_walkthrough(name: str) -> None:
     headings = {h for page in GUIDES for h in _headings(_read(page))}
     assert f"cdsctl {name}" in headings, (
-        f"no `## cdsctl {name}` in docs/validate.md, queries.md, templates.md or authoring.md"
+        f"no `## cdsctl {name}` in docs/validate.md, queries.md, templates.md, authoring.md, "
+        "export.md or site.md"
     )
 
 

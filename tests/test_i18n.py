@@ -8,6 +8,7 @@ cdsctl uses at run time.
 
 from __future__ import annotations
 
+import ast
 import gettext
 import json
 import re
@@ -29,7 +30,7 @@ from .conftest import REPO, SAMPLE
 PACKAGE = REPO / "cdsctl"
 PO = PACKAGE / "i18n" / "locale" / "vi" / "LC_MESSAGES" / "cdsctl.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "Msg": None}
+KEYWORDS = {"_": None, "N_": None, "n_": (1, 2), "Msg": None, "tr": None}
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
@@ -46,6 +47,22 @@ def _extracted() -> set[str]:
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """`pybabel extract` reads an f-string as one token: `f"{_('Search')}"` is never extracted,
+    so it stays English whatever the language.  A marked literal must stand outside."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            found += [f"{path.relative_to(REPO)}:{call.lineno}: {ast.unparse(call)}"
+                      for call in ast.walk(node)
+                      if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                      and call.func.id in KEYWORDS and call.args
+                      and isinstance(call.args[0], ast.Constant)]  # fmt: skip
+    assert found == []
 
 
 def test_every_message_has_a_vietnamese_translation() -> None:
