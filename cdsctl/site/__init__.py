@@ -108,15 +108,17 @@ def _minutes(repo: Repository, facts: Facts) -> Iterator[tuple[str, str]]:
         return
     from ..render import find, search_path
     from ..render.context import Sources, agencies_of, gather
-    from ..render.engine import render_text, variables
+    from ..render.engine import text_renderer, variables
 
     folders = search_path(repo.root)
     template = find("minutes", "html", folders)
     names = variables(template, folders)
+    render = None
     for meeting in repo.records.meetings.values():
         src = Sources(repo, facts.as_of, meeting.id, states=facts.states)
-        text = render_text(template, folders, gather(src, names), agencies_of(src))
-        yield f"{FOLDERS['meeting']}/{meeting.id}.minutes.html", text
+        if render is None:  # (the agencies' names are the same for every meeting)
+            render = text_renderer(template, folders, agencies_of(src))
+        yield f"{FOLDERS['meeting']}/{meeting.id}.minutes.html", render(gather(src, names))
 
 
 def _entries(facts: Facts) -> Iterator[search.Entry]:

@@ -5,8 +5,9 @@ The folder keeps a manifest (:data:`MANIFEST`): each page cdsctl wrote and a has
 content, the commit in its footer left out (:data:`cdsctl.site.html.BUILT`).  Run again, a
 build rewrites the pages whose hash differs (and the home page, which always says what the
 last build read) and removes the pages it no longer makes; another page whose content is the
-same keeps the commit it was built from (its content is that commit's as much as this one's).  A folder with files and no manifest is somebody else's:
-cdsctl refuses it unless `--force`.
+same keeps the commit it was built from (its content is that commit's as much as this
+one's).  A folder with files and no manifest is somebody else's: cdsctl refuses it unless
+`--force`.
 """
 
 from __future__ import annotations
