@@ -10,6 +10,7 @@ tasks with their state as of the as-of date).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -95,6 +96,32 @@ class Sources:
         """Every task, and every instance of a recurring task whose period has begun, as of
         the as-of date."""
         return self.repo.states(self.as_of)
+
+    def states_of(self, ids: set[str]) -> list[TaskState]:
+        """The states of the tasks `ids` (and their instances): from :attr:`states` when it
+        is worked out already (a site renders every meeting's minutes from one set), else
+        worked out for those tasks alone (one document needs a few)."""
+        if "states" not in self.__dict__:
+            return self.repo.states(self.as_of, ids)
+        by_task = self._states_by_task
+        return [s for task_id in ids for s in by_task.get(task_id, ())]
+
+    @cached_property
+    def _states_by_task(self) -> dict[str, list[TaskState]]:
+        found: dict[str, list[TaskState]] = defaultdict(list)
+        for s in self.states:
+            found[s.task.id].append(s)
+        return found
+
+    def about(self, record_id: str | None) -> Sources:
+        """The same sources for another record, sharing what is worked out once for all
+        (every record by id, every task's states) rather than each working it out again."""
+        self.summaries  # noqa: B018  (worked out here, so that every copy has it)
+        if "states" in self.__dict__:
+            self._states_by_task  # noqa: B018
+        other = copy.copy(self)
+        other.record_id = record_id
+        return other
 
     @cached_property
     def ahead(self) -> list[TaskState]:
@@ -281,7 +308,7 @@ def _tasks(src: Sources) -> list[dict[str, Any]]:
     if directive_id is None:
         return []
     ids = {t.id for t in src.records.tasks.values() if t.directive == directive_id}
-    states = [s for s in src.repo.states(src.as_of, ids) if s.period is None]
+    states = [s for s in src.states_of(ids) if s.period is None]
     rows, workdays = [], src.repo.calendar()
     for s in sorted(states, key=lambda s: _item_key(s.task.item, s.id)):
         row = src.task(s)

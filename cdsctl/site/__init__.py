@@ -113,11 +113,10 @@ def _minutes(repo: Repository, facts: Facts) -> Iterator[tuple[str, str]]:
     folders = search_path(repo.root)
     template = find("minutes", "html", folders)
     names = variables(template, folders)
-    render = None
+    shared = Sources(repo, facts.as_of, states=facts.states)
+    render = text_renderer(template, folders, agencies_of(shared))
     for meeting in repo.records.meetings.values():
-        src = Sources(repo, facts.as_of, meeting.id, states=facts.states)
-        if render is None:  # (the agencies' names are the same for every meeting)
-            render = text_renderer(template, folders, agencies_of(src))
+        src = shared.about(meeting.id)
         yield f"{FOLDERS['meeting']}/{meeting.id}.minutes.html", render(gather(src, names))
 
 
