@@ -145,3 +145,23 @@ def test_a_source_checkout_reads_the_repository_templates() -> None:
     """Editable (`pip install -e .`) or not installed: the defaults are the repository's."""
     assert default_folder() == REPO / "templates"
     assert not (REPO / "cdsctl" / "templates").exists()
+
+
+def test_the_installed_package_builds_a_site_with_its_assets(
+    installed: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """The site's stylesheet and search script travel in the wheel, and a site built by the
+    installed cdsctl (minutes from its own templates) has them."""
+    site, names = installed
+    assert {"cdsctl/site/assets/site.css", "cdsctl/site/assets/search.js"} <= set(names)
+    root = tmp_path / "data" / "records"
+    shutil.copytree(SAMPLE, root)
+    env = {**os.environ, "PYTHONPATH": str(site), "CDSCTL_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CDSCTL_TEMPLATES", None)
+    out = tmp_path / "trang"
+    run(sys.executable, "-m", "cdsctl", "site", "-o", str(out), "--records", str(root),
+        "--as-of", "2023-06-30", cwd=tmp_path, env=env)  # fmt: skip
+    for asset in ("site.css", "search.js"):
+        shipped = (site / "cdsctl" / "site" / "assets" / asset).read_bytes()
+        assert (out / "assets" / asset).read_bytes() == shipped
+    assert (out / "meetings" / "ND-HOP-2022-05-10.minutes.html").is_file()

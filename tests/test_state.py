@@ -952,3 +952,19 @@ def test_periods_consecutive_with_increasing_dues(case: tuple[Task, date, date])
         assert _index(every, due) == (y, i)  # each due day lies in its own period
         assert due.month - (i - 1) * MONTHS[every] == (t.due_month or MONTHS[every])
         assert due.day == min(t.due_day or 31, _month_end(due).day)  # clipped to the month
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_report_items_take_the_tasks_as_any_collection(data: st.DataObject) -> None:
+    """A list of task ids (as a caller may pass) gives what a set gives."""
+    from cdsctl import repository
+    from cdsctl.state import report_items
+
+    from .conftest import SAMPLE
+
+    records = repository.load(SAMPLE, cache_dir=False).records
+    ids = data.draw(st.lists(st.sampled_from(sorted(records.tasks)), max_size=12))
+    want = report_items(records, None, set(ids))
+    for kind in (list, tuple, frozenset, dict.fromkeys):
+        assert report_items(records, None, kind(ids)) == want  # type: ignore[operator]

@@ -19,6 +19,7 @@ from .. import gitstore, i18n
 from ..i18n import _
 from ..load.files import is_record_path
 from ..repository import Repository, full_record
+from ..validation.gcpause import gc_paused
 from . import search
 from .facts import Facts
 from .home import OverviewPages
@@ -51,7 +52,8 @@ def build(repo: Repository, folder: Path, options: Options) -> Written:
         i18n.use(options.lang)
     reset()
     try:
-        return _build(repo, folder, options)
+        with gc_paused():  # (a build makes millions of strings and tuples, and no cycle)
+            return _build(repo, folder, options)
     finally:
         i18n.use(*before)
 

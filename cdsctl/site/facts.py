@@ -62,7 +62,7 @@ class Facts:
         """Open tasks and instances due from the date to a week after it, soonest first
         (instances whose period begins within the week too)."""
         until = self.as_of + timedelta(days=WEEK)
-        duties = [t.id for t in self.records.tasks.values() if t.every is not None]
+        duties = {t.id for t in self.records.tasks.values() if t.every is not None}
         ahead = self.repo.states(self.as_of, only=duties, horizon=window(until)) if duties else []
         seen = {s.id for s in ahead}
         items = [*ahead, *(s for s in self.states if s.id not in seen)]

@@ -139,9 +139,12 @@ def table(
     """A table of cells and headers already made HTML; `numeric`: the columns aligned right."""
     right = set(numeric)
     head = "".join(f'<th scope="col"{_num(i, right)}>{h}</th>' for i, h in enumerate(headers))
+    opening = [f"<td{_num(i, right)}>" for i in range(len(headers))]
     body = "".join(
-        "<tr>" + "".join(f"<td{_num(i, right)}>{c}</td>" for i, c in enumerate(row)) + "</tr>"
-        for row in rows
+        [
+            "<tr>" + "".join([o + c + "</td>" for o, c in zip(opening, row, strict=True)]) + "</tr>"
+            for row in rows
+        ]
     )
     if not body:
         empty = empty or _("Nothing to show.")
