@@ -241,12 +241,12 @@ def answer(
     return Answer(value["value"], value["skipped"])
 
 
-def light(root: Path, *, where: bool = False) -> Repository:
+def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     """The repository of `root` from the snapshot of its files when one is kept for them
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
-    record is, for `show`), else loaded (:func:`load`)."""
+    record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`)."""
     walking = Walking(root, keep=where)
-    found = _from_snapshot(root, walking, False, where)
+    found = _from_snapshot(root, walking, text, where)
     if found is None:
         return load(root, stamps=walking.stamps())
     if where and found.where is not None and found.digest is not None:

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -50,8 +51,23 @@ def _copy(tmp_path: Path, git: bool = True) -> Path:
     return root
 
 
-def _build(root: Path, out: Path, **options: object) -> object:
-    repo = repository.load(root, cache_dir=False)
+def _build(root: Path, out: Path, light: bool = False, **options: object) -> object:
+    """Build the site of `root` into `out` from a validation, or (`light`) from the snapshot
+    the validation kept (what `cdsctl site` reads)."""
+    if light:
+        cache = out.parent / f"{out.name}-cache"
+        past = time.time() - 60  # (a file changed within the cache's second is not trusted)
+        for path in root.rglob("*"):
+            os.utime(path, (past, past), follow_symlinks=False)
+        repository.load(root, cache_dir=cache)  # (keeps the snapshot)
+        os.environ["CDSCTL_CACHE_DIR"] = str(cache)
+        try:
+            repo = repository.light(root, where=True, text=True)
+        finally:
+            del os.environ["CDSCTL_CACHE_DIR"]
+        assert repo.checked is None  # (the snapshot served)
+    else:
+        repo = repository.load(root, cache_dir=False)
     return build(repo, out, Options(AS_OF, **options))  # type: ignore[arg-type]
 
 
@@ -170,6 +186,15 @@ def test_the_home_page_counts_what_the_overdue_query_counts(
         assert f"tasks/{row['id'].split('@')[0]}.html" in listing
 
 
+@pytest.mark.parametrize("public", [False, True], ids=["all", "public"])
+def test_the_snapshot_gives_the_site_a_validation_gives(tmp_path: Path, public: bool) -> None:
+    root = _copy(tmp_path)
+    _mark_internal(root)
+    _build(root, tmp_path / "validated", public=public)
+    _build(root, tmp_path / "snapshot", light=True, public=public)
+    assert _pages(tmp_path / "snapshot") == _pages(tmp_path / "validated")
+
+
 def test_titles_with_markup_print_as_text(tmp_path: Path) -> None:
     root = _copy(tmp_path, git=False)
     task = root / "tasks" / "2022" / "TB-128-2022.1.yaml"
@@ -253,7 +278,7 @@ def test_public_view_drops_references_to_what_it_left_out() -> None:
     records = repository.load(SAMPLE, cache_dir=False).records
     lead = next(iter(records.tasks.values())).support[:1]
     records.internal = set(lead)
-    view = public(records).records
+    view = public(records, {r.id: r.agency for r in records.reports.values()}).records
     assert lead[0] not in view.agencies
     assert all(lead[0] not in t.support for t in view.tasks.values())
     assert all(t.lead != lead[0] for t in view.tasks.values())

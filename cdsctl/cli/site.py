@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import i18n
 from ..i18n import _
-from .app import command
-from .options import AsOfOption, AtOption, RecordsOption, as_of_date, load_repository, records_root
+from .app import command, keep
+from .options import (
+    AsOfOption,
+    AtOption,
+    RecordsOption,
+    as_of_date,
+    load_repository,
+    records_root,
+    warn_skipped,
+)
+
+if TYPE_CHECKING:
+    from ..repository import Repository
 
 
 @command
@@ -72,7 +83,7 @@ def site(
     day = as_of_date(as_of)
     named = records_root(records)
     commit = resolve(named, at, "--at") if at is not None else None
-    repo = load_repository(records, at)
+    repo = load_repository(records, at) if at is not None else _snapshot(named)
     options = sites.Options(day, public, base_url, commit, named, title, force, _pages_lang(named))
     done = sites.build(repo, output, options)
     line = _(
@@ -98,3 +109,14 @@ def _pages_lang(root: Path) -> str | None:
     if i18n.chosen()[1] or i18n.from_config(root) is not None:
         return None
     return "vi"
+
+
+def _snapshot(root: Path) -> Repository:
+    """The records as the snapshot kept for their files holds them (validated and loaded
+    when there is none): a site reads nothing else (docs/site.md, "Speed")."""
+    from .. import repository
+
+    repo = repository.light(root, where=True, text=True)
+    keep(repo)
+    warn_skipped(len(repo.skipped))
+    return repo

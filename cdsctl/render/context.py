@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
-from ..checks.index import Summary
 from ..dates.iso import period_span
 from ..diagnostics import CdsError
 from ..i18n import _
@@ -50,22 +49,30 @@ class Sources:
     # -- the records ---------------------------------------------------------------------
 
     @cached_property
-    def summaries(self) -> dict[str, Summary]:
-        return {s.id: s for s in self.repo.validation.summaries if s.id is not None}
+    def summaries(self) -> dict[str, tuple[str, str]]:
+        """(kind, file) of every record by id: from the validation, or where a snapshot's
+        repository says each record is (a site reads the snapshot)."""
+        if self.repo.checked is None and self.repo.where is not None:
+            return self.repo.where.ids
+        found: dict[str, tuple[str, str]] = {}
+        for summary in self.repo.validation.summaries:
+            if summary.id is not None:
+                found.setdefault(summary.id, (summary.kind, summary.file))
+        return found
 
     def whole(self, record_id: str) -> dict[str, Any]:
         """A record as written, every field and its body, with `kind` and `file`."""
         summary = self.summaries.get(record_id)
         if summary is None:
             raise CdsError(_("no record has the id '{id}'").format(id=record_id))
-        data = dict(full_record(self.repo.root, summary.file))
-        data["file"] = summary.file
+        data = dict(full_record(self.repo.root, summary[1]))
+        data["file"] = summary[1]
         return data
 
     def named_kind(self) -> str | None:
         """The kind of the record named by ID (None: no ID, or no such record)."""
         summary = self.summaries.get(self.record_id) if self.record_id is not None else None
-        return summary.kind if summary is not None else None
+        return summary[0] if summary is not None else None
 
     def named(self, kind: str) -> dict[str, Any]:
         """The record named by ID, which must be of `kind` (or, for a meeting, the meeting a
@@ -76,9 +83,9 @@ class Sources:
         summary = self.summaries.get(self.record_id)
         if summary is None:
             raise CdsError(_("no record has the id '{id}'").format(id=self.record_id))
-        if summary.kind != kind:
+        if summary[0] != kind:
             raise CdsError(_("'{id}' is a {kind}; this template shows a {wanted}").format(
-                id=self.record_id, kind=_(summary.kind), wanted=_(kind)))  # fmt: skip
+                id=self.record_id, kind=_(summary[0]), wanted=_(kind)))  # fmt: skip
         return self.whole(self.record_id)
 
     def agency(self, agency_id: str | None) -> dict[str, Any] | None:

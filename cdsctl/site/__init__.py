@@ -21,7 +21,7 @@ from ..load.files import is_record_path
 from ..repository import Repository, full_record
 from ..validation.gcpause import gc_paused
 from . import search
-from .facts import Facts
+from .facts import Facts, agencies_of_reports
 from .home import OverviewPages
 from .html import FOLDERS, Stamp, built, href, reset
 from .output import Written, write
@@ -61,8 +61,9 @@ def build(repo: Repository, folder: Path, options: Options) -> Written:
 def _build(repo: Repository, folder: Path, options: Options) -> Written:
     redact = None
     if options.public:
-        view = public_view(repo.records)
-        repo = Repository(repo.root, view.records, repo.checked)
+        view = public_view(repo.records, agencies_of_reports(repo))
+        repo = Repository(repo.root, view.records, repo.checked, repo.left_out, repo.digest,
+                          repo.where)  # fmt: skip
         redact = view.redact
     git_root = options.git_root or repo.root
     provenance = _provenance(git_root, options.at)

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import calendar as _monthcal
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 from ..dates.workdays import WorkCalendar
 from ..gitstore import Touch
 from ..indicators import Standing, standings
-from ..model import Records, Report, ReportItem
+from ..model import Records
 from ..queries import Tally, stats
 from ..repository import Repository
-from ..state import State, TaskState, deadline_in_force, window
+from ..snapshot.columns import report_agencies
+from ..state import State, TaskState, deadline_in_force, report_items, window
 from ..text import vn_sort_key
 
 #: how far ahead "due this week" looks, and how many month-ends the overdue trend shows
@@ -94,26 +97,57 @@ class Facts:
         return standings(self.records, self.as_of)
 
     @cached_property
-    def reports_by_task(self) -> dict[str, list[tuple[Report, ReportItem]]]:
+    def reports_by_task(self) -> dict[str, list[Filed]]:
         """Each task's report items dated by the as-of date, oldest first."""
-        found: dict[str, list[tuple[Report, ReportItem]]] = defaultdict(list)
-        for report in self._reports:
-            for item in report.tasks:
-                found[item.task].append((report, item))
+        found: dict[str, list[Filed]] = {}
+        agencies, until = self.report_agencies, self.as_of.isoformat()
+        for task, entries in self._entries.items():
+            kept = [(_day(when), rid, agencies.get(rid, ""), period, status, progress)
+                    for when, rid, status, progress, period in entries
+                    if str(when) <= until]  # fmt: skip
+            if kept:
+                found[task] = kept
         return found
 
     @cached_property
     def reports_by_agency(self) -> dict[str, list[Report]]:
-        """Each agency's reports dated by the as-of date, newest first."""
+        """Each agency's reports dated by the as-of date, newest first, with their tasks."""
+        by_id: dict[str, Report] = {}
+        for task, items in self.reports_by_task.items():
+            for day, rid, agency, period, _status, _progress in items:
+                by_id.setdefault(rid, Report(day, rid, agency, period, [])).tasks.append(task)
         found: dict[str, list[Report]] = defaultdict(list)
-        for report in reversed(self._reports):
+        for report in sorted(by_id.values(), key=lambda r: (r.day, r.id), reverse=True):
+            report.tasks.sort()
             found[report.agency].append(report)
         return found
 
     @cached_property
-    def _reports(self) -> list[Report]:
-        known = (r for r in self.records.reports.values() if r.date <= self.as_of)
-        return sorted(known, key=lambda r: (r.date, r.id))
+    def report_agencies(self) -> Mapping[str, str]:
+        """Each report's agency by report id."""
+        return agencies_of_reports(self.repo)
+
+    @cached_property
+    def _entries(self) -> Mapping[str, Sequence[tuple[Any, str, str, float | None, str | None]]]:
+        """Every task's report items, in date order: the snapshot's, or gathered here."""
+        if self.records.report_entries is not None:
+            return self.records.report_entries
+        return report_items(self.records)
+
+    def file_of(self, record_id: str) -> str | None:
+        """The file of a record (a report, say), relative to the records root."""
+        found = self._files.get(record_id)
+        return found[1] if found is not None else None
+
+    @cached_property
+    def _files(self) -> Mapping[str, tuple[str, str]]:
+        if self.repo.checked is None and self.repo.where is not None:
+            return self.repo.where.ids
+        found: dict[str, tuple[str, str]] = {}
+        for summary in self.repo.validation.summaries:
+            if summary.id is not None:
+                found.setdefault(summary.id, (summary.kind, summary.file))
+        return found
 
     @cached_property
     def trend(self) -> list[tuple[date, int]]:
@@ -128,6 +162,39 @@ class Facts:
         """The agency's full name (its id when no agency has it)."""
         found = self.records.agencies.get(agency_id)
         return found.name if found is not None else agency_id
+
+
+def agencies_of_reports(repo: Repository) -> Mapping[str, str]:
+    """Each report's agency by report id: where the snapshot says, or from the reports."""
+    if repo.records.report_entries is not None and repo.where is not None:
+        return repo.where.report_agencies
+    return report_agencies(repo.records)
+
+
+@dataclass(slots=True)
+class Report:
+    """A report as the site lists it: when, which, by whom, for which period, on what."""
+
+    day: date
+    id: str
+    agency: str
+    period: str | None
+    tasks: list[str]
+
+
+#: one report item on a task: (date, report id, agency, period, status, progress)
+Filed = tuple[date, str, str, "str | None", str, "float | None"]
+_DAYS: dict[str, date] = {}
+
+
+def _day(value: date | str) -> date:
+    """A report's date: a date already, or ISO text (a snapshot keeps text)."""
+    if isinstance(value, date):
+        return value
+    found = _DAYS.get(value)
+    if found is None:
+        found = _DAYS[value] = date.fromisoformat(value)
+    return found
 
 
 def _grouped(states: Iterable[TaskState], keys: object) -> dict[str, list[TaskState]]:

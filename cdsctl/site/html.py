@@ -253,12 +253,13 @@ def commit_url(base_url: str, commit: str) -> str:
     return f"{base_url.rstrip('/')}/commit/{commit}"
 
 
-def file_link(stamp: Stamp, relpath: str) -> str:
-    """The record's file: a link to it on the git host when `--base-url` is given."""
+def file_link(stamp: Stamp, relpath: str, text: str | None = None) -> str:
+    """The record's file (or `text`): a link to it on the git host when `--base-url` is given."""
+    shown = f"<code>{esc(relpath)}</code>" if text is None else esc(text)
     if not stamp.base_url:
-        return f"<code>{esc(relpath)}</code>"
+        return shown
     target = f"{stamp.base_url.rstrip('/')}/{quote(relpath)}"
-    return f'<a href="{esc(target)}"><code>{esc(relpath)}</code></a>'
+    return f'<a href="{esc(target)}">{shown}</a>'
 
 
 def page(root: str, title: str, trail: Sequence[tuple[str, str]], body: str, stamp: Stamp) -> str:

@@ -17,10 +17,13 @@ internal task, say).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from .. import model
+
+#: one report item on a task, as records keep them for every date (model.Records)
+Entry = tuple[str, str, str, float | None, str | None]
 
 #: what stands where a mention was blotted out
 BLOT = "[…]"
@@ -42,9 +45,11 @@ class Public:
         return pattern.sub(BLOT, text) if pattern is not None else text
 
 
-def public(records: model.Records) -> Public:
-    """The public view of `records` (`records` itself is not changed)."""
-    left_out = _left_out(records)
+def public(records: model.Records, report_agencies: Mapping[str, str]) -> Public:
+    """The public view of `records` (`records` itself is not changed); `report_agencies`:
+    each report's agency by report id (records from a snapshot hold no reports, only each
+    task's report items)."""
+    left_out = _left_out(records, report_agencies)
     kept = model.Records(
         agencies={
             k: _agency(a, left_out) for k, a in records.agencies.items() if k not in left_out
@@ -62,15 +67,25 @@ def public(records: model.Records) -> Public:
     )
     reports = (_report(r, left_out) for k, r in records.reports.items() if k not in left_out)
     kept.built_reports = {r.id: r for r in reports if r.tasks}
-    return Public(kept, frozenset(_names(records, left_out)))
+    if records.report_entries is not None:
+        kept.report_entries = _entries(records.report_entries, left_out)
+    names = _names(records, left_out, report_agencies.keys())
+    return Public(kept, frozenset(names))
 
 
-def _left_out(records: model.Records) -> set[str]:
+def _entries(entries: Mapping[str, list[Entry]], out: set[str]) -> dict[str, list[Entry]]:
+    """Each task's report items, without the tasks and the reports left out."""
+    kept = {task: [e for e in items if e[1] not in out]
+            for task, items in entries.items() if task not in out}  # fmt: skip
+    return {task: items for task, items in kept.items() if items}
+
+
+def _left_out(records: model.Records, report_agencies: Mapping[str, str]) -> set[str]:
     """The ids of internal records, and of the tasks and reports that belong to one."""
     out = set(records.internal)
     out.update(d.id for d in records.directives.values() if d.issuer in out)
     out.update(t.id for t in records.tasks.values() if t.directive in out or t.lead in out)
-    out.update(r.id for r in records.reports.values() if r.agency in out)
+    out.update(report for report, agency in report_agencies.items() if agency in out)
     return out
 
 
@@ -119,14 +134,16 @@ def _kept(value: str | None, out: set[str]) -> str | None:
     return None if value in out else value
 
 
-def _names(records: model.Records, out: set[str]) -> set[str]:
+def _names(records: model.Records, out: set[str], reports: Iterable[str]) -> set[str]:
     """Every id, title and name by which what was left out can be mentioned, except those
     that also name something kept (two agencies both called `Sở Nội vụ` for short)."""
-    hidden = _named(records, lambda k: k in out)
-    return {n for n in hidden - _named(records, lambda k: k not in out) if n.strip()}
+    reports = list(reports)
+    hidden = _named(records, lambda k: k in out, reports)
+    return {n for n in hidden - _named(records, lambda k: k not in out, reports) if n.strip()}
 
 
-def _named(records: model.Records, chosen: Callable[[str], bool]) -> set[str]:
+def _named(records: model.Records, chosen: Callable[[str], bool],
+           reports: Iterable[str]) -> set[str]:  # fmt: skip
     names = {
         k
         for kind in (
@@ -135,7 +152,7 @@ def _named(records: model.Records, chosen: Callable[[str], bool]) -> set[str]:
             records.tasks,
             records.meetings,
             records.indicators,
-            records.reports,
+            reports,
         )
         for k in kind
         if chosen(k)

@@ -39,8 +39,10 @@ STATE_ORDER = (
     State.DONE_ON_TIME,
     State.CANCELLED,
 )
-#: how many commits a task's page lists
-COMMITS = 10
+#: how many commits a task's page lists, and how many reports an agency's
+COMMITS, REPORTS = 10, 50
+#: the states of a task not yet finished: an agency's page lists those it supports
+UNFINISHED = frozenset({State.OVERDUE, State.OPEN, State.NO_DEADLINE})
 
 Page = tuple[str, str]  # (path below the site root, the page's HTML)
 
@@ -132,30 +134,36 @@ class RecordPages:
                     tr("Tasks it leads: {state}").format(state=esc(state_name(str(state)))),
                     self.task_table(chosen, lead=False),
                 )
+        unfinished = [s for s in supported if s.state in UNFINISHED]
         if supported:
-            body += section(tr("Tasks it supports"), self.task_table(supported))
+            note = tr(
+                "{shown} unfinished of the {count} it supports; each task's page has the rest."
+            )
+            body += section(
+                tr("Tasks it supports"),
+                f'<p class="note">{note.format(shown=len(unfinished), count=len(supported))}</p>'
+                + self.task_table(unfinished),
+            )
         body += section(tr("Its reports"), self.report_table(a.id))
         return self._page("agency", a.id, a.name, body, ("agencies/index.html", _("Agencies")))
 
     def report_table(self, agency_id: str) -> str:
-        rows = []
-        for r in self.facts.reports_by_agency.get(agency_id, []):
-            tasks = ", ".join(
-                link(UP, "task", i.task) for i in r.tasks if i.task in self.records.tasks
-            )
-            rows.append(
-                [
-                    day(r.date),
-                    file_link(self.stamp, r.source.file)
-                    if self.stamp.base_url
-                    else esc(r.number or r.id),
-                    esc(r.period or ""),
-                    tasks,
-                ]
-            )
-        return table(
-            [tr("Date"), tr("Report"), tr("Period"), tr("Tasks")], rows, empty=_("No report yet.")
-        )
+        """The agency's latest reports (:data:`REPORTS` of them), newest first."""
+        reports = self.facts.reports_by_agency.get(agency_id, [])
+        rows = [[day(r.day), self._report(r.id), esc(r.period or ""),
+                 ", ".join(link(UP, "task", t) for t in r.tasks)]
+                for r in reports[:REPORTS]]  # fmt: skip
+        shown = table([tr("Date"), tr("Report"), tr("Period"), tr("Tasks")], rows,
+                      empty=_("No report yet."))  # fmt: skip
+        if len(reports) <= REPORTS:
+            return shown
+        note = tr("The {shown} latest of its {count} reports; each task's page lists its own.")
+        return f'<p class="note">{note.format(shown=REPORTS, count=len(reports))}</p>{shown}'
+
+    def _report(self, report_id: str) -> str:
+        """A report's id; a link to its file on the git host when `--base-url` is given."""
+        file = self.facts.file_of(report_id) if self.stamp.base_url else None
+        return file_link(self.stamp, file, report_id) if file else esc(report_id)
 
     def task_table(self, states: Sequence[TaskState], lead: bool = True) -> str:
         """Tasks (or instances) with their state, deadline and days overdue."""
@@ -323,18 +331,10 @@ class RecordPages:
         )
 
     def task_reports(self, task_id: str) -> str:
-        rows = []
-        for r, item in self.facts.reports_by_task.get(task_id, []):
-            rows.append(
-                [
-                    day(r.date),
-                    esc(r.number or r.id),
-                    self._agency(r.agency),
-                    esc(r.period or ""),
-                    esc(status_name(item.status)),
-                    rate(item.progress) if item.progress is not None else "",
-                ]
-            )
+        rows = [[day(when), self._report(rid), self._agency(agency), esc(period or ""),
+                 esc(status_name(status)), rate(progress) if progress is not None else ""]
+                for when, rid, agency, period, status, progress
+                in self.facts.reports_by_task.get(task_id, [])]  # fmt: skip
         return table(
             [tr("Date"), tr("Report"), tr("Agency"), tr("Period"), tr("Status"), tr("Progress")],
             rows,
