@@ -74,6 +74,18 @@ class Repository:
         found = next((s for s in self.validation.summaries if s.id == record_id), None)
         return (found.kind, found.file) if found is not None else None
 
+    def located(self) -> dict[str, tuple[str, str]]:
+        """(kind, file) of every record by id (the first in path order): where a snapshot's
+        repository says, else from the validation (a dict built now: for many lookups;
+        :meth:`locate` answers one)."""
+        if self.where is not None:
+            return self.where.ids
+        found: dict[str, tuple[str, str]] = {}
+        for summary in self.validation.summaries:
+            if summary.id is not None:
+                found.setdefault(summary.id, (summary.kind, summary.file))
+        return found
+
     def errors_in(self, file: str) -> int:
         """How many errors the file has (it is left out of queries when it has any)."""
         if self.where is not None:

@@ -50,15 +50,8 @@ class Sources:
 
     @cached_property
     def summaries(self) -> dict[str, tuple[str, str]]:
-        """(kind, file) of every record by id: from the validation, or where a snapshot's
-        repository says each record is (a site reads the snapshot)."""
-        if self.repo.checked is None and self.repo.where is not None:
-            return self.repo.where.ids
-        found: dict[str, tuple[str, str]] = {}
-        for summary in self.repo.validation.summaries:
-            if summary.id is not None:
-                found.setdefault(summary.id, (summary.kind, summary.file))
-        return found
+        """(kind, file) of every record by id (a site's repository is a snapshot's)."""
+        return self.repo.located()
 
     def whole(self, record_id: str) -> dict[str, Any]:
         """A record as written, every field and its body, with `kind` and `file`."""

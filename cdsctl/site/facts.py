@@ -141,13 +141,7 @@ class Facts:
 
     @cached_property
     def _files(self) -> Mapping[str, tuple[str, str]]:
-        if self.repo.checked is None and self.repo.where is not None:
-            return self.repo.where.ids
-        found: dict[str, tuple[str, str]] = {}
-        for summary in self.repo.validation.summaries:
-            if summary.id is not None:
-                found.setdefault(summary.id, (summary.kind, summary.file))
-        return found
+        return self.repo.located()
 
     @cached_property
     def trend(self) -> list[tuple[date, int]]:
