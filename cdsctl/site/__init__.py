@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import gitstore, i18n
+from ..diagnostics import CdsError
 from ..i18n import _
 from ..load.files import is_record_path
 from ..repository import Repository, full_record
@@ -78,15 +79,15 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
         options.title or _("Digital Transformation Steering Committee"),
     )
     pages = _pages(repo, facts, stamp)
-    if redact is not None:
-        pages = ((path, redact(text)) for path, text in pages)
+    if redact is not None:  # (the assets hold no record's text)
+        pages = ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
     return write(folder, pages, built(stamp), options.force)
 
 
 def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None:
     try:
         return gitstore.built_from(root, at)
-    except Exception:  # (git missing or refusing the folder: a site without commits)
+    except CdsError:  # (git missing, or refusing the folder: a site without commits)
         return None
 
 

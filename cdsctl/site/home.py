@@ -12,7 +12,7 @@ from ..text import vn_sort_key
 from . import charts
 from .facts import Facts
 from .html import Stamp, day, esc, group_name, href, link, number, page, rate, section, table, tr
-from .record_pages import Page, cards_html, tally_cards
+from .record_pages import Page, tally_cards
 
 #: the overdue page lists at most this many (the most overdue); each agency's page lists all
 OVERDUE_SHOWN = 500
@@ -42,12 +42,12 @@ class OverviewPages:
     def home(self) -> Page:
         facts = self.facts
         open_now = sum(s.state is State.OPEN for s in facts.states)
-        cards = cards_html(
+        cards = tally_cards(
+            facts.states,
             [
-                (tr("overdue"), str(len(facts.overdue))),
                 (tr("due within 7 days"), str(len(facts.due_this_week))),
                 (tr("open, within their deadline"), str(open_now)),
-            ]
+            ],
         )
         trend = charts.trend(
             [(_month_label(d, facts), n) for d, n in facts.trend],
@@ -55,7 +55,6 @@ class OverviewPages:
         )
         body = (
             cards
-            + tally_cards(facts.states)
             + section(tr("Overdue: the trend"), trend, "trend")
             + section(tr("Due within 7 days"), self._due_soon(), "due")
             + section(tr("Agencies: on-time rate"), self._scorecard(), "agencies")

@@ -414,8 +414,9 @@ def _in_order(s: TaskState) -> tuple[int, str, str]:
     return (STATE_ORDER.index(s.state), s.deadline.isoformat() if s.deadline else "9", s.id)
 
 
-def tally_cards(states: Sequence[TaskState]) -> str:
-    """The key numbers of a set of tasks: assigned, overdue, done on time, on-time rate."""
+def tally_cards(states: Sequence[TaskState], extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The key numbers of a set of tasks: overdue, then `extra` cards, then assigned, done,
+    the completion and the on-time rate."""
     counts = {state: 0 for state in State}
     for s in states:
         counts[s.state] += 1
@@ -423,8 +424,9 @@ def tally_cards(states: Sequence[TaskState]) -> str:
     decided = done + counts[State.OVERDUE]
     on_time = counts[State.DONE_ON_TIME] + counts[State.DONE_LATE] + counts[State.OVERDUE]
     cards = [
-        (tr("assigned"), str(len(states) - counts[State.CANCELLED])),
         (tr("overdue"), str(counts[State.OVERDUE])),
+        *extra,
+        (tr("assigned"), str(len(states) - counts[State.CANCELLED])),
         (tr("done"), str(done)),
         (tr("completion rate"), rate(round(100 * done / decided, 1) if decided else None)),
         (
