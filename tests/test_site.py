@@ -391,3 +391,56 @@ def test_the_footer_says_when_record_files_differ_from_the_commit(tmp_path: Path
     task.write_text(task.read_text("utf-8") + "# sửa\n", "utf-8")
     _build(root, out)
     assert "changes not yet committed" in (out / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_pages_are_the_same_made_by_any_number_of_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    import cdsctl.site
+
+    root = _copy(tmp_path, git=False)
+    _build(root, tmp_path / "two")
+    monkeypatch.setattr(cdsctl.site, "shares", lambda: count)
+    done = _build(root, tmp_path / "other")
+    assert _pages(tmp_path / "other") == _pages(tmp_path / "two")
+    manifest = json.loads((tmp_path / "other" / MANIFEST).read_text("utf-8"))
+    assert set(manifest["pages"]) == set(_pages(tmp_path / "other"))
+    assert done.written == done.pages  # type: ignore[attr-defined]
+
+
+def test_a_share_that_fails_in_a_child_fails_the_build_with_its_own_error() -> None:
+    from cdsctl.validation.workers import shared_out
+
+    def work(i: int) -> list[int]:
+        if i == 2:
+            raise CdsError(f"share {i} cannot be written")
+        return [i, i * i]
+
+    assert shared_out(2, work) == [[0, 0], [1, 1]]
+    with pytest.raises(CdsError, match="share 2 cannot be written"):
+        shared_out(3, work)
+
+
+def test_a_build_cut_short_leaves_a_folder_the_next_build_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cdsctl.site.output as output
+
+    root = _copy(tmp_path, git=False)
+    out = tmp_path / "site"
+    real, calls = output._replace, []
+
+    def interrupted(path: Path, data: bytes, exists: bool = True) -> None:
+        calls.append(path)
+        if len(calls) == 20:
+            raise KeyboardInterrupt
+        real(path, data, exists)
+
+    monkeypatch.setattr(output, "_replace", interrupted)
+    monkeypatch.setattr("cdsctl.site.shares", lambda: 1)
+    with pytest.raises(KeyboardInterrupt):
+        _build(root, out)
+    monkeypatch.setattr(output, "_replace", real)
+    done = _build(root, out)  # (no --force needed: the folder is the site's)
+    assert done.pages == len(_pages(out))  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ writes only the pages that changed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,8 @@ from .public import public as public_view
 from .record_pages import COMMITS, RecordPages
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+#: more processes than this gain little: the pages of one share are written as they come
+MOST_SHARES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +81,21 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
         options.base_url,
         options.title or _("Digital Transformation Steering Committee"),
     )
-    pages = _pages(repo, facts, stamp)
-    if redact is not None:  # (the assets hold no record's text)
-        pages = ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
-    return write(folder, pages, built(stamp), options.force)
+    facts.prepare()  # (what every share reads, worked out once before they part)
+    texts = _texts(repo)
+
+    def share(i: int, shares: int) -> Iterator[tuple[str, str]]:
+        pages = _pages(repo, facts, stamp, texts, i, shares)
+        if redact is None:
+            return pages
+        return ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
+
+    return write(folder, share, built(stamp), options.force, shares())
+
+
+def shares() -> int:
+    """How many processes make the pages: one per core, at most :data:`MOST_SHARES`."""
+    return max(1, min(MOST_SHARES, os.cpu_count() or 1))
 
 
 def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None:
@@ -91,9 +105,14 @@ def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None
         return None
 
 
-def _pages(repo: Repository, facts: Facts, stamp: Stamp) -> Iterator[tuple[str, str]]:
+def _pages(repo: Repository, facts: Facts, stamp: Stamp, texts: dict[str, dict[str, object]],
+           share: int, shares: int) -> Iterator[tuple[str, str]]:  # fmt: skip
+    """The pages of share `share` of `shares`: every `shares`-th record page; the first
+    share also the overview pages, the minutes, the search index and the assets."""
+    yield from RecordPages(facts, stamp, texts).all(share, shares)
+    if share != 0:
+        return
     yield from OverviewPages(facts, stamp).all()
-    yield from RecordPages(facts, stamp, _texts(repo)).all()
     yield from _minutes(repo, facts)
     yield "search-index.js", search.index_script(list(_entries(facts)))
     for asset in sorted(ASSETS.iterdir()):

@@ -33,6 +33,14 @@ class Facts:
     def __init__(self, repo: Repository, as_of: date, touches: dict[str, list[Touch]]) -> None:
         self.repo, self.records, self.as_of, self.touches = repo, repo.records, as_of, touches
 
+    def prepare(self) -> None:
+        """Work out now what the pages of every share read (the shares are made in forked
+        processes: each would work it out again)."""
+        for name in ("by_task", "by_lead", "by_support", "by_directive", "overdue",
+                     "agencies", "directives", "reports_by_task", "reports_by_agency",
+                     "_files"):  # fmt: skip
+            getattr(self, name)
+
     @cached_property
     def states(self) -> list[TaskState]:
         """Every task and recurring instance as of the date (spec §4)."""

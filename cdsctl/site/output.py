@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import CdsError
 from ..i18n import _
+from ..validation.workers import shared_out
 from .html import BUILT
 
 MANIFEST = ".cdsctl-site.json"
@@ -40,10 +41,44 @@ class Written:
 ALWAYS = frozenset({"index.html"})
 
 
-def write(folder: Path, pages: Iterable[tuple[str, str]], built: str, force: bool) -> Written:
-    """Write `pages` ((path below `folder`, text)) whose content changed, and :data:`ALWAYS`;
-    `built` replaces :data:`BUILT` in each page written."""
+#: the pages of one share of a build: (path below the folder, text)
+Pages = Iterable[tuple[str, str]]
+
+
+def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: bool,
+          shares: int = 1) -> Written:  # fmt: skip
+    """Write the pages of every share (`share(i, shares)`) whose content changed, and
+    :data:`ALWAYS`; `built` replaces :data:`BUILT` in each page written.  The shares after
+    the first are made and written in forked processes, one per core (a share must not
+    depend on another's)."""
     before = _manifest(folder, force)
+    if not (folder / MANIFEST).is_file():  # (so that a build cut short is still ours)
+        folder.mkdir(parents=True, exist_ok=True)
+        _save(folder, {})
+
+    def one(i: int) -> tuple[dict[str, str], int]:
+        return _write_pages(folder, share(i, shares), built, before)
+
+    after: dict[str, str] = {}
+    written = 0
+    for pages, count in shared_out(shares, one):
+        after.update(pages)
+        written += count
+    removed = [p for p in before if p not in after]
+    for relpath in removed:
+        (folder / relpath).unlink(missing_ok=True)
+    _save(folder, after)
+    return Written(len(after), written, len(removed))
+
+
+def _save(folder: Path, pages: dict[str, str]) -> None:
+    manifest = {"format": FORMAT, "pages": dict(sorted(pages.items()))}
+    _replace(folder / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
+
+
+def _write_pages(folder: Path, pages: Pages, built: str,
+                 before: dict[str, str]) -> tuple[dict[str, str], int]:  # fmt: skip
+    """Write the pages whose hash differs from `before`: (each page's hash, how many)."""
     after: dict[str, str] = {}
     made: set[Path] = set()
     written = 0
@@ -60,12 +95,7 @@ def write(folder: Path, pages: Iterable[tuple[str, str]], built: str, force: boo
         exists = known is not None or target.exists()  # (--force: over a file of that name)
         _replace(target, text.replace(BUILT, built, 1).encode("utf-8"), exists)
         written += 1
-    removed = [p for p in before if p not in after]
-    for relpath in removed:
-        (folder / relpath).unlink(missing_ok=True)
-    manifest = {"format": FORMAT, "pages": dict(sorted(after.items()))}
-    _replace(folder / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
-    return Written(len(after), written, len(removed))
+    return after, written
 
 
 def _manifest(folder: Path, force: bool) -> dict[str, str]:

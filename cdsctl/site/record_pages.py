@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from ..i18n import _, state_name
 from ..model import Agency, Directive, Indicator, Meeting, Task
@@ -55,18 +56,26 @@ class RecordPages:
         self._links: dict[str, str] = {}
         self._cells: dict[str, tuple[str, str]] = {}
 
-    def all(self) -> Iterator[Page]:
-        for agency in self.records.agencies.values():
-            yield self.agency(agency)
-        for directive in self.records.directives.values():
-            yield self.directive(directive)
-        by_task = self.facts.by_task
-        for task in self.records.tasks.values():
-            yield self.task(task, by_task.get(task.id, []))
-        for indicator in self.records.indicators.values():
-            yield self.indicator(indicator)
-        for meeting in self.records.meetings.values():
-            yield self.meeting(meeting)
+    def all(self, share: int = 0, shares: int = 1) -> Iterator[Page]:
+        """The pages of every `shares`-th record from the `share`-th: agencies, directives,
+        tasks, indicators, meetings."""
+        records = self.records
+        made: list[tuple[Callable[[Any], Page], Iterable[Any]]] = [
+            (self.agency, records.agencies.values()),
+            (self.directive, records.directives.values()),
+            (self._task, records.tasks.values()),
+            (self.indicator, records.indicators.values()),
+            (self.meeting, records.meetings.values()),
+        ]
+        at = 0
+        for make, items in made:
+            for item in items:
+                if at % shares == share:
+                    yield make(item)
+                at += 1
+
+    def _task(self, t: Task) -> Page:
+        return self.task(t, self.facts.by_task.get(t.id, []))
 
     def _page(
         self, kind: str, record_id: str, title: str, body: str, parent: tuple[str, str]

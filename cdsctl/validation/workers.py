@@ -224,3 +224,54 @@ def wait_for_seen(child: tuple[int, int]) -> Seen | None:
     except (EOFError, ValueError, TypeError):
         return None
     return Seen(digest, newest)
+
+
+def shared_out(shares: int, work: Callable[[int], Any]) -> list[Any]:
+    """`work(0)`, …, `work(shares - 1)`: share 0 in this process, each other one in a forked
+    child that sends its result back marshalled (builtins only) and leaves; the results in
+    share order.  Without fork, every share here.  A share that fails in a child is done
+    again here, so that its exception (a CdsError, say) is raised as it would be."""
+    children = [_share_in_child(i, work) for i in range(1, shares)] if hasattr(os, "fork") else []
+    results = [work(0)]
+    for i, child in enumerate(children, start=1):
+        found = _result_of(child) if child is not None else _FAILED
+        results.append(work(i) if found is _FAILED else found)
+    results.extend(work(i) for i in range(len(results), shares))
+    return results
+
+
+_FAILED = object()
+
+
+def _share_in_child(share: int, work: Callable[[int], Any]) -> tuple[int, int] | None:
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child: its result, or nothing (the parent does the share itself)
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(marshal.dumps(work(share)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _result_of(child: tuple[int, int]) -> Any:
+    pid, read = child
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return _FAILED
+    try:
+        return marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return _FAILED
