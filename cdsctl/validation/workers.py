@@ -14,6 +14,7 @@ says so, instead of every worker printing a traceback.
 
 from __future__ import annotations
 
+import functools
 import marshal
 import multiprocessing
 import os
@@ -189,6 +190,54 @@ def seen_in_child(root: Path) -> tuple[int, int] | None:
     a pipe: (its pid, the pipe's read end), or None without fork.  The child touches
     nothing of the parent's: it writes some 40 bytes and leaves (os._exit), so a query
     reads the cache on the other core meanwhile (cdsctl.repository.Walking)."""
+
+    def walked() -> bytes:
+        found = seen(root)
+        return marshal.dumps((found.digest, found.newest))
+
+    return _in_child(walked)
+
+
+def wait_for_seen(child: tuple[int, int]) -> Seen | None:
+    """The Seen the child wrote, or None if it failed (the caller walks itself)."""
+    try:
+        digest, newest = marshal.loads(_read_child(child) or b"")
+    except (EOFError, ValueError, TypeError):
+        return None
+    return Seen(digest, newest)
+
+
+def shared_out(shares: int, work: Callable[[int], Any]) -> list[Any]:
+    """`work(0)`, …, `work(shares - 1)`: share 0 in this process, each other one in a forked
+    child that sends its result back marshalled (builtins only) and leaves; the results in
+    share order.  Without fork, every share here.  A share that fails in a child is done
+    again here, so that its exception (a CdsError, say) is raised as it would be."""
+    children = [_in_child(functools.partial(_marshalled, work, i)) for i in range(1, shares)]
+    results = [work(0)]
+    for i, child in enumerate(children, start=1):
+        found = _result_of(child) if child is not None else _FAILED
+        results.append(work(i) if found is _FAILED else found)
+    return results
+
+
+_FAILED = object()
+
+
+def _marshalled(work: Callable[[int], Any], share: int) -> bytes:
+    return marshal.dumps(work(share))
+
+
+def _result_of(child: tuple[int, int]) -> Any:
+    data = _read_child(child)
+    try:
+        return marshal.loads(data) if data else _FAILED
+    except (EOFError, ValueError, TypeError):
+        return _FAILED
+
+
+def _in_child(make: Callable[[], bytes]) -> tuple[int, int] | None:
+    """A forked child that writes `make()` to a pipe and leaves (os._exit, whatever
+    happens): (its pid, the pipe's read end), or None without fork."""
     if not hasattr(os, "fork"):
         return None
     read, write = os.pipe()
@@ -202,8 +251,8 @@ def seen_in_child(root: Path) -> tuple[int, int] | None:
         code = 1
         try:
             os.close(read)
-            found = seen(root)
-            os.write(write, marshal.dumps((found.digest, found.newest)))
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(make())
             code = 0
         finally:
             os._exit(code)
@@ -211,67 +260,12 @@ def seen_in_child(root: Path) -> tuple[int, int] | None:
     return pid, read
 
 
-def wait_for_seen(child: tuple[int, int]) -> Seen | None:
-    """The Seen the child wrote, or None if it failed (the caller walks itself)."""
+def _read_child(child: tuple[int, int]) -> bytes | None:
+    """What the child wrote, once it has left; None if it failed."""
     pid, read = child
     try:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
     finally:
-        os.waitpid(pid, 0)
-    try:
-        digest, newest = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return Seen(digest, newest)
-
-
-def shared_out(shares: int, work: Callable[[int], Any]) -> list[Any]:
-    """`work(0)`, …, `work(shares - 1)`: share 0 in this process, each other one in a forked
-    child that sends its result back marshalled (builtins only) and leaves; the results in
-    share order.  Without fork, every share here.  A share that fails in a child is done
-    again here, so that its exception (a CdsError, say) is raised as it would be."""
-    children = [_share_in_child(i, work) for i in range(1, shares)] if hasattr(os, "fork") else []
-    results = [work(0)]
-    for i, child in enumerate(children, start=1):
-        found = _result_of(child) if child is not None else _FAILED
-        results.append(work(i) if found is _FAILED else found)
-    results.extend(work(i) for i in range(len(results), shares))
-    return results
-
-
-_FAILED = object()
-
-
-def _share_in_child(share: int, work: Callable[[int], Any]) -> tuple[int, int] | None:
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:  # the child: its result, or nothing (the parent does the share itself)
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(marshal.dumps(work(share)))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
-
-
-def _result_of(child: tuple[int, int]) -> Any:
-    pid, read = child
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return _FAILED
-    try:
-        return marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return _FAILED
+        _, status = os.waitpid(pid, 0)
+    return data if status == 0 else None
