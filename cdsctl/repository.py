@@ -133,13 +133,33 @@ def load(
     validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
     repo = from_validation(root, validation)
     if validation.digest is not None:  # a cache: keep the query view for later dates
-        from .snapshot import store as snapshots
-
         store = _store(root, cache_dir)
         located = functools.partial(_where, validation)  # (only if the snapshot is new)
         records, skipped, digest = repo.records, repo.skipped, validation.digest
-        soon(lambda: snapshots.save(store, records, skipped, digest, located))
+        soon(lambda: _keep(store, records, skipped, digest, located))
     return repo
+
+
+def _keep(store: Store, records: model.Records, skipped: list[str], digest: bytes,
+          located: Callable[[], Located]) -> None:  # fmt: skip
+    from .snapshot import store as snapshots
+
+    with snapshots.keeping(store):
+        snapshots.save(store, records, skipped, digest, located)
+
+
+def keep_snapshot(root: Path, digest: bytes) -> None:
+    """Keep the snapshot of `root` for the files a validation just saw (`digest`), unless
+    one is kept for them: what `cdsctl validate` does once its output is out, so that the
+    first query, render or site after it reads the snapshot (which waits for it meanwhile)."""
+    from .snapshot import store as snapshots
+
+    global later
+    store = _store(root)
+    with snapshots.keeping(store):
+        if store.read(snapshots.DIGEST) != digest:
+            later = None  # (this runs after the output already: keep it now, in this lock)
+            load(root)
 
 
 def _where(validation: Validation) -> Located:

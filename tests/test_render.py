@@ -299,3 +299,41 @@ def test_the_same_question_is_answered_from_the_cache_until_a_record_changes(
     os.utime(meeting, (1_600_000_000, 1_600_000_000))  # (an mtime out of the racy window)
     code, out, _ = render("t", "ND-HOP-2022-05-10", records=root)
     assert code == 0 and out.startswith("Sửa - ") and len(calls) == 2
+
+
+@pytest.mark.parametrize("name", ["summary", "progress-light"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_template_of_snapshot_variables_renders_the_same_from_the_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, fmt: str
+) -> None:
+    """`summary` (and a template using only FROM_SNAPSHOT's variables) renders from the
+    snapshot kept for unchanged files exactly what it renders from a validation."""
+    import os
+    import shutil
+
+    from cdsctl import repository
+    from cdsctl.render import find, render
+    from cdsctl.render.context import FROM_SNAPSHOT
+
+    root = tmp_path / "records"
+    shutil.copytree(SAMPLE, root)
+    for path in [root, *root.rglob("*")]:  # (a file changed within the cache's second is
+        os.utime(path, (1_700_000_000,) * 2, follow_symlinks=False)  # not trusted)
+    folders = [tmp_path / "templates", *search_path(root)]
+    folders[0].mkdir()
+    (folders[0] / "progress-light.md.j2").write_text(
+        "{% for a in progress.agencies %}{{ a.agency.name }} {{ a.due }}\\n{% endfor %}"
+        "{{ due_soon | length }} {{ groups | length }} {{ period.name }}\\n", "utf-8")  # fmt: skip
+    (folders[0] / "progress-light.html.j2").write_text(
+        "<p>{{ scorecard | length }} {{ indicators | length }} {{ as_of }}</p>", "utf-8"
+    )
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    template = find(name, fmt, folders)
+    repository.load(root)  # (keeps the snapshot)
+    loaded: list[repository.Repository] = []
+    day = date(2023, 3, 31)
+    from_snapshot = render(root, template, folders, day, loaded=loaded.append)
+    assert [r.checked for r in loaded] == [None]  # the snapshot served
+    from_validation = render(root, template, folders, day, cache=False)
+    assert from_snapshot == from_validation
+    assert VARIABLES.keys() >= FROM_SNAPSHOT

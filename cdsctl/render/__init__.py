@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..repository import Repository, answer
-from .context import VARIABLES, Sources, agencies_of, gather, period_days
+from .context import FROM_SNAPSHOT, VARIABLES, Sources, agencies_of, gather, period_days
 from .engine import render_docx, render_text, variables
 from .lookup import Template, find, search_path
 
@@ -50,7 +50,8 @@ def render(root: Path, template: Template, folders: list[Path], as_of: date,
         src = Sources(repo, as_of, record_id, period)
         return {"values": gather(src, names), "agencies": agencies_of(src)}
 
-    found = answer(root, key, compute, cache=cache, loaded=loaded)
+    light = FROM_SNAPSHOT.issuperset(names)
+    found = answer(root, key, compute, cache=cache, loaded=loaded, light=light)
     values, agencies = found.value["values"], found.value["agencies"]
     if template.format == "docx":
         data = render_docx(template, folders, values, agencies)

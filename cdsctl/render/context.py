@@ -486,6 +486,14 @@ VARIABLES: dict[str, Callable[[Sources], Any]] = {
 }
 
 
+#: the variables worked out from what a snapshot of the records holds (typed records, each
+#: task's report items): a template using only these renders from the snapshot kept for
+#: unchanged files; the others read records as written (notes, bodies) through a validation
+FROM_SNAPSHOT = frozenset({"as_of", "agencies", "period", "progress", "due_soon",
+                           "due_soon_by_agency", "scorecard", "groups", "directives",
+                           "indicators"})  # fmt: skip
+
+
 def gather(src: Sources, names: Iterable[str]) -> dict[str, Any]:
     """The variables among `names` (those a template uses); other names are left for the
     template's own `{% set %}` or, when it uses one that exists nowhere, its error."""

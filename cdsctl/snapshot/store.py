@@ -8,13 +8,26 @@ Four files: `snapshot` (the query view, the files left out for errors), `snapsho
 `show`), each carrying the digest (a side file of other stamps is not used with a view),
 and `snapshot.digest`, the digest alone, so that a run over the same files knows the
 snapshot is there without reading it.
+
+A process keeping the snapshot holds a lock on `snapshot.lock` (:func:`keeping`); a query
+that finds it held waits until the snapshot is there (:func:`load`) rather than loading
+every record itself beside it: `cdsctl validate` keeps the snapshot once its output is
+out, and the `render` or `site` that follows reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # (not on Windows: there a query never waits)
+    fcntl = None  # type: ignore[assignment]
 
 from ..load.files import Seen, Stamp
 from ..model import Records
@@ -23,6 +36,53 @@ from ..validation.gcpause import gc_paused
 from . import columns
 
 VIEW, TEXT, WHERE, DIGEST = "snapshot", "snapshot.text", "snapshot.where", "snapshot.digest"
+LOCK = "snapshot.lock"
+#: how long a query waits for a snapshot being kept (at 1,000,000 files: ≈ 20 s)
+WAIT_SECONDS = 120.0
+_held = [0]  # locks held by this process (nested holds are one)
+
+
+@contextmanager
+def keeping(store: Store) -> Iterator[None]:
+    """Hold the lock of the snapshot being kept (nested holds in one process are one)."""
+    if fcntl is None or _held[0]:
+        _held[0] += 1
+        try:
+            yield
+        finally:
+            _held[0] -= 1
+        return
+    store.folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store.folder / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _held[0] += 1
+        yield
+    finally:
+        _held[0] -= 1 if _held[0] else 0
+        os.close(fd)
+
+
+def settled(store: Store, timeout: float = WAIT_SECONDS) -> None:
+    """Return once no other process is keeping the snapshot (or after `timeout`)."""
+    if fcntl is None or _held[0]:
+        return
+    try:
+        fd = os.open(store.folder / LOCK, os.O_RDONLY)
+    except OSError:  # (never kept here, or a folder we cannot read: nothing to wait for)
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.02)
+    finally:
+        os.close(fd)
 
 
 @dataclass(slots=True)
@@ -91,6 +151,7 @@ def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
     (:class:`Where`).  `stamps` is called once the snapshot is read and decoded: a walk
     running meanwhile (cdsctl.repository) costs only what outlasts that.  Without
     `stamps` the caller checks (:meth:`Snapshot.serves`) before it uses what it got."""
+    settled(store)  # (one being kept: it is there in a moment)
     with gc_paused():  # marshal builds a million objects: the collector would walk them all
         found = store.read(VIEW)
         if not isinstance(found, dict):
