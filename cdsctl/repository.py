@@ -148,20 +148,6 @@ def _keep(store: Store, records: model.Records, skipped: list[str], digest: byte
         snapshots.save(store, records, skipped, digest, located)
 
 
-def keep_snapshot(root: Path, digest: bytes) -> None:
-    """Keep the snapshot of `root` for the files a validation just saw (`digest`), unless
-    one is kept for them: what `cdsctl validate` does once its output is out, so that the
-    first query, render or site after it reads the snapshot (which waits for it meanwhile)."""
-    from .snapshot import store as snapshots
-
-    global later
-    store = _store(root)
-    with snapshots.keeping(store):
-        if store.read(snapshots.DIGEST) != digest:
-            later = None  # (this runs after the output already: keep it now, in this lock)
-            load(root)
-
-
 def _where(validation: Validation) -> Located:
     """Each record's (kind, file) by id (the first in path order), each file's errors,
     and the records without an id."""

@@ -326,41 +326,6 @@ def test_the_cli_keeps_the_snapshot_after_its_answer(root: Path, tmp_path: Path)
 # -- `validate` keeps the snapshot; a query waits for one being kept ----------------------------
 
 
-def _root_in_the_past(tmp_path: Path) -> Path:
-    from .conftest import SAMPLE
-
-    root = tmp_path / "records"
-    shutil.copytree(SAMPLE, root)
-    past = 1_700_000_000  # (a file changed within the cache's second is not trusted)
-    for path in [root, *root.rglob("*")]:
-        os.utime(path, (past, past), follow_symlinks=False)
-    return root
-
-
-def test_a_console_validate_keeps_the_snapshot_for_what_follows(tmp_path: Path) -> None:
-    import time
-
-    from cdsctl.validation.cache import Store
-
-    root, cache = _root_in_the_past(tmp_path), tmp_path / "cache"
-    env = {**os.environ, "CDSCTL_CACHE_DIR": str(cache)}
-    done = subprocess.run([sys.executable, "-m", "cdsctl", "validate", "--records", str(root)],
-                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    store = Store.for_root(cache, root)
-    deadline = time.monotonic() + 60
-    while store.read(snapshots.DIGEST) is None:  # (kept by a child, once the output is out)
-        assert time.monotonic() < deadline, "validate kept no snapshot"
-        time.sleep(0.05)
-    os.environ["CDSCTL_CACHE_DIR"] = str(cache)
-    try:
-        served = repository.light(root, text=True)
-    finally:
-        del os.environ["CDSCTL_CACHE_DIR"]
-    assert served.checked is None  # the snapshot, not a validation
-    assert served.records.tasks == repository.load(root, cache_dir=False).records.tasks
-
-
 def test_a_query_waits_for_the_snapshot_being_kept(tmp_path: Path) -> None:
     import time
 

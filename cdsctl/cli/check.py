@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -97,7 +96,6 @@ def validate(
         if bar is not None:
             bar.stop()
     keep(result)
-    _keep_snapshot(root, result.digest, no_cache)
     shown = paths_shown(root)
     if fmt is Format.json:
         typer.echo(output.as_json(result.diagnostics))
@@ -108,15 +106,6 @@ def validate(
         _print_text(result.diagnostics, shown, output.summary(result.diagnostics, result.files))
     failed = has_errors(result.diagnostics, strict)
     raise typer.Exit(EXIT_ERRORS if failed else EXIT_OK)
-
-
-def _keep_snapshot(root: Path, digest: bytes | None, no_cache: bool) -> None:
-    """Once the output is out, keep the records' snapshot for the queries, renderings and
-    sites that follow a validate (a console run only: the library keeps none on its own)."""
-    from .. import repository
-
-    if digest is not None and not no_cache and repository.later is not None:
-        repository.soon(functools.partial(repository.keep_snapshot, root, digest))
 
 
 def _print_text(diagnostics: list[Diagnostic], shown: Callable[[str], str], summary: str) -> None:

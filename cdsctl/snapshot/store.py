@@ -11,8 +11,10 @@ snapshot is there without reading it.
 
 A process keeping the snapshot holds a lock on `snapshot.lock` (:func:`keeping`); a query
 that finds it held waits until the snapshot is there (:func:`load`) rather than loading
-every record itself beside it: `cdsctl validate` keeps the snapshot once its output is
-out, and the `render` or `site` that follows reads it.
+every record itself beside it: the query before it has them loaded and only writes them
+(≈ 3 s at 305,061 files, against ≈ 8 s to load them again).  `validate` keeps none: it
+would load every record for it, and the render or site run right after it would wait
+longer for that than it takes to load them (measured: bench/README.md, issue 9).
 """
 
 from __future__ import annotations
