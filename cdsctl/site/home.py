@@ -126,7 +126,9 @@ class OverviewPages:
             ]
             for t in self.facts.groups
         ]
-        return table(
+        bars = [charts.Bar(group_name(t.key), t.completion_rate) for t in self.facts.groups]
+        chart = charts.bar_chart(bars, title=_("Completion rate by group"))
+        return chart + table(
             [tr("Group"), tr("Assigned"), tr("Overdue"), tr("Completion rate")],
             rows,
             numeric=[1, 2, 3],
