@@ -94,8 +94,12 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
 
 
 def shares() -> int:
-    """How many processes make the pages: one per core, at most :data:`MOST_SHARES`."""
-    return max(1, min(MOST_SHARES, os.cpu_count() or 1))
+    """How many processes make the pages: with more than one core, one for the overview
+    pages, the minutes and the search index, and one per core (at most :data:`MOST_SHARES`)
+    for the record pages; the first's work is about a third of one of theirs, and the
+    system gives the cores to whichever runs."""
+    cores = max(1, min(MOST_SHARES, os.cpu_count() or 1))
+    return 1 if cores == 1 else cores + 1
 
 
 def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None:
@@ -107,9 +111,11 @@ def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None
 
 def _pages(repo: Repository, facts: Facts, stamp: Stamp, texts: dict[str, dict[str, object]],
            share: int, shares: int) -> Iterator[tuple[str, str]]:  # fmt: skip
-    """The pages of share `share` of `shares`: every `shares`-th record page; the first
-    share also the overview pages, the minutes, the search index and the assets."""
-    yield from RecordPages(facts, stamp, texts).all(share, shares)
+    """The pages of share `share` of `shares`: the first makes the overview pages, the
+    minutes, the search index and the assets; the others deal out the record pages (one
+    share alone makes everything)."""
+    if shares == 1 or share > 0:
+        yield from RecordPages(facts, stamp, texts).all(max(share - 1, 0), max(shares - 1, 1))
     if share != 0:
         return
     yield from OverviewPages(facts, stamp).all()
