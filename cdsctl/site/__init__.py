@@ -20,7 +20,7 @@ from .. import gitstore, i18n
 from ..diagnostics import CdsError
 from ..i18n import _
 from ..load.files import is_record_path
-from ..repository import Repository, full_record
+from ..repository import Repository
 from ..validation.gcpause import gc_paused
 from . import search
 from .facts import Facts, agencies_of_reports
@@ -82,10 +82,9 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
         options.title or _("Digital Transformation Steering Committee"),
     )
     facts.prepare()  # (what every share reads, worked out once before they part)
-    texts = _texts(repo)
 
     def share(i: int, shares: int) -> Iterator[tuple[str, str]]:
-        pages = _pages(repo, facts, stamp, texts, i, shares)
+        pages = _pages(repo, facts, stamp, i, shares)
         if redact is None:
             return pages
         return ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
@@ -109,13 +108,13 @@ def _provenance(root: Path, at: gitstore.Commit | None) -> gitstore.Built | None
         return None
 
 
-def _pages(repo: Repository, facts: Facts, stamp: Stamp, texts: dict[str, dict[str, object]],
-           share: int, shares: int) -> Iterator[tuple[str, str]]:  # fmt: skip
+def _pages(repo: Repository, facts: Facts, stamp: Stamp, share: int,
+           shares: int) -> Iterator[tuple[str, str]]:  # fmt: skip
     """The pages of share `share` of `shares`: the first makes the overview pages, the
     minutes, the search index and the assets; the others deal out the record pages (one
     share alone makes everything)."""
     if shares == 1 or share > 0:
-        yield from RecordPages(facts, stamp, texts).all(max(share - 1, 0), max(shares - 1, 1))
+        yield from RecordPages(facts, stamp).all(max(share - 1, 0), max(shares - 1, 1))
     if share != 0:
         return
     yield from OverviewPages(facts, stamp).all()
@@ -124,11 +123,6 @@ def _pages(repo: Repository, facts: Facts, stamp: Stamp, texts: dict[str, dict[s
     for asset in sorted(ASSETS.iterdir()):
         if asset.is_file():
             yield f"assets/{asset.name}", asset.read_text("utf-8")
-
-
-def _texts(repo: Repository) -> dict[str, dict[str, object]]:
-    """Each directive's whole record (its body is read from its file, not kept in memory)."""
-    return {d.id: full_record(repo.root, d.source.file) for d in repo.records.directives.values()}
 
 
 def _minutes(repo: Repository, facts: Facts) -> Iterator[tuple[str, str]]:

@@ -37,8 +37,8 @@ class Facts:
         """Work out now what the pages of every share read (the shares are made in forked
         processes: each would work it out again)."""
         for name in ("by_task", "by_lead", "by_support", "by_directive", "overdue",
-                     "agencies", "directives", "reports_by_task", "reports_by_agency",
-                     "_files"):  # fmt: skip
+                     "agencies", "directives", "reports_by_agency", "_entries",
+                     "report_agencies", "_files"):  # fmt: skip
             getattr(self, name)
 
     @cached_property
@@ -104,26 +104,24 @@ class Facts:
     def standings(self) -> list[Standing]:
         return standings(self.records, self.as_of)
 
-    @cached_property
-    def reports_by_task(self) -> dict[str, list[Filed]]:
-        """Each task's report items dated by the as-of date, oldest first."""
-        found: dict[str, list[Filed]] = {}
+    def reports_of(self, task_id: str) -> list[Filed]:
+        """The task's report items dated by the as-of date, oldest first."""
         agencies, until = self.report_agencies, self.as_of.isoformat()
-        for task, entries in self._entries.items():
-            kept = [(_day(when), rid, agencies.get(rid, ""), period, status, progress)
-                    for when, rid, status, progress, period in entries
-                    if str(when) <= until]  # fmt: skip
-            if kept:
-                found[task] = kept
-        return found
+        return [(_day(when), rid, agencies.get(rid, ""), period, status, progress)
+                for when, rid, status, progress, period in self._entries.get(task_id, ())
+                if str(when) <= until]  # fmt: skip
 
     @cached_property
     def reports_by_agency(self) -> dict[str, list[Report]]:
         """Each agency's reports dated by the as-of date, newest first, with their tasks."""
         by_id: dict[str, Report] = {}
-        for task, items in self.reports_by_task.items():
-            for day, rid, agency, period, _status, _progress in items:
-                by_id.setdefault(rid, Report(day, rid, agency, period, [])).tasks.append(task)
+        agencies, until = self.report_agencies, self.as_of.isoformat()
+        for task, entries in self._entries.items():
+            for when, rid, _status, _progress, period in entries:
+                if str(when) <= until:
+                    if rid not in by_id:
+                        by_id[rid] = Report(_day(when), rid, agencies.get(rid, ""), period, [])
+                    by_id[rid].tasks.append(task)
         found: dict[str, list[Report]] = defaultdict(list)
         for report in sorted(by_id.values(), key=lambda r: (r.day, r.id), reverse=True):
             report.tasks.sort()

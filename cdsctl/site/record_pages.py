@@ -7,6 +7,7 @@ from typing import Any
 
 from ..i18n import _, state_name
 from ..model import Agency, Directive, Indicator, Meeting, Task
+from ..repository import full_record
 from ..state import State, TaskState
 from . import charts
 from .facts import Facts
@@ -51,8 +52,8 @@ Page = tuple[str, str]  # (path below the site root, the page's HTML)
 class RecordPages:
     """The pages of every record of a build."""
 
-    def __init__(self, facts: Facts, stamp: Stamp, texts: dict[str, dict[str, object]]) -> None:
-        self.facts, self.records, self.stamp, self.texts = facts, facts.records, stamp, texts
+    def __init__(self, facts: Facts, stamp: Stamp) -> None:
+        self.facts, self.records, self.stamp = facts, facts.records, stamp
         self._links: dict[str, str] = {}
         self._cells: dict[str, tuple[str, str]] = {}
 
@@ -197,7 +198,7 @@ class RecordPages:
 
     def directive(self, d: Directive) -> Page:
         states = self.facts.by_directive.get(d.id, [])
-        text = self.texts.get(d.id, {})
+        text = full_record(self.facts.repo.root, d.source.file)  # (its body: not kept)
         refs = ", ".join(
             link(UP, "directive", r, self._directive_name(r))
             if r in self.records.directives
@@ -343,7 +344,7 @@ class RecordPages:
         rows = [[day(when), self._report(rid), self._agency(agency), esc(period or ""),
                  esc(status_name(status)), rate(progress) if progress is not None else ""]
                 for when, rid, agency, period, status, progress
-                in self.facts.reports_by_task.get(task_id, [])]  # fmt: skip
+                in self.facts.reports_of(task_id)]  # fmt: skip
         return table(
             [tr("Date"), tr("Report"), tr("Agency"), tr("Period"), tr("Status"), tr("Progress")],
             rows,
