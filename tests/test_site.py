@@ -26,6 +26,7 @@ from cdsctl.site import Options, build
 from cdsctl.site.facts import month_ends, overdue_counts
 from cdsctl.site.output import MANIFEST
 from cdsctl.site.public import BLOT, public
+from cdsctl.state import State
 from cdsctl.text import fold
 
 from .conftest import SAMPLE
@@ -444,3 +445,28 @@ def test_a_build_cut_short_leaves_a_folder_the_next_build_takes(
     monkeypatch.setattr(output, "_replace", real)
     done = _build(root, out)  # (no --force needed: the folder is the site's)
     assert done.pages == len(_pages(out))  # type: ignore[attr-defined]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from([*(str(s) for s in State), "Task", "done", "overdue "]),
+                max_size=8))  # fmt: skip
+def test_a_badge_is_its_markup_whatever_words_were_looked_up_before(words: list[str]) -> None:
+    """A state (a StrEnum) equals its text: the memo of words must not answer for it."""
+    from cdsctl.site import html
+
+    html.reset()
+    for word in words:
+        html.tr(word)
+    for state in State:
+        css = str(state).replace("-", "_")
+        assert html.badge(state).startswith(f'<span class="state state-{css}">'), state
+
+
+def test_every_task_page_shows_its_state_as_a_badge(site: tuple[Path, dict[str, str]]) -> None:
+    root, pages = site
+    repo = repository.load(root, cache_dir=False)
+    one_off = [s for s in repo.states(AS_OF) if s.period is None]
+    assert {s.state for s in one_off} >= {State.OVERDUE, State.DONE_ON_TIME}
+    for s in one_off:
+        css = str(s.state).replace("-", "_")
+        assert f'class="state state-{css}"' in pages[f"tasks/{s.task.id}.html"], s.id

@@ -66,29 +66,36 @@ def esc(value: object) -> str:
 
 
 #: what a build works out once per value (cleared by :func:`reset`, as the language changes):
-#: a site of 100,000 tasks shows the same few thousand dates, links and words a million times
-_MEMO: dict[object, str] = {}
+#: a site of 100,000 tasks shows the same few thousand dates, links and words a million times.
+#: One map per kind of value: a task state (a StrEnum) equals its text as a key, so in one
+#: map `tr("overdue")` once stood for the badge of State.OVERDUE.
+_TEXTS: dict[str, str] = {}
+_HREFS: dict[tuple[str, str], str] = {}
+_DAYS: dict[date, str] = {}
+_BADGES: dict[State, str] = {}
+_SHELLS: dict[tuple[str, Stamp], tuple[tuple[str, str], str]] = {}
 
 
 def reset() -> None:
     """Forget what was worked out for an earlier build (maybe in another language)."""
-    _MEMO.clear()
+    for memo in (_TEXTS, _HREFS, _DAYS, _BADGES, _SHELLS):
+        memo.clear()
 
 
 def tr(message: str) -> str:
     """`_(message)`, escaped for HTML, looked up once per build."""
-    found = _MEMO.get(message)
+    found = _TEXTS.get(message)
     if found is None:
-        found = _MEMO[message] = esc(_(message))
+        found = _TEXTS[message] = esc(_(message))
     return found
 
 
 def href(kind: str, record_id: str) -> str:
     """A record's page, relative to the site root."""
     key = (kind, record_id)
-    found = _MEMO.get(key)
+    found = _HREFS.get(key)
     if found is None:
-        found = _MEMO[key] = f"{FOLDERS[kind]}/{quote(record_id)}.html"
+        found = _HREFS[key] = f"{FOLDERS[kind]}/{quote(record_id)}.html"
     return found
 
 
@@ -99,9 +106,9 @@ def link(root: str, kind: str, record_id: str, text: str | None = None) -> str:
 def day(value: date | None) -> str:
     if value is None:
         return "—"
-    found = _MEMO.get(value)
+    found = _DAYS.get(value)
     if found is None:
-        found = _MEMO[value] = shown_date(value.isoformat())
+        found = _DAYS[value] = shown_date(value.isoformat())
     return found
 
 
@@ -120,10 +127,10 @@ def rate(value: float | None) -> str:
 
 def badge(state: State) -> str:
     """A task state as text on its colour (never colour alone)."""
-    found = _MEMO.get(state)
+    found = _BADGES.get(state)
     if found is None:
         css = str(state).replace("-", "_")
-        found = _MEMO[state] = (
+        found = _BADGES[state] = (
             f'<span class="state state-{css}">{esc(state_name(str(state)))}</span>'
         )
     return found
@@ -273,10 +280,9 @@ def page(root: str, title: str, trail: Sequence[tuple[str, str]], body: str, sta
 
 def _shell(root: str, stamp: Stamp) -> tuple[tuple[str, str], str]:
     """What every page at the same depth shares: ((before its title, after it), the end)."""
-    key = ("shell", root, stamp)
-    found = _MEMO.get(key)
+    found = _SHELLS.get((root, stamp))
     if found is not None:
-        return found  # type: ignore[return-value]
+        return found
     before = (
         f'<!DOCTYPE html>\n<html lang="{current()}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>'
@@ -290,5 +296,5 @@ def _shell(root: str, stamp: Stamp) -> tuple[tuple[str, str], str]:
         f"{_nav(root)}</header><main>"
     )
     shell = ((before, after), f"{footer(stamp)}</body></html>\n")
-    _MEMO[key] = shell  # type: ignore[assignment]
+    _SHELLS[root, stamp] = shell
     return shell
