@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar as _monthcal
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -197,10 +197,11 @@ def _day(value: date | str) -> date:
     return found
 
 
-def _grouped(states: Iterable[TaskState], keys: object) -> dict[str, list[TaskState]]:
+def _grouped(states: Iterable[TaskState],
+             keys: Callable[[TaskState], Iterable[str]]) -> dict[str, list[TaskState]]:  # fmt: skip
     found: dict[str, list[TaskState]] = defaultdict(list)
     for s in states:
-        for key in keys(s):  # type: ignore[operator]
+        for key in keys(s):
             found[key].append(s)
     return found
 

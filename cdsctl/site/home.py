@@ -5,6 +5,7 @@ kind of record."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from ..i18n import _
 from ..state import State
@@ -273,10 +274,11 @@ class OverviewPages:
         )
 
 
-def _month_label(d: object, facts: Facts) -> str:
+def _month_label(d: date, facts: Facts) -> str:
+    """A month-end of the trend as "6/2023"; the as-of date in full."""
     if d == facts.as_of:
         return day(facts.as_of)
-    return f"{d.month}/{d.year}"  # type: ignore[attr-defined]
+    return f"{d.month}/{d.year}"
 
 
 __all__ = ["OverviewPages"]
