@@ -4,7 +4,7 @@ a period of the task's form; a task still open is not led by an agency that has 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -249,23 +249,42 @@ def expired_lead_days(index: Index) -> list[str]:
     the days they were completed, cancelled or reported done.  Between two of them its
     findings are the same whatever the day, so a validation's result serves every day of
     that span (:func:`day_span`); most roots have no `until` and one span, all days."""
-    ending = {a.values["id"]: a.values["until"] for a in index.agencies if a.values.get("until")}
+    return lead_days(index, lead_days_by_file(index).values())
+
+
+def lead_days(index: Index, by_file: Iterable[list[str]]) -> list[str]:
+    """:func:`expired_lead_days` from each file's part (:func:`lead_days_by_file`)."""
+    ending = [a.values["until"] for a in index.agencies if a.values.get("until")]
     if not ending:
         return []
-    days = {_day_after(until) for until in ending.values()}
-    names = ending.keys() | index.aliases.keys()
-    led = set()
+    days = {_day_after(until) for until in ending}
+    for found in by_file:
+        days.update(found)
+    return sorted(d for d in days if isinstance(d, str))
+
+
+def lead_days_by_file(index: Index) -> dict[str, list[str]]:
+    """The days each task and report of the index adds to :func:`expired_lead_days` (only
+    those adding one): kept per file, so that a few files checked again change only theirs
+    (cdsctl.checks.partial)."""
+    ending = {a.values["id"] for a in index.agencies if a.values.get("until")}
+    if not ending:
+        return {}
+    names = ending | index.aliases.keys()
+    led, found = set(), {}
     for task in index.of_kind("task"):
         if task.values.get("lead") in names:
             led.add(task.id)
             values = task.values
-            days.update(d for d in (values.get("completed"),
-                                    values.get("cancelled", {}).get("date")) if d)  # fmt: skip
+            days = [d for d in (values.get("completed"), values.get("cancelled", {}).get("date"))
+                    if d]  # fmt: skip
+            if days:
+                found[task.file] = days
     for report in index.of_kind("report"):
         when = report.values.get("date")
         if when and any(_done(i) and i["task"] in led for i in report.values.get("tasks", ())):
-            days.add(when)
-    return sorted(d for d in days if isinstance(d, str))
+            found[report.file] = [when]
+    return found
 
 
 def _day_after(day: str) -> str:

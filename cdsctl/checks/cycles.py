@@ -9,7 +9,7 @@ from typing import Any
 
 from ..i18n import N_, Msg
 from ..load.yamltext import KeyPath
-from .index import CrossFinding, Index
+from .index import CrossFinding, Index, Summary
 
 # -- reference cycles --------------------------------------------------------------------------
 
@@ -23,9 +23,16 @@ def check_cycles(index: Index, today: str) -> Iterator[CrossFinding]:
     comes back to where it started (spec 1.1 "Across kinds").  Each group of records that
     refer round to each other is reported once, at one member's reference, naming a cycle
     through it."""
-    for what, links in (("task parent", _task_parents(index)),
-                        ("agency parent", _agency_parents(index)),
-                        ("directive reference", _directive_references(index))):  # fmt: skip
+    yield from cycle_findings(
+        _task_parents(index), agency_parents(index), _directive_references(index)
+    )
+
+
+def cycle_findings(tasks: Iterable[Link], agencies: Iterable[Link],
+                   directives: Iterable[Link]) -> Iterator[CrossFinding]:  # fmt: skip
+    """The findings of :func:`check_cycles` over these links."""
+    for what, links in (("task parent", tasks), ("agency parent", agencies),
+                        ("directive reference", directives)):  # fmt: skip
         for cycle, (file, path, reference) in cycles(links):
             chain = " → ".join([*cycle, cycle[0]])
             msg = Msg("{what} cycle: {chain}; {fix}", what=Msg(_CYCLE_WHAT[what]), chain=chain,
@@ -46,6 +53,39 @@ _CYCLE_FIX = {
 }  # fmt: skip
 
 
+#: one record's own links, whatever they lead to: (from id, to id, whether it is a task's
+#: `parent` (else a directive's reference)); :func:`valid_links` keeps those that count
+RawLink = tuple[str, str, bool]
+
+
+def raw_links(summary: Summary) -> list[RawLink]:
+    """A task's `parent` and a directive's references to directives, as written."""
+    if summary.id is None:
+        return []
+    if summary.kind == "task" and "parent" in summary.values:
+        return [(summary.id, summary.values["parent"], True)]
+    if summary.kind == "directive":
+        return [(summary.id, name, False) for name in summary.references.get(_DIRECTIVE, ())]
+    return []
+
+
+def valid_links(index: Index, file: str, links: Iterable[RawLink]) -> Iterator[tuple[bool, Link]]:
+    """Of `file`'s raw links, those whose record holds its id and whose target is of its
+    kind, as (whether a task's parent, the link)."""
+    by_id = index.by_id
+    for source, target, task in links:
+        held, to = by_id.get(source), by_id.get(target)
+        if held is None or held.file != file or to is None:
+            continue
+        if task and to.kind == "task" and held.kind == "task":
+            yield True, (source, target, (file, ("parent",), None))
+        elif not task and to.kind == "directive" and held.kind == "directive":
+            yield False, (source, target, (file, None, (_DIRECTIVE, target)))
+
+
+_DIRECTIVE = ("directive",)
+
+
 def _task_parents(index: Index) -> Iterator[Link]:
     for task in index.tasks_with["parent"]:
         parent = task.values["parent"]
@@ -54,7 +94,7 @@ def _task_parents(index: Index) -> Iterator[Link]:
             yield task.id, parent, (task.file, ("parent",), None)  # type: ignore[misc]
 
 
-def _agency_parents(index: Index) -> Iterator[Link]:
+def agency_parents(index: Index) -> Iterator[Link]:
     for entry in index.agencies:
         parent = index.agency(entry.values.get("parent", ""))
         if parent is not None:

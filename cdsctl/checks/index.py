@@ -68,33 +68,48 @@ class Entry(NamedTuple):  # a tuple: 300,000 of them are built per run
     values: Any
 
 
+#: what the index knows of a record it holds no summary of (cdsctl.checks.partial): its
+#: kind, id, file, and the few values a rule reads of a record it names (:func:`stub_of`)
+Holder = tuple[str, str | None, str, dict[str, Any]]
+
+
 class Index:
     """Every id in the root, with its kind and place; the first holder of an id wins.
 
-    `broken`: the files with errors of their own (see the module's docstring).
+    `broken`: the files with errors of their own (see the module's docstring).  `holders`:
+    every record of the root in path order (:data:`Holder`), when `summaries` are only some
+    of them: ids, duplicates and the values named records show come from both, the rules
+    walk only `summaries` (cdsctl.checks.partial).
     """
 
-    def __init__(self, summaries: Iterable[Summary], broken: Collection[str] = ()) -> None:
+    def __init__(self, summaries: Iterable[Summary], broken: Collection[str] = (),
+                 holders: Iterable[Holder] | None = None) -> None:  # fmt: skip
         self.by_id: dict[str, Entry] = {}
         self.duplicates: list[tuple[str, Entry]] = []
         self.agencies: list[Entry] = []
         self.summaries = list(summaries)
         self.broken = broken
         self.by_kind: dict[str, list[Summary]] = defaultdict(list)
-        by_id, id_path = self.by_id, ("id",)
         for summary in self.summaries:
             self.by_kind[summary.kind].append(summary)
-            if summary.kind == "agencies":
-                self._add_agencies(summary)
-            elif summary.id is not None:
-                if summary.id in by_id:
-                    entry = Entry(summary.kind, summary.file, id_path, summary.values)
-                    self.duplicates.append((summary.id, entry))
+        if holders is None:
+            order: Iterable[Any] = ((s.kind, s.id, s.file, s.values) for s in self.summaries)
+        else:
+            loaded = {s.file: s for s in self.summaries}
+            order = ((h if (s := loaded.get(h[2])) is None else (s.kind, s.id, s.file, s.values))
+                     for h in holders)  # fmt: skip
+        by_id, id_path = self.by_id, ("id",)
+        for kind, record_id, file, values in order:
+            if kind == "agencies":
+                self._add_agencies(values)
+            elif record_id is not None:
+                if record_id in by_id:
+                    self.duplicates.append((record_id, Entry(kind, file, id_path, values)))
                 else:
-                    by_id[summary.id] = Entry(summary.kind, summary.file, id_path, summary.values)
+                    by_id[record_id] = Entry(kind, file, id_path, values)
 
-    def _add_agencies(self, summary: Summary) -> None:
-        for i, agency in enumerate(summary.values.get("agencies", ())):
+    def _add_agencies(self, values: dict[str, Any]) -> None:
+        for i, agency in enumerate(values.get("agencies", ())):
             if "id" in agency:
                 entry = Entry("agency", AGENCIES, ("agencies", i, "id"), agency)
                 if agency["id"] in self.by_id:
@@ -168,6 +183,19 @@ CROSS_FIELDS: dict[str, tuple[str, ...]] = {
              "cancelled"),
     "calendar": ("days_off", "working_days"),
 }  # fmt: skip
+#: What a rule reads of a record it names but does not start from (a task's directive and
+#: schedule, a directive's date and number): all an index needs of a record it holds no
+#: summary of (:data:`Holder`).
+STUB_FIELDS: dict[str, tuple[str, ...]] = {"directive": ("issued", "number"),
+                                           "task": ("directive", "every")}  # fmt: skip
+
+
+def stub_of(summary: Summary) -> Holder:
+    fields = STUB_FIELDS.get(summary.kind, ())
+    values = summary.values
+    return (summary.kind, summary.id, summary.file, {k: values[k] for k in fields if k in values})
+
+
 #: Kinds whose compact values are small and nearly all read by the checks: their view is
 #: the whole of them, and they need no separate value blob (2 of 3 files in a big root).
 WHOLE_VIEW = frozenset({"report"})

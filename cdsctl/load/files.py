@@ -268,6 +268,15 @@ def digest(entries: Iterable[tuple[str, Stamp]]) -> bytes:
     return _digest_of(hashes)
 
 
+def patched_digest(before: bytes, gone: Iterable[tuple[str, Stamp]],
+                   added: Iterable[tuple[str, Stamp]], count: int) -> bytes:  # fmt: skip
+    """:func:`digest` of a set of entries, from the digest `before` of another: `gone`
+    taken out, `added` put in, `count` entries in all (a sum: no entry is hashed again)."""
+    total = int.from_bytes(before[:16]) - sum(entry_hash(p, s) for p, s in gone)
+    total += sum(entry_hash(p, s) for p, s in added)
+    return (total % 2**128).to_bytes(16) + count.to_bytes(8)
+
+
 def _digest_of(hashes: list[int]) -> bytes:
     return (sum(hashes) % 2**128).to_bytes(16) + len(hashes).to_bytes(8)
 

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity
-from .onefile import check_bytes_wire
-from .pipeline import Validation, _by_file, _Gathered, _locate_cross, validate
+from .onefile import check_bytes_wire, locate_cross
+from .pipeline import Validation, _by_file, _Gathered, validate
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,6 @@ def validate_change(
     gathered.summaries.sort(key=_by_file)  # path order, as a validation has them
     broken = {d.file for d in gathered.diagnostics if d.severity is Severity.ERROR}
     findings = run_cross_checks(gathered.summaries, today, broken)
-    after = gathered.diagnostics + [d for d, _ in _locate_cross(root, findings, changes)]
+    after = gathered.diagnostics + [d for d, _ in locate_cross(root, findings, changes)]
     after.sort(key=Diagnostic.sort_key)
     return Change(before, after)

@@ -8,12 +8,14 @@ parsed again by the position-aware loader, so every diagnostic carries its line.
 from __future__ import annotations
 
 import marshal
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..checks.fast import add_name, fast_check
-from ..checks.index import WHOLE_VIEW, Summary, cross_view
+from ..checks.index import WHOLE_VIEW, CrossFinding, Summary, cross_view
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
 from ..i18n import Msg
@@ -233,5 +235,29 @@ def positions_of(root: Path, relpath: str, data: bytes | None = None) -> Positio
 
 __all__ = [
     "FileResult", "KeyPath", "Summary", "check_bytes_wire", "check_file", "group_references",
-    "locate", "positions_of", "reference_paths",
+    "locate", "locate_cross", "positions_of", "reference_paths",
 ]  # fmt: skip
+
+
+def locate_cross(
+    root: Path, findings: list[CrossFinding], changes: Mapping[str, bytes | None] | None = None
+) -> list[tuple[Diagnostic, tuple[str, ...]]]:
+    """Diagnostics at the lines the findings point to (the files are read again for it, or
+    taken from `changes`), each with the ids it is about (a selection holding one of them
+    reports it)."""
+    by_file: dict[str, list[CrossFinding]] = defaultdict(list)
+    for finding in findings:
+        by_file[finding.file].append(finding)
+    out = []
+    for relpath, items in by_file.items():
+        data = changes.get(relpath) if changes else None
+        positions = positions_of(root, relpath, data)
+        uses = reference_paths(root, relpath, data) if any(f.path is None for f in items) else {}
+        for f in items:
+            path = f.path
+            if path is None:  # a broken reference: its next use in this file
+                found = uses.get(f.reference, []) if f.reference is not None else []
+                path = found.pop(0) if found else ()
+            line, column = positions.find(path, f.at_key)
+            out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.abouts()))
+    return out

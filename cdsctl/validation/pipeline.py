@@ -11,8 +11,7 @@ unchanged since the last run (same files, same stamps, a day in the span) is ans
 from __future__ import annotations
 
 import marshal
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,7 @@ from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_sha
 from .workers import OnProgress, check_files
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from ..checks.index import CrossFinding, Summary
+    from ..checks.index import Summary
 
 RESULT = "result"
 
@@ -104,8 +103,24 @@ def validate(
         digest = prior["digest"] if isinstance(prior, dict) else None
         answered = Validation(root, known, [], len(stamps), 0, digest=digest)
         return _selected(answered, only, selection)
+    day = today.isoformat()
+    if (
+        known is None
+        and reuse
+        and store is not None
+        and isinstance(prior, dict)
+        and _in_span(prior.get("days"), day)
+    ):
+        from .incremental import revalidate  # some changed: those, and what they concern
+
+        again = revalidate(root, store, prior, stamps, today, jobs, progress)
+        if again is not None:
+            diagnostics, digest, span, checked = again
+            _remember_result(store, digest, span, diagnostics)
+            return _selected(Validation(root, diagnostics, [], len(stamps), checked, digest=digest),
+                             only, selection)  # fmt: skip
     stamps = dict(sorted(stamps.items()))
-    from ..checks.crossfile import cross_checks
+    from ..checks.partial import full_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
@@ -117,8 +132,10 @@ def validate(
                                   gathered.blobs, digest)  # fmt: skip
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
-        findings, span = cross_checks(found, today, broken)
-        cross = _locate_cross(root, findings)
+        findings, span, state = full_checks(found, today, broken)
+        from .onefile import locate_cross
+
+        cross = locate_cross(root, findings)
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     digest = None
@@ -126,6 +143,9 @@ def validate(
         digest = stamps_digest(stamps)
         _remember_result(store, digest, span, diagnostics)
         remember_names(store, found)
+        from .incremental import keep_state
+
+        keep_state(store, digest, gathered.written_ns, gathered.shard_of, stamps, state)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs,
                         digest)  # fmt: skip
@@ -180,6 +200,9 @@ class _Gathered:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     blobs: dict[str, bytes] = field(default_factory=dict)
     checked: int = 0
+    #: each file's shard (shards.shard_name) and when the shards' manifest was written
+    shard_of: dict[str, int] = field(default_factory=dict)
+    written_ns: int = 0
     want_blobs: bool = True
     summary: type[Summary] = field(init=False)
 
@@ -236,40 +259,20 @@ def _file_results(
             gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
         if partial:  # some came from the cache: rewrite only the shards that changed
-            names = update_shards(store, cached.shards, found, stamps, set(todo))
+            names = update_shards(store, cached.shards, found, stamps, set(todo),
+                                  gathered.shard_of)  # fmt: skip
         else:  # the workers wrote them all
             names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
-        store.write(FILES, {"written_ns": now_ns(), "shards": names})
+            gathered.shard_of = {f: i // CHUNK for i, f in enumerate(todo)}
+        gathered.written_ns = now_ns()
+        store.write(FILES, {"written_ns": gathered.written_ns, "shards": names})
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
+    else:
+        gathered.shard_of = cached.shard_of()
+        gathered.written_ns = cached.written_ns
     gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
     return gathered
 
 
 def _by_file(summary: Summary) -> str:
     return summary.file
-
-
-def _locate_cross(
-    root: Path, findings: list[CrossFinding], changes: Mapping[str, bytes | None] | None = None
-) -> list[tuple[Diagnostic, tuple[str, ...]]]:
-    """Diagnostics at the lines the findings point to (the files are read again for it, or
-    taken from `changes`), each with the ids it is about (a selection holding one of them
-    reports it)."""
-    from .onefile import positions_of, reference_paths
-
-    by_file: dict[str, list[CrossFinding]] = defaultdict(list)
-    for finding in findings:
-        by_file[finding.file].append(finding)
-    out = []
-    for relpath, items in by_file.items():
-        data = changes.get(relpath) if changes else None
-        positions = positions_of(root, relpath, data)
-        uses = reference_paths(root, relpath, data) if any(f.path is None for f in items) else {}
-        for f in items:
-            path = f.path
-            if path is None:  # a broken reference: its next use in this file
-                found = uses.get(f.reference, []) if f.reference is not None else []
-                path = found.pop(0) if found else ()
-            line, column = positions.find(path, f.at_key)
-            out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.abouts()))
-    return out

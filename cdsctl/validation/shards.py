@@ -24,7 +24,7 @@ def shard_name(n: int) -> str:
     return f"{FILES}.{n}"
 
 
-def _shard_number(name: str) -> int:
+def shard_number(name: str) -> int:
     suffix = name.rsplit(".", 1)[-1]
     return int(suffix) if suffix.isdigit() else -1
 
@@ -36,6 +36,10 @@ class Cached:
     entries: dict[str, Any] = field(default_factory=dict)  # file → (stamp, wire)
     written_ns: int = 0
     shards: dict[str, list[str]] = field(default_factory=dict)  # shard name → its files
+
+    def shard_of(self) -> dict[str, int]:
+        """Each file's shard number."""
+        return {f: shard_number(name) for name, files in self.shards.items() for f in files}
 
 
 def cached_entries(store: Store | None) -> Cached:
@@ -56,10 +60,12 @@ def cached_entries(store: Store | None) -> Cached:
 
 
 def update_shards(store: Store, shards: dict[str, list[str]], found: dict[str, Any],
-                   stamps: dict[str, Stamp], rechecked: set[str]) -> list[str]:  # fmt: skip
+                   stamps: dict[str, Stamp], rechecked: set[str],
+                   shard_of: dict[str, int]) -> list[str]:  # fmt: skip
     """Rewrite the shards holding a file checked again or gone, put new files in new
-    shards, and return the names of all shards now.  (Rewriting every shard after a
-    one-file edit cost ≈ 3 s at 305,061 files.)"""
+    shards, and return the names of all shards now (`shard_of`: filled with each file's
+    shard number).  (Rewriting every shard after a one-file edit cost ≈ 3 s at 305,061
+    files.)"""
     names, placed = [], set()
     for name, files in shards.items():
         kept = [f for f in files if f in stamps]
@@ -68,10 +74,12 @@ def update_shards(store: Store, shards: dict[str, list[str]], found: dict[str, A
             store.write(name, [found[f] for f in kept])
         if kept:
             names.append(name)
+            shard_of.update(dict.fromkeys(kept, shard_number(name)))
     new = [f for f in stamps if f not in placed]
-    number = 1 + max((_shard_number(name) for name in shards), default=-1)
+    number = 1 + max((shard_number(name) for name in shards), default=-1)
     for i in range(0, len(new), CHUNK):
         names.append(shard_name(number))
         store.write(names[-1], [found[f] for f in new[i : i + CHUNK]])
+        shard_of.update(dict.fromkeys(new[i : i + CHUNK], number))
         number += 1
     return names

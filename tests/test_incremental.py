@@ -1,0 +1,283 @@
+"""The rules across files after an edit, over the records it concerns only
+(cdsctl.checks.partial), against a run over every record: random roots of directives, tasks and
+reports whose ids collide, refer round, name what is missing or of another kind, lead from a
+ceased agency, recur, get extensions and reports; random edits of one to three files (changed,
+added, removed, broken).  The findings, their span of days and the account kept for the next
+edit must be those of a full run.  Then the same through `validate` and its cache, files on
+disk, against a run with no cache.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from pathlib import Path
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cdsctl.checks.index import Summary
+from cdsctl.checks.partial import (
+    LOCAL,
+    REFERENCE_CODES,
+    CrossState,
+    Edit,
+    full_checks,
+    recheck_edit,
+)
+from cdsctl.diagnostics import Severity
+from cdsctl.validation.onefile import check_bytes_wire
+from cdsctl.validation.pipeline import validate
+
+from .conftest import build_tree
+from .test_crossfile import EXPIRING
+
+TODAY = date(2022, 8, 1)
+#: a record's id is its file's name: the same name in another folder is a duplicate id, in
+#: other letter case a case collision (a file whose id is not its name has an error)
+DIRECTIVES = ["D0", "D1", "old/D0", "d1"]
+TASKS = ["T0", "T1", "T2", "T3", "old/T0", "t1"]
+REPORTS = ["R0", "R1", "R2", "old/R0"]
+
+
+def _directive(slot: str) -> st.SearchStrategy[str]:
+    ident = slot.rsplit("/", 1)[-1]
+    return st.builds(
+        lambda number, issued, refs: "\n".join([
+            "kind: directive", f"id: {ident}", "type: TB", f"number: {number}/TB-UBND",
+            "issuer: UBND", f"issued: {issued}", "title: Thông báo kết luận",
+            *([f"references: [{', '.join(refs)}]"] if refs else [])]) + "\n",
+        st.integers(1, 3),
+        st.sampled_from(["2022-05-12", "2022-06-01", "2022-04-01"]),
+        st.lists(_mostly(["D0", "D1", "411/QĐ-TTg"], ["D7", "T0"]), max_size=2, unique=True),
+    )  # fmt: skip
+
+
+def _task(slot: str) -> st.SearchStrategy[str]:
+    schedule = st.sampled_from(["due: 2022-12-31", "due: {working_days: 10}", "due: 2022-05-20",
+                                "every: monthly\nstart: 2022-06-01",
+                                "every: quarterly\nstart: 2022-04-01"])  # fmt: skip
+    extra = st.sampled_from(["", "", "", "completed: 2022-04-01", "completed: 2022-06-10",
+                             "cancelled: {date: 2022-07-01, reason: Trùng}",
+                             "extensions:\n  - {due: 2022-12-01, granted: 2022-06-01}",
+                             "extensions:\n  - {due: 2023-01-31, granted: 2022-04-01}",
+                             ])  # fmt: skip
+    ident = slot.rsplit("/", 1)[-1]
+    return st.builds(
+        lambda directive, lead, parent, when, more: "\n".join([
+            "kind: task", f"id: {ident}", f"directive: {directive}", "title: Nhiệm vụ",
+            f"lead: {lead}", *([f"parent: {parent}"] if parent else []), when,
+            *([more] if more else [])]) + "\n",
+        _mostly(["D0", "D1"], ["D7", "T0"]),
+        _mostly(["STTTT", "STTTT", "SCT", "UBND"], ["Sở TT&TT", "XX"]),
+        _mostly([None, None, None], ["T0", "T1", "T2", "T3", "t1", "T9"]),
+        schedule,
+        extra,
+    )  # fmt: skip
+
+
+def _report(slot: str) -> st.SearchStrategy[str]:
+    ident = slot.rsplit("/", 1)[-1]
+    item = st.tuples(_mostly(["T0", "T1", "T2", "T3"], ["t1", "T9", "D0"]),
+                     st.sampled_from(["done", "done", "in-progress"]))  # fmt: skip
+    return st.builds(
+        lambda day, period, items: "\n".join([
+            "kind: report", f"id: {ident}", "agency: SCT", f"date: {day}",
+            *([f'period: "{period}"'] if period else []), "tasks:",
+            *(f"  - {{task: {t}, status: {s}}}" for t, s in items)]) + "\n",
+        st.sampled_from(["2022-05-01", "2022-07-20"]),
+        st.none() | st.sampled_from(["2022-07", "2022-Q3"]),
+        st.lists(item, min_size=1, max_size=3, unique_by=lambda i: i[0]),
+    )  # fmt: skip
+
+
+def _mostly(usual: list[Any], rare: list[Any]) -> st.SearchStrategy[Any]:
+    """One of `usual` four times in five, else one of `rare` (what makes a finding): were
+    most records wrong, a finding would hide another."""
+    return st.one_of(*[st.sampled_from(usual)] * 4, st.sampled_from(rare))
+
+
+BROKEN = "kind: task\nid: T0\ntitle: [unclosed\n"  # (an error of its own)
+
+SLOTS: dict[str, Any] = {
+    **{f"directives/{d}.yaml": _directive(d) for d in DIRECTIVES},
+    **{f"tasks/{t}.yaml": _task(t) for t in TASKS},
+    **{f"reports/{r}.yaml": _report(r) for r in REPORTS},
+}
+
+
+@st.composite
+def roots(draw: Any) -> dict[str, str]:
+    files = {"agencies.yaml": EXPIRING if draw(st.integers(0, 3)) else _no_until()}
+    for path, text in SLOTS.items():
+        if draw(st.integers(0, 3)):  # most slots hold a file
+            files[path] = draw(text)
+    return files
+
+
+@st.composite
+def edits(draw: Any, files: dict[str, str]) -> dict[str, str | None]:
+    """One to three slots: written anew, emptied, or broken."""
+    chosen = draw(st.lists(st.sampled_from(sorted(SLOTS)), min_size=1, max_size=3, unique=True))
+    out: dict[str, str | None] = {}
+    for path in chosen:
+        how = draw(st.integers(0, 9))
+        out[path] = None if how == 0 else BROKEN if how == 1 else draw(SLOTS[path])
+    return out
+
+
+def _no_until() -> str:
+    return EXPIRING.replace("    until: 2022-06-30\n", "")
+
+
+def summaries_of(files: dict[str, str]) -> tuple[dict[str, Summary], set[str]]:
+    """Each file's summary (those that have one) and the files with errors of their own."""
+    found, broken = {}, set()
+    for path, text in sorted(files.items()):
+        _, diagnostics, summary, _ = check_bytes_wire(path, text.encode())
+        if summary is not None:
+            found[path] = Summary(*summary)
+        if any(d[3] == Severity.ERROR for d in diagnostics):
+            broken.add(path)
+    return found, broken
+
+
+def _key(finding: Any) -> tuple[Any, ...]:
+    return (finding.file, finding.code, str(finding.message), finding.path, finding.reference)
+
+
+def _state(state: CrossState) -> tuple[Any, ...]:
+    """The account, with each id's referrers as a sorted list (their order is no answer)."""
+    referrers = {k: sorted(v) for k, v in state.referrers.items()}
+    return (state.holders, referrers, state.links, state.lead_days)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_an_edit_rechecked_in_part_finds_what_a_full_run_finds(data: Any) -> None:
+    files = data.draw(roots())
+    edit = data.draw(edits(files))
+    before, broken_before = summaries_of(files)
+    after_files = {p: t for p, t in {**files, **edit}.items() if t is not None}
+    after, broken_after = summaries_of(after_files)
+    prior, _, state = full_checks(before.values(), TODAY, broken_before)
+    want, want_span, want_state = full_checks(after.values(), TODAY, broken_after)
+
+    def load(wanted: set[str]) -> tuple[list[Summary], set[str]]:
+        return [after[f] for f in sorted(wanted) if f in after], wanted & broken_after
+
+    changed = Edit([before[f] for f in edit if f in before], [after[f] for f in edit if f in after],
+                   set(edit))  # fmt: skip
+    reference_files = {f.file for f in prior if f.code in REFERENCE_CODES}
+    got, span, new_state, concerned = recheck_edit(state, changed, load, TODAY, reference_files)
+    kept = [f for f in prior if f.code in LOCAL and f.file not in concerned]
+    assert sorted(map(_key, kept + got)) == sorted(map(_key, want))
+    assert span == want_span
+    assert _state(new_state) == _state(want_state)
+
+
+def test_a_report_no_longer_saying_done_leaves_its_task_led_by_a_ceased_agency() -> None:
+    """The report is the changed file; the finding is at the task it named (no reference
+    between them is broken, so nothing else brings the task in)."""
+    files = {"agencies.yaml": EXPIRING,
+             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
+             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n",
+             "tasks/T0.yaml": "kind: task\nid: T0\ndirective: D0\ntitle: Nhiệm vụ\nlead: STTTT\n"
+             "due: 2022-12-31\n",
+             "reports/R0.yaml": "kind: report\nid: R0\nagency: SCT\ndate: 2022-07-20\ntasks:\n"
+             "  - {task: T0, status: done}\n"}  # fmt: skip
+    before, _ = summaries_of(files)
+    after = {f: s for f, s in before.items() if f != "reports/R0.yaml"}
+    prior, _, state = full_checks(before.values(), TODAY)
+    assert prior == []
+
+    def load(wanted: set[str]) -> tuple[list[Summary], set[str]]:
+        return [after[f] for f in sorted(wanted) if f in after], set()
+
+    edit = Edit([before["reports/R0.yaml"]], [], {"reports/R0.yaml"})
+    got = recheck_edit(state, edit, load, TODAY)[0]
+    assert [(f.file, f.code) for f in got] == [("tasks/T0.yaml", "agency-expired")]
+
+
+# -- through validate and its cache ------------------------------------------------------------
+
+
+def _write(root: Path, files: dict[str, str | None]) -> None:
+    for path, text in files.items():
+        if text is None:
+            (root / path).unlink(missing_ok=True)
+        else:
+            build_tree(root, {path: text})
+
+
+def _age(root: Path, paths: Iterable[str] | None = None) -> None:
+    """Files (every one by default) a minute old: out of the cache's racy window, as files
+    are between runs.  (The others' stamps stay: their ctime would move.)"""
+    old = time.time() - 60
+    for path in root.rglob("*.yaml") if paths is None else (root / p for p in paths):
+        if path.exists():
+            os.utime(path, (old, old))
+
+
+def _wire(diagnostics: list[Any]) -> list[Any]:
+    return [d.to_wire() for d in diagnostics]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.data())
+def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, data: Any) -> None:
+    """Three edits in a row, each followed by `validate` with the cache, which must answer as
+    a run without one (the lines of findings included)."""
+    root = tmp_path_factory.mktemp("root") / "records"
+    cache = root.parent / "cache"
+    files = data.draw(roots())
+    build_tree(root, files)
+    _age(root)
+    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    for _ in range(3):
+        edit = data.draw(edits(files))
+        _write(root, edit)
+        files = {p: t for p, t in {**files, **edit}.items() if t is not None}
+        _age(root, edit)
+        got = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+        want = validate(root, cache_dir=False, today=TODAY)
+        assert _wire(got.diagnostics) == _wire(want.diagnostics)
+        written = sum(text is not None for text in edit.values())  # (rewritten: a new stamp)
+        assert (got.files, got.checked) == (want.files, written)  # not a full run
+
+
+@pytest.mark.parametrize("path", ["agencies.yaml", "tasks/T0.yaml", "tasks/T4.yaml"])
+def test_an_edit_is_checked_in_part_and_agencies_in_full(
+    tmp_path: Path, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited or new task is checked across files in part; an edited agencies.yaml
+    (every task names an agency) over every record."""
+    import cdsctl.checks.partial as partial
+
+    root = tmp_path / "records"
+    files = {"agencies.yaml": EXPIRING, **{f"tasks/T{i}.yaml": _plain_task(i) for i in range(4)},
+             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
+             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n"}  # fmt: skip
+    build_tree(root, files)
+    _age(root)
+    validate(root, cache_dir=tmp_path / "cache", today=TODAY, summaries=False)
+    (root / path).write_text(files.get(path, _plain_task(4)) + "# sửa\n", encoding="utf-8")
+    _age(root, [path])
+    runs: list[str] = []
+    for name in ("full_checks", "recheck_edit"):
+        original = getattr(partial, name)
+        monkeypatch.setattr(partial, name, lambda *a, name=name, f=original, **k: (
+            runs.append(name), f(*a, **k))[1])  # fmt: skip
+    got = validate(root, cache_dir=tmp_path / "cache", today=TODAY, summaries=False)
+    assert runs == ["full_checks" if path == "agencies.yaml" else "recheck_edit"]
+    assert got.checked == 1 and got.files == len(files) + (path not in files)
+
+
+def _plain_task(i: int) -> str:
+    return (f"kind: task\nid: T{i}\ndirective: D0\ntitle: Nhiệm vụ\nlead: SCT\n"
+            "due: 2022-12-31\n")  # fmt: skip
