@@ -27,7 +27,9 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 from cdsctl.load import files
-from cdsctl.load.files import BAD_NAME, BROKEN, FOLDER, OUTSIDE, seen, seen_in, walk
+from cdsctl.load.files import (
+    BAD_NAME, BROKEN, FOLDER, OUTSIDE, Seen, seen, seen_in, seen_of_shares, walk, walk_share,
+)  # fmt: skip
 from cdsctl.validation.pipeline import validate
 
 from .conftest import AGENCIES, DIRECTIVE, TASK, build_tree
@@ -43,6 +45,20 @@ def _scratch() -> Iterator[Path]:
     """A fresh folder per hypothesis example (tmp_path is one per test)."""
     with tempfile.TemporaryDirectory(prefix="cdsctl-fs-") as folder:
         yield Path(folder)
+
+
+def assert_shares_make_the_walk(root: Path) -> None:
+    """A walk shared out (validation.workers.walked_with_stat) finds what one walk finds,
+    and the same Seen, whatever the number of shares."""
+    whole = walk(root)
+    for shares in (1, 2, 3, 5):
+        stamps, found = seen_of_shares(walk_share(root, i, shares) for i in range(shares))
+        assert (dict(sorted(stamps.items())), found) == (whole, seen(root)), shares
+        # a file as new as `hash_before`: no digest (it would not be compared), same stamps
+        newest = found.newest
+        stamps, unhashed = seen_of_shares(walk_share(root, i, shares, hash_before=newest)
+                                          for i in range(shares))  # fmt: skip
+        assert (dict(sorted(stamps.items())), unhashed) == (whole, Seen(b"", newest))
 
 
 def _run(*args: str, cwd: Path | None = None, timeout: float = 60,
@@ -121,6 +137,7 @@ def test_record_names_in_any_case_and_names_that_are_not_utf8(names: list[bytes]
             made.append(name)
         want = dict(filter(None, map(_expected_key, made)))
         assert seen(root) == seen_in(walk(root))  # (what a query compares, made while walking)
+        assert_shares_make_the_walk(root)
         for stat in (True, False):
             found = walk(root, stat=stat)
             assert set(found) == {"agencies.yaml", *want}, (made, found)
@@ -247,6 +264,7 @@ def test_links_inside_are_followed_once_and_links_outside_are_errors(
         _make_links(root, layout)
         want = _link_oracle(layout)
         assert seen(root) == seen_in(walk(root))
+        assert_shares_make_the_walk(root)
         for stat in (True, False):
             found = walk(root, stat=stat)
             kinds = {k: "outside" if s[0] == OUTSIDE else "broken" if s == BROKEN else "file"
@@ -302,6 +320,7 @@ def test_special_files_are_skipped_with_a_warning_never_opened(
     """Through the CLI in a subprocess with a timeout: opening a FIFO would block forever."""
     root = build_tree(tmp_path / "root", {"agencies.yaml": AGENCIES, "tasks/.keep": b""})
     MAKERS[kind](root / name)
+    assert_shares_make_the_walk(root)
     env = dict(os.environ, CDSCTL_CACHE_DIR=str(tmp_path / "cache"))
     for _ in range(2):  # cold, then from the cache
         proc = _run("validate", "--records", str(root), "--format", "json", timeout=60, env=env)
@@ -344,6 +363,7 @@ def test_a_folder_that_cannot_be_listed_is_one_diagnostic(
 
     monkeypatch.setattr(files.os, "open", refuse)
     assert walk(root)["tasks/secret"] == (FOLDER, 13, 0, 0)
+    assert_shares_make_the_walk(root)
     found = [
         (d.file, d.line, d.code, d.message) for d in validate(root, cache_dir=False).diagnostics
     ]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from cdsctl.checks.partial import (
     REFERENCE_CODES,
     CrossState,
     Edit,
+    account,
     full_checks,
     recheck_edit,
 )
@@ -164,8 +165,10 @@ def test_an_edit_rechecked_in_part_finds_what_a_full_run_finds(data: Any) -> Non
     before, broken_before = summaries_of(files)
     after_files = {p: t for p, t in {**files, **edit}.items() if t is not None}
     after, broken_after = summaries_of(after_files)
-    prior, _, state = full_checks(before.values(), TODAY, broken_before)
-    want, want_span, want_state = full_checks(after.values(), TODAY, broken_after)
+    prior, _, days = full_checks(before.values(), TODAY, broken_before)
+    state = account(before.values(), days)
+    want, want_span, days = full_checks(after.values(), TODAY, broken_after)
+    want_state = account(after.values(), days)
 
     def load(wanted: set[str]) -> tuple[list[Summary], set[str]]:
         return [after[f] for f in sorted(wanted) if f in after], wanted & broken_after
@@ -192,8 +195,9 @@ def test_a_report_no_longer_saying_done_leaves_its_task_led_by_a_ceased_agency()
              "  - {task: T0, status: done}\n"}  # fmt: skip
     before, _ = summaries_of(files)
     after = {f: s for f, s in before.items() if f != "reports/R0.yaml"}
-    prior, _, state = full_checks(before.values(), TODAY)
+    prior, _, days = full_checks(before.values(), TODAY)
     assert prior == []
+    state = account(before.values(), days)
 
     def load(wanted: set[str]) -> tuple[list[Summary], set[str]]:
         return [after[f] for f in sorted(wanted) if f in after], set()

@@ -183,17 +183,19 @@ CROSS_FIELDS: dict[str, tuple[str, ...]] = {
              "cancelled"),
     "calendar": ("days_off", "working_days"),
 }  # fmt: skip
-#: What a rule reads of a record it names but does not start from (a task's directive and
-#: schedule, a directive's date and number): all an index needs of a record it holds no
-#: summary of (:data:`Holder`).
-STUB_FIELDS: dict[str, tuple[str, ...]] = {"directive": ("issued", "number"),
-                                           "task": ("directive", "every")}  # fmt: skip
+#: What a rule reads of a record it names, beyond its kind and file, when the record is not
+#: read itself (cdsctl.checks.partial reads every record a record it judges names): the date
+#: and number of the directive of a task a report names.  All an index needs of a record it
+#: holds no summary of (:data:`Holder`).
+STUB_FIELDS: dict[str, tuple[str, ...]] = {"directive": ("issued", "number")}
+_NO_VALUES: dict[str, Any] = {}  # (one for every stub without values: 300,000 of them)
 
 
 def stub_of(summary: Summary) -> Holder:
-    fields = STUB_FIELDS.get(summary.kind, ())
+    fields = STUB_FIELDS.get(summary.kind)
     values = summary.values
-    return (summary.kind, summary.id, summary.file, {k: values[k] for k in fields if k in values})
+    stub = {k: values[k] for k in fields if k in values} if fields else _NO_VALUES
+    return (summary.kind, summary.id, summary.file, stub)
 
 
 #: Kinds whose compact values are small and nearly all read by the checks: their view is

@@ -73,16 +73,23 @@ class CrossState:
 
 
 def full_checks(summaries: Iterable[Summary], today: date, broken: Collection[str] = ()
-                ) -> tuple[list[CrossFinding], Span, CrossState]:  # fmt: skip
-    """Every finding (as :func:`.crossfile.cross_checks`), their span of days, and the
-    account a later :func:`recheck` starts from."""
+                ) -> tuple[list[CrossFinding], Span, dict[str, list[str]]]:  # fmt: skip
+    """Every finding (as :func:`.crossfile.cross_checks`), their span of days, and the days
+    each file adds to it (for :func:`account`)."""
     index = Index(summaries, broken)
     day = today.isoformat()
     findings = [finding for check in CROSS_CHECKS for finding in check(index, day)]
     by_file = lead_days_by_file(index)
-    state = CrossState([stub_of(s) for s in index.summaries], _referrers(index.summaries),
-                       _links(index.summaries), by_file)  # fmt: skip
-    return findings, day_span(lead_days(index, by_file.values()), day), state
+    return findings, day_span(lead_days(index, by_file.values()), day), by_file
+
+
+def account(summaries: Iterable[Summary], lead_days: dict[str, list[str]]) -> CrossState:
+    """The account a later :func:`recheck` starts from, of the records of a full run
+    (:func:`full_checks`; made once its index is gone: at 305,061 files both at once cost
+    200 MB more)."""
+    summaries = list(summaries)
+    return CrossState([stub_of(s) for s in summaries], _referrers(summaries), _links(summaries),
+                      lead_days)  # fmt: skip
 
 
 def _referrers(summaries: Iterable[Summary]) -> dict[str, list[str]]:
@@ -114,19 +121,22 @@ class Holdings:
     """Who holds each id, and what each file holds, in the account (made once per run)."""
 
     def __init__(self, holders: Iterable[Holder]) -> None:
-        # (comprehensions and a Counter: a loop over 305,061 holders cost 0.5 s)
+        # (comprehensions and a Counter: a loop over 305,061 holders cost 0.5 s, a list per
+        # id 0.3 s)
         self.of_file = {h[2]: h[1] for h in holders if h[1] is not None}
-        self.of_id = {i: [f] for f, i in reversed(self.of_file.items())}
-        if len(self.of_id) < len(self.of_file):  # ids held twice: every holder, in path order
+        self.first = {i: f for f, i in reversed(self.of_file.items())}
+        self.twice: dict[str, list[str]] = {}  # ids held more than once: every holder
+        if len(self.first) < len(self.of_file):
             twice = {i for i, n in Counter(self.of_file.values()).items() if n > 1}
-            for i in twice:
-                self.of_id[i] = []
             for f, i in self.of_file.items():
                 if i in twice:
-                    self.of_id[i].append(f)
+                    self.twice.setdefault(i, []).append(f)
 
     def files_of(self, ids: Iterable[str]) -> set[str]:
-        return {file for i in ids for file in self.of_id.get(i, ())}
+        first, twice, ids = self.first, self.twice, list(ids)
+        found = {f for i in ids if (f := first.get(i)) is not None}
+        found.update(f for i in ids if i in twice for f in twice[i])
+        return found
 
     def ids_of(self, files: Iterable[str]) -> set[str]:
         return {i for f in files if (i := self.of_file.get(f)) is not None}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,11 +113,13 @@ def walk(root: Path, stat: bool = True, ordered: bool = True,
 class _Walk:
     """One walk: folders to list, links to folders (followed last), folders listed."""
 
-    __slots__ = ("folders", "found", "links", "listed", "root", "stack", "stat")
+    __slots__ = ("folders", "found", "links", "listed", "root", "share", "stack", "stat")
 
     def __init__(self, root: str, stat: bool, found: MutableMapping[str, Stamp],
-                 folders: dict[str, FolderStamp] | None = None) -> None:  # fmt: skip
+                 folders: dict[str, FolderStamp] | None = None,
+                 share: tuple[int, int] | None = None) -> None:  # fmt: skip
         self.root, self.stat, self.found, self.folders = root, stat, found, folders
+        self.share = share  # (this one, of how many): see walk_share
         self.stack: list[tuple[str, str]] = [(root, "")]  # (real path, relative prefix)
         self.links: list[tuple[str, str]] = []  # (relative prefix, real path of the target)
         self.listed: set[str] = set()  # real paths: no folder is read twice, links loop not
@@ -151,23 +154,46 @@ class _Walk:
         return False
 
     def _list(self, folder: str, prefix: str) -> None:
+        share = self.share
+        mine = (
+            share is None
+            or zlib.crc32(prefix.encode("utf-8", "surrogatepass")) % share[1] == share[0]
+        )
         try:
             fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY)
         except (FileNotFoundError, NotADirectoryError):  # gone (or replaced) since listed
             return
         except OSError as exc:
-            self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
+            if mine:
+                self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
             return
         try:
             if self.folders is not None:
                 st = os.fstat(fd)
                 self.folders[prefix.rstrip("/") or "."] = (st.st_mtime_ns, st.st_ino,
                                                            st.st_ctime_ns)  # fmt: skip
-            (self._stat_each if self.stat else self._type_each)(folder, prefix, fd)
+            if not mine:
+                self._skim(folder, prefix, fd)
+            else:
+                (self._stat_each if self.stat else self._type_each)(folder, prefix, fd)
         except OSError as exc:  # the listing failed midway (an I/O error)
-            self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
+            if mine:
+                self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
         finally:
             os.close(fd)
+
+    def _skim(self, folder: str, prefix: str, fd: int) -> None:
+        """A folder another share looks at: only what the walk goes on to (folders, links
+        to folders), from the listing's types; what it holds is the other share's."""
+        kept, self.found = self.found, {}
+        try:
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name[0] not in "._" and not entry.is_file(follow_symlinks=False):
+                        self._other(name, folder, prefix, fd)
+        finally:
+            self.found = kept
 
     def _stat_each(self, folder: str, prefix: str, fd: int) -> None:
         """Each entry's stamp from lstat: a regular file's is what the cache compares."""
@@ -302,6 +328,40 @@ class _Seeing:
             path, stamp = shown_path(path), BAD_NAME
         self.hashes.append(entry_hash(path, stamp))
         self.times.append(stamp[1])
+
+
+def walk_share(root: Path, share: int, shares: int, hash_before: int | None = None
+               ) -> tuple[dict[str, Stamp], int | None, int]:  # fmt: skip
+    """Share `share` of `shares` of :func:`walk` with stat (unordered): every share lists
+    every folder, and stats the files of the folders that are its own (by a hash of the
+    folder's path); with the sum of its entries' hashes and their newest time, for
+    :func:`seen_of_shares`.  The shares of one root at one moment make the walk.
+
+    `hash_before`: no sum (None) when an entry is that new or newer: a digest is compared
+    only when no entry is (validation.cache.unchanged), so it would not be read."""
+    found: dict[str, Stamp] = {}
+    _Walk(os.path.realpath(root), True, found, share=(share, shares)).run()
+    _rename_undecodable(found)
+    newest = max((stamp[1] for stamp in found.values()), default=0)
+    if hash_before is not None and newest >= hash_before:
+        return found, None, newest
+    return found, sum(entry_hash(path, stamp) for path, stamp in found.items()), newest
+
+
+def seen_of_shares(shares: Iterable[tuple[dict[str, Stamp], int | None, int]]
+                   ) -> tuple[dict[str, Stamp], Seen]:  # fmt: skip
+    """The whole walk of :func:`walk_share`'s shares, and its :class:`Seen` (whose digest
+    is empty when a share made no sum: then its newest time is as new as it said)."""
+    stamps: dict[str, Stamp] = {}
+    total: int | None = 0
+    newest = 0
+    for found, hashed, new in shares:
+        stamps.update(found)
+        total = None if total is None or hashed is None else total + hashed
+        newest = max(newest, new)
+    if total is None:
+        return stamps, Seen(b"", newest)
+    return stamps, Seen((total % 2**128).to_bytes(16) + len(stamps).to_bytes(8), newest)
 
 
 def seen(root: Path) -> Seen:

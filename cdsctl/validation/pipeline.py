@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity
-from ..load.files import NOT_READ, UNKNOWN, Stamp, walk
+from ..load.files import NOT_READ, UNKNOWN, Seen, Stamp, walk
 from .cache import RACY_NS, Store, cache_home, now_ns, stamps_digest, unchanged
 from .gcpause import gc_paused
 from .names import remember as remember_names
 from .selection import Selection
 from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_shards
-from .workers import OnProgress, check_files
+from .workers import OnProgress, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from ..checks.index import Summary
@@ -94,11 +94,15 @@ def validate(
     prior = store.read(RESULT) if store is not None else None
     reuse = isinstance(prior, dict) and not summaries and not selection.ids
     # no cache: stamps come from reading the files; a reusable result: order does not matter
-    if stamps is None:
+    seen: Seen | None = None
+    if stamps is None and isinstance(prior, dict):  # stamps to compare: on every core
+        racy = prior.get("written_ns", 0) - RACY_NS  # (a digest compared only if older)
+        stamps, seen = walked_with_stat(root, jobs, racy if isinstance(racy, int) else None)
+    elif stamps is None:
         with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
-            stamps = walk(root, stat=isinstance(prior, dict), ordered=not reuse)
+            stamps = walk(root, stat=False)
     # the last run's diagnostics, when no file (nor the day) has changed since it
-    known = _known_result(prior, stamps, today) if not selection.ids else None
+    known = _known_result(prior, seen or stamps, today) if not selection.ids else None
     if known is not None and not summaries:
         digest = prior["digest"] if isinstance(prior, dict) else None
         answered = Validation(root, known, [], len(stamps), 0, digest=digest)
@@ -113,7 +117,8 @@ def validate(
     ):
         from .incremental import revalidate  # some changed: those, and what they concern
 
-        again = revalidate(root, store, prior, stamps, today, jobs, progress)
+        newest = seen.newest if seen is not None else None
+        again = revalidate(root, store, prior, stamps, today, jobs, progress, newest)
         if again is not None:
             diagnostics, digest, span, checked = again
             _remember_result(store, digest, span, diagnostics)
@@ -132,7 +137,7 @@ def validate(
                                   gathered.blobs, digest)  # fmt: skip
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
-        findings, span, state = full_checks(found, today, broken)
+        findings, span, days = full_checks(found, today, broken)
         from .onefile import locate_cross
 
         cross = locate_cross(root, findings)
@@ -143,9 +148,16 @@ def validate(
         digest = stamps_digest(stamps)
         _remember_result(store, digest, span, diagnostics)
         remember_names(store, found)
+        from ..checks.partial import account
         from .incremental import keep_state
 
-        keep_state(store, digest, gathered.written_ns, gathered.shard_of, stamps, state)
+        shards = gathered.shard_of
+        numbers = ([i // CHUNK for i in range(len(stamps))] if shards is None  # (in path order)
+                   else [shards.get(f, -1) for f in stamps])  # fmt: skip
+        state = account(found, days)
+        if not summaries:  # not wanted: what they hold serves the writing (110 MB at 305,061)
+            found = gathered.summaries = []
+        keep_state(store, digest, gathered.written_ns, stamps, numbers, state)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found, len(stamps), gathered.checked, gathered.blobs,
                         digest)  # fmt: skip
@@ -166,7 +178,7 @@ def _cache_dir(cache_dir: Path | bool | None) -> Path:
     return cache_dir if isinstance(cache_dir, Path) else cache_home()
 
 
-def _known_result(cached: Any, stamps: dict[str, Stamp], today: date) -> Any:
+def _known_result(cached: Any, stamps: dict[str, Stamp] | Seen, today: date) -> Any:
     """The last run's diagnostics if no file has changed since and `today` is in the span
     of days they hold for (checks.crossfile.cross_checks), else None."""
     if not isinstance(cached, dict) or not _in_span(cached.get("days"), today.isoformat()):
@@ -200,8 +212,9 @@ class _Gathered:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     blobs: dict[str, bytes] = field(default_factory=dict)
     checked: int = 0
-    #: each file's shard (shards.shard_name) and when the shards' manifest was written
-    shard_of: dict[str, int] = field(default_factory=dict)
+    #: each file's shard (shards.shard_name; None: the n-th file in the n // CHUNK-th), and
+    #: when the shards' manifest was written
+    shard_of: dict[str, int] | None = field(default_factory=dict)
     written_ns: int = 0
     want_blobs: bool = True
     summary: type[Summary] = field(init=False)
@@ -259,11 +272,12 @@ def _file_results(
             gathered.add(wire[0], tuple(stamp), wire)
     if store is not None and (todo or entries.keys() != stamps.keys()):
         if partial:  # some came from the cache: rewrite only the shards that changed
-            names = update_shards(store, cached.shards, found, stamps, set(todo),
-                                  gathered.shard_of)  # fmt: skip
+            shard_of: dict[str, int] = {}
+            gathered.shard_of = shard_of
+            names = update_shards(store, cached.shards, found, stamps, set(todo), shard_of)
         else:  # the workers wrote them all
             names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
-            gathered.shard_of = {f: i // CHUNK for i, f in enumerate(todo)}
+            gathered.shard_of = None  # (todo is every file: the n-th is in chunk n // CHUNK)
         gathered.written_ns = now_ns()
         store.write(FILES, {"written_ns": gathered.written_ns, "shards": names})
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..load.files import Seen, Stamp, seen, walk_problem
+from ..load.files import Seen, Stamp, seen, seen_of_shares, walk_problem, walk_share
 from .cache import Store
 from .gcpause import gc_paused
 from .shards import CHUNK, shard_name
@@ -196,6 +196,22 @@ def seen_in_child(root: Path) -> tuple[int, int] | None:
         return marshal.dumps((found.digest, found.newest))
 
     return _in_child(walked)
+
+
+#: shares of a walk with stat (walked_with_stat): at most this many processes
+WALK_SHARES = 4
+
+
+def walked_with_stat(root: Path, jobs: int | None = None, hash_before: int | None = None
+                     ) -> tuple[dict[str, Stamp], Seen]:  # fmt: skip
+    """Every file's stamp (unordered) and their :class:`~cdsctl.load.files.Seen`, the walk
+    shared out among processes (load.files.walk_share): each share stats the files of its
+    folders and hashes them, on its own core (at 305,061 files one process took 1.2 s to
+    walk and 0.5 s to hash; two, 0.9 s).  `hash_before`: see walk_share."""
+    shares = 1 if not hasattr(os, "fork") else min(worker_count(jobs, WALK_SHARES), WALK_SHARES)
+    share = functools.partial(walk_share, root, shares=shares, hash_before=hash_before)
+    with gc_paused():
+        return seen_of_shares(shared_out(shares, share))
 
 
 def wait_for_seen(child: tuple[int, int]) -> Seen | None:
