@@ -15,7 +15,7 @@ from . import model
 from .dates.workdays import WorkCalendar
 from .load.files import FolderStamp, Seen, Stamp, seen, walk
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home
+from .validation.cache import MISSING, Answers, Store, cache_home, soon
 from .validation.gcpause import gc_paused
 
 if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
@@ -173,21 +173,6 @@ def from_validation(root: Path, validation: Validation) -> Repository:
         records.use_agency_ids()
     validation.blobs = {}  # decoded once: the typed records hold the values now
     return Repository(root, records, validation)
-
-
-#: what a command may leave until its output is out: keeping the snapshot, and where each
-#: record is (4–5 s at 305,061 files, on the first query after a change).  The CLI sets a
-#: list here and, once it has printed, runs it in a child process of its own
-#: (cli/process.in_background); None (the library's default): done at once.
-later: list[Callable[[], object]] | None = None
-
-
-def soon(work: Callable[[], object]) -> None:
-    """`work` now, or after the command's output when the caller asked so (:data:`later`)."""
-    if later is None:
-        work()
-    else:
-        later.append(work)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ from cdsctl.checks.partial import (
     recheck_edit,
 )
 from cdsctl.diagnostics import Severity
+from cdsctl.load.files import walk
+from cdsctl.validation.cache import stamps_digest
 from cdsctl.validation.onefile import check_bytes_wire
 from cdsctl.validation.pipeline import validate
 
@@ -253,6 +255,7 @@ def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, 
         assert _wire(got.diagnostics) == _wire(want.diagnostics)
         written = sum(text is not None for text in edit.values())  # (rewritten: a new stamp)
         assert (got.files, got.checked) == (want.files, written)  # not a full run
+        assert got.digest == stamps_digest(walk(root))  # (patched: what queries are keyed to)
 
 
 @pytest.mark.parametrize("path", ["agencies.yaml", "tasks/T0.yaml", "tasks/T4.yaml"])

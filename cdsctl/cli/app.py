@@ -148,15 +148,15 @@ def run() -> None:
     gc.disable()
     _KEPT = []
     process.prepare_streams()
-    from .. import repository
+    from ..validation import cache
 
-    repository.later = []  # (keeping the snapshot waits until the answer is out)
+    cache.later = []  # (keeping the snapshot waits until the answer is out)
     code = _run_app()
     for export in _EXPORTS:
         export.cleanup()
     code = _flushed(code)
-    if repository.later:
-        process.in_background(repository.later)
+    if cache.later:
+        process.in_background(cache.later)
     os._exit(code)
 
 

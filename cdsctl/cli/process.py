@@ -89,7 +89,7 @@ def say(line: str) -> None:
 
 def in_background(work: list[Callable[[], object]]) -> None:
     """Run `work` in a child process that outlives this one, once the output is out: the
-    user has the answer while the cache is being kept (cdsctl.repository.later).  The child
+    user has the answer while the cache is being kept (cdsctl.validation.cache.later).  The child
     holds none of the standard streams (a pipe's reader, `| head` or a script capturing
     the output, sees the end at once), says nothing and leaves by os._exit.  Without fork,
     the work is done here."""

@@ -19,20 +19,14 @@ longer for that than it takes to load them (measured: bench/README.md, issue 9).
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # (not on Windows: there a query never waits)
-    fcntl = None  # type: ignore[assignment]
-
 from ..load.files import Seen, Stamp
 from ..model import Records
+from ..validation import cache
 from ..validation.cache import Store, now_ns, unchanged
 from ..validation.gcpause import gc_paused
 from . import columns
@@ -41,50 +35,16 @@ VIEW, TEXT, WHERE, DIGEST = "snapshot", "snapshot.text", "snapshot.where", "snap
 LOCK = "snapshot.lock"
 #: how long a query waits for a snapshot being kept (at 1,000,000 files: ≈ 20 s)
 WAIT_SECONDS = 120.0
-_held = [0]  # locks held by this process (nested holds are one)
 
 
-@contextmanager
-def keeping(store: Store) -> Iterator[None]:
-    """Hold the lock of the snapshot being kept (nested holds in one process are one)."""
-    if fcntl is None or _held[0]:
-        _held[0] += 1
-        try:
-            yield
-        finally:
-            _held[0] -= 1
-        return
-    store.folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(store.folder / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        _held[0] += 1
-        yield
-    finally:
-        _held[0] -= 1 if _held[0] else 0
-        os.close(fd)
+def keeping(store: Store) -> AbstractContextManager[None]:
+    """Hold the lock of the snapshot being kept (cache.keeping)."""
+    return cache.keeping(store, LOCK)
 
 
 def settled(store: Store, timeout: float = WAIT_SECONDS) -> None:
     """Return once no other process is keeping the snapshot (or after `timeout`)."""
-    if fcntl is None or _held[0]:
-        return
-    try:
-        fd = os.open(store.folder / LOCK, os.O_RDONLY)
-    except OSError:  # (never kept here, or a folder we cannot read: nothing to wait for)
-        return
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(0.02)
-    finally:
-        os.close(fd)
+    cache.settled(store, LOCK, timeout)
 
 
 @dataclass(slots=True)

@@ -22,9 +22,15 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # (not on Windows: there nothing waits)
+    fcntl = None  # type: ignore[assignment]
 
 from .. import __version__
 from ..load.files import Seen, Stamp, digest
@@ -167,6 +173,71 @@ def unchanged(stamps: dict[str, Stamp] | Seen, cached: dict[str, Any]) -> bool:
         return False
     found = stamps.digest if isinstance(stamps, Seen) else digest(stamps.items())
     return cached.get("digest") == found
+
+
+# -- what is kept after the output is out, and waiting for it -------------------------------
+
+#: what a command may leave until its output is out: keeping the snapshot, where each
+#: record is (4–5 s at 305,061 files, on the first query after a change), the account of
+#: the rules across files (checks.partial, after a full validation).  The CLI sets a list
+#: here and, once it has printed, runs it in a child process of its own
+#: (cli/process.in_background); None (the library's default): done at once.
+later: list[Callable[[], object]] | None = None
+
+
+def soon(work: Callable[[], object]) -> None:
+    """`work` now, or after the command's output when the caller asked so (:data:`later`)."""
+    if later is None:
+        work()
+    else:
+        later.append(work)
+
+
+_held: dict[str, int] = {}  # locks held by this process
+
+
+@contextmanager
+def keeping(store: Store, lock: str) -> Iterator[None]:
+    """Hold `lock` (a file in the store's folder) while something is being kept that
+    another process would rather wait for than make again (nested holds are one)."""
+    if fcntl is None or _held.get(lock):
+        _held[lock] = _held.get(lock, 0) + 1
+        try:
+            yield
+        finally:
+            _held[lock] -= 1
+        return
+    store.folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store.folder / lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _held[lock] = _held.get(lock, 0) + 1
+        yield
+    finally:
+        _held[lock] = max(0, _held.get(lock, 0) - 1)
+        os.close(fd)
+
+
+def settled(store: Store, lock: str, timeout: float) -> None:
+    """Return once no other process holds `lock` (:func:`keeping`), or after `timeout`."""
+    if fcntl is None or _held.get(lock):
+        return
+    try:
+        fd = os.open(store.folder / lock, os.O_RDONLY)
+    except OSError:  # (never kept here, or a folder we cannot read: nothing to wait for)
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.02)
+    finally:
+        os.close(fd)
 
 
 # -- stored answers of queries ------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import AGENCIES, NOT_READ, Stamp, patched_digest
-from .cache import RACY_NS, Store, now_ns
+from .cache import RACY_NS, Store, now_ns, settled
 from .names import NAMES
 from .shards import FILES, shard_name, shard_number
 from .workers import OnProgress, check_files
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from ..checks.index import CrossFinding
 
 STATE = "cross"
+#: held while a full run's account is being kept (after its output, by the CLI): the next
+#: run waits for it rather than checking every record again
+STATE_LOCK = "cross.lock"
+WAIT_SECONDS = 60.0
 #: more changed files than this are checked in a full run (a branch switched, a pull)
 MOST = 2000
 
@@ -54,6 +58,7 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     the number of files checked, from the stored result `prior` (whose span holds `today`)
     and the files changed since; None when a full run is wanted (the module's docstring).
     `newest`: the newest mtime of `stamps`, if the caller knows it."""
+    settled(store, STATE_LOCK, WAIT_SECONDS)
     kept, manifest = store.read(STATE), store.read(FILES)
     if not isinstance(kept, dict) or not isinstance(manifest, dict):
         return None
