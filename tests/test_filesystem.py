@@ -28,7 +28,16 @@ from typer.testing import CliRunner
 from cdsctl.cli import app
 from cdsctl.load import files
 from cdsctl.load.files import (
-    BAD_NAME, BROKEN, FOLDER, OUTSIDE, Seen, seen, seen_in, seen_of_shares, walk, walk_share,
+    BAD_NAME,
+    BROKEN,
+    FOLDER,
+    OUTSIDE,
+    Seen,
+    seen,
+    seen_in,
+    seen_of_shares,
+    walk,
+    walk_share,
 )  # fmt: skip
 from cdsctl.validation.pipeline import validate
 

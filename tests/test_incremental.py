@@ -237,8 +237,9 @@ def _wire(diagnostics: list[Any]) -> list[Any]:
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(st.data())
 def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, data: Any) -> None:
-    """Three edits in a row, each followed by `validate` with the cache, which must answer as
-    a run without one (the lines of findings included)."""
+    """Three edits in a row, each followed by `validate` with the cache (as `cdsctl validate`
+    or as a query, which wants every record too), which must answer as a run without one
+    (the lines of findings included)."""
     root = tmp_path_factory.mktemp("root") / "records"
     cache = root.parent / "cache"
     files = data.draw(roots())
@@ -250,9 +251,13 @@ def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, 
         _write(root, edit)
         files = {p: t for p, t in {**files, **edit}.items() if t is not None}
         _age(root, edit)
-        got = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+        summaries = data.draw(st.booleans())  # (a query wants the records too)
+        got = validate(root, cache_dir=cache, today=TODAY, summaries=summaries)
         want = validate(root, cache_dir=False, today=TODAY)
         assert _wire(got.diagnostics) == _wire(want.diagnostics)
+        if summaries:
+            assert [s.to_wire() for s in got.summaries] == [s.to_wire() for s in want.summaries]
+            assert got.blobs == want.blobs
         written = sum(text is not None for text in edit.values())  # (rewritten: a new stamp)
         assert (got.files, got.checked) == (want.files, written)  # not a full run
         assert got.digest == stamps_digest(walk(root))  # (patched: what queries are keyed to)

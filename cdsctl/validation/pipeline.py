@@ -5,7 +5,9 @@ The cache holds two things (see :mod:`cdsctl.validation.cache` for when it is tr
 ``result``, the whole run's diagnostics for a digest of all stamps and the span of days
 they hold for (one rule reads the day: checks.crossdates.expired_lead_days).  A root
 unchanged since the last run (same files, same stamps, a day in the span) is answered from
-``result`` without reading any record.
+``result`` without reading any record; one where some files changed, by checking those and
+running the rules across files for the records they concern (:mod:`.incremental`, from the
+account ``cross`` a full run keeps).
 """
 
 from __future__ import annotations
@@ -92,8 +94,7 @@ def validate(
     store = None if cache_dir is False else Store.for_root(_cache_dir(cache_dir), root)
     selection = only if isinstance(only, Selection) else Selection(set(only or ()))
     prior = store.read(RESULT) if store is not None else None
-    reuse = isinstance(prior, dict) and not summaries and not selection.ids
-    # no cache: stamps come from reading the files; a reusable result: order does not matter
+    # no cache: stamps come from reading the files
     seen: Seen | None = None
     if stamps is None and isinstance(prior, dict):  # stamps to compare: on every core
         racy = prior.get("written_ns", 0) - RACY_NS  # (a digest compared only if older)
@@ -108,32 +109,32 @@ def validate(
         answered = Validation(root, known, [], len(stamps), 0, digest=digest)
         return _selected(answered, only, selection)
     day = today.isoformat()
-    if (
-        known is None
-        and reuse
-        and store is not None
-        and isinstance(prior, dict)
-        and _in_span(prior.get("days"), day)
-    ):
+    fresh, checked = False, 0  # (fresh: the shards were just written by this run)
+    if known is None and not selection.ids and isinstance(prior, dict) and store is not None:
         from .incremental import revalidate  # some changed: those, and what they concern
 
         newest = seen.newest if seen is not None else None
-        again = revalidate(root, store, prior, stamps, today, jobs, progress, newest)
+        again = None
+        if _in_span(prior.get("days"), day):
+            again = revalidate(root, store, prior, stamps, today, jobs, progress, newest)
         if again is not None:
             diagnostics, digest, span, checked = again
             _remember_result(store, digest, span, diagnostics)
-            return _selected(Validation(root, diagnostics, [], len(stamps), checked, digest=digest),
-                             only, selection)  # fmt: skip
+            if not summaries:
+                answered = Validation(root, diagnostics, [], len(stamps), checked, digest=digest)
+                return _selected(answered, only, selection)
+            # wanted: the summaries, from the shards just written (no cross-file checks again)
+            known, prior, fresh = diagnostics, {"digest": digest}, True
     stamps = dict(sorted(stamps.items()))
     from ..checks.partial import full_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
-        gathered = _file_results(root, stamps, store, jobs, progress, want_blobs=summaries)
+        gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh)
         stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
         if known is not None:  # unchanged: the summaries are wanted, the checks ran already
             # (≈ 1.6 s of cross-file checks at 305,061 files, for every query of the day)
             digest = prior["digest"] if isinstance(prior, dict) else None
-            answered = Validation(root, known, found, len(stamps), gathered.checked,
+            answered = Validation(root, known, found, len(stamps), checked + gathered.checked,
                                   gathered.blobs, digest)  # fmt: skip
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
@@ -245,8 +246,10 @@ def _file_results(
     jobs: int | None,
     progress: OnProgress | None,
     want_blobs: bool = True,
+    fresh: bool = False,
 ) -> _Gathered:
-    """Each file's own result: from the cache where it may be trusted, else checked now.
+    """Each file's own result: from the cache where it may be trusted, else checked now
+    (`fresh`: the shards were written by this run, from what it read: no racy window).
 
     The cache holds each chunk of files' full results in a shard, named in a manifest.  On
     a run with no usable cache the workers write the shards themselves and send the main
@@ -258,7 +261,7 @@ def _file_results(
     found = {}  # the racy-clean rule of cache.py, for every file of a partly changed root
     for f, stamp in stamps.items():
         entry = entries.get(f)
-        if entry is not None and entry[0] == stamp and stamp[1] < before:
+        if entry is not None and entry[0] == stamp and (fresh or stamp[1] < before):
             found[f] = entry
     todo = [f for f in stamps if f not in found]
     unread = {f: stamps[f] for f in todo if stamps[f][0] <= NOT_READ}
