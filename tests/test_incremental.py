@@ -293,3 +293,41 @@ def test_an_edit_is_checked_in_part_and_agencies_in_full(
 def _plain_task(i: int) -> str:
     return (f"kind: task\nid: T{i}\ndirective: D0\ntitle: Nhiệm vụ\nlead: SCT\n"
             "due: 2022-12-31\n")  # fmt: skip
+
+
+@pytest.mark.parametrize("damage", ["shard of the edit", "shard of a report on it", "account"])
+def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
+    tmp_path: Path, damage: str
+) -> None:
+    """600 tasks with a report each (shards of 250 files): the edited task's shard, the
+    shard of the report the rules read, or the account itself gone.  The answer is a full
+    run's (the edit makes T0's report early: a finding at a file in another shard)."""
+    from cdsctl.validation.cache import Store
+    from cdsctl.validation.incremental import STATE
+
+    root = tmp_path / "records"
+    files = {"agencies.yaml": EXPIRING,
+             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
+             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n"}  # fmt: skip
+    for i in range(300):
+        files[f"tasks/T{i}.yaml"] = _plain_task(i)
+        files[f"reports/R{i}.yaml"] = (f"kind: report\nid: R{i}\nagency: SCT\ndate: 2022-05-20\n"
+                                       f"tasks:\n  - {{task: T{i}, status: done}}\n")  # fmt: skip
+    build_tree(root, files)
+    _age(root)
+    cache = tmp_path / "cache"
+    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    edited = "directives/D0.yaml"  # issued after the reports: each report is now early
+    (root / edited).write_text(files[edited].replace("2022-05-12", "2022-06-01"), "utf-8")
+    _age(root, [edited])
+    store = Store.for_root(cache, root)
+    kept = store.read(STATE)
+    shard_of = dict(zip(kept["files"], kept["shards"], strict=True))
+    gone = {"shard of the edit": f"files.{shard_of[edited]}", "account": STATE,
+            "shard of a report on it": f"files.{shard_of['reports/R99.yaml']}"}[damage]
+    assert gone == STATE or shard_of[edited] != shard_of["reports/R99.yaml"]
+    (store.folder / gone).unlink()
+    got = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    want = validate(root, cache_dir=False, today=TODAY)
+    assert _wire(got.diagnostics) == _wire(want.diagnostics)
+    assert sum(d.code == "report-before-directive" for d in want.diagnostics) == 300

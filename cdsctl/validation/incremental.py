@@ -66,7 +66,11 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
         "written_ns"
     ):
         return None
-    before = dict(zip(kept["files"], kept["stamps"], strict=True))
+    try:
+        before = dict(zip(kept["files"], kept["stamps"], strict=True))
+        shard_of = dict(zip(kept["files"], kept["shards"], strict=True))
+    except (KeyError, TypeError, ValueError):  # (another shape: not this code's)
+        return None
     racy = manifest["written_ns"] - RACY_NS
     changed = sorted(dict(stamps.items() - before.items()))  # (set operations in C: 0.3 s
     if newest is None or newest >= racy:  # as a loop); and the racily clean (cache.py)
@@ -74,7 +78,7 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     gone = sorted(before.keys() - stamps.keys())
     if (not changed and not gone) or len(changed) + len(gone) > MOST or AGENCIES in changed:
         return None
-    shards = _Shards(store, dict(zip(kept["files"], kept["shards"], strict=True)))
+    shards = _Shards(store, shard_of)
     old = shards.entries([*changed, *gone])
     if old is None:
         return None
@@ -171,7 +175,9 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
     earlier = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
 
     def load(files: set[str]) -> tuple[list[Summary], set[str]]:
-        stored = shards.entries(f for f in files if f not in edit.files) or {}
+        stored = shards.entries(f for f in files if f not in edit.files)
+        if stored is None:  # a shard gone or not what the account says: judge nothing
+            raise _Untrusted
         summaries, broken = [], set()
         for f in files:
             entry = new.get(f) or stored.get(f)
@@ -184,7 +190,10 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
 
     state = CrossState.from_wire(account)
     references = {d.file for d in earlier if d.code in REFERENCE_CODES}
-    findings, span, state, concerned = recheck_edit(state, edit, load, today, references)
+    try:
+        findings, span, state, concerned = recheck_edit(state, edit, load, today, references)
+    except _Untrusted:
+        return None
     changed = edit.files
     diagnostics = [d for d in earlier if d.file not in changed and d.code not in GLOBAL
                    and not (d.code in LOCAL and d.file in concerned)]  # fmt: skip
@@ -192,6 +201,10 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
     diagnostics += _located(root, findings, earlier, changed)
     diagnostics.sort(key=Diagnostic.sort_key)
     return diagnostics, span, state
+
+
+class _Untrusted(Exception):
+    """The cache does not hold what the account says: a full run is wanted."""
 
 
 def _located(root: Path, findings: list[CrossFinding], earlier: list[Diagnostic],
