@@ -323,8 +323,11 @@ def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
     store = Store.for_root(cache, root)
     kept = store.read(STATE)
     shard_of = dict(zip(kept["files"], kept["shards"], strict=True))
-    gone = {"shard of the edit": f"files.{shard_of[edited]}", "account": STATE,
-            "shard of a report on it": f"files.{shard_of['reports/R99.yaml']}"}[damage]
+    gone = {
+        "shard of the edit": f"files.{shard_of[edited]}",
+        "account": STATE,
+        "shard of a report on it": f"files.{shard_of['reports/R99.yaml']}",
+    }[damage]
     assert gone == STATE or shard_of[edited] != shard_of["reports/R99.yaml"]
     (store.folder / gone).unlink()
     got = validate(root, cache_dir=cache, today=TODAY, summaries=False)
