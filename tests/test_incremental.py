@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -246,11 +247,14 @@ def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, 
     build_tree(root, files)
     _age(root)
     validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    racy = False
     for _ in range(3):
         edit = data.draw(edits(files))
         _write(root, edit)
         files = {p: t for p, t in {**files, **edit}.items() if t is not None}
-        _age(root, edit)
+        aged = data.draw(st.booleans())  # else in the racy window: checked again, in part
+        if aged:
+            _age(root, edit)
         summaries = data.draw(st.booleans())  # (a query wants the records too)
         got = validate(root, cache_dir=cache, today=TODAY, summaries=summaries)
         want = validate(root, cache_dir=False, today=TODAY)
@@ -259,7 +263,9 @@ def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, 
             assert [s.to_wire() for s in got.summaries] == [s.to_wire() for s in want.summaries]
             assert got.blobs == want.blobs
         written = sum(text is not None for text in edit.values())  # (rewritten: a new stamp)
-        assert (got.files, got.checked) == (want.files, written)  # not a full run
+        assert got.files == want.files
+        racy = racy or not aged  # (a file written in the racy window is checked next time too)
+        assert got.checked == written if not racy else got.checked >= written
         assert got.digest == stamps_digest(walk(root))  # (patched: what queries are keyed to)
 
 
@@ -322,7 +328,9 @@ def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
     _age(root, [edited])
     store = Store.for_root(cache, root)
     kept = store.read(STATE)
-    shard_of = dict(zip(kept["files"], kept["shards"], strict=True))
+    shards = array("i")
+    shards.frombytes(kept["shards"])
+    shard_of = dict(zip(kept["files"], shards, strict=True))
     gone = {
         "shard of the edit": f"files.{shard_of[edited]}",
         "account": STATE,

@@ -14,10 +14,13 @@ them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from array import array
+from collections.abc import Callable, Iterable
 from datetime import date
+from itertools import chain, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import AGENCIES, NOT_READ, Stamp, patched_digest
@@ -44,20 +47,100 @@ def keep_state(store: Store, digest: bytes, written_ns: int, stamps: dict[str, S
                shards: list[int], state: Any) -> None:  # fmt: skip
     """Keep what :func:`revalidate` starts from: the account of a run across every record
     (checks.partial.CrossState), the stamps it saw and each file's shard (in the order of
-    `stamps`)."""
-    store.write(STATE, {"digest": digest, "written_ns": written_ns, "files": list(stamps),
-                        "stamps": list(stamps.values()), "shards": shards,
+    `stamps`, path order)."""
+    flat = array("q", chain.from_iterable(stamps.values()))
+    _write_state(store, digest, written_ns, list(stamps), flat, array("i", shards), state)
+
+
+def _write_state(store: Store, digest: bytes, written_ns: int, files: list[str], flat: array[int],
+                 shards: array[int], state: Any) -> None:  # fmt: skip
+    store.write(STATE, {"digest": digest, "written_ns": written_ns, "files": files,
+                        "stamps": flat.tobytes(), "shards": shards.tobytes(),
                         "cross": state.to_wire()})  # fmt: skip
+
+
+class _Kept:
+    """The files the account was kept for, in path order, with their stamps (four numbers
+    each, in one array: no object per number) and shard numbers: 100 MB less than a map of
+    stamps and one of shards at 305,061 files."""
+
+    def __init__(self, kept: dict[str, Any]) -> None:
+        self.files: list[str] = kept["files"]
+        self.flat, self.shards = array("q"), array("i")
+        self.flat.frombytes(kept["stamps"])
+        self.shards.frombytes(kept["shards"])
+        if len(self.flat) != 4 * len(self.files) or len(self.shards) != len(self.files):
+            raise ValueError("an account of another shape")
+
+    def at(self, file: str) -> int | None:
+        i = bisect.bisect_left(self.files, file)
+        return i if i < len(self.files) and self.files[i] == file else None
+
+    def stamp(self, file: str) -> Stamp | None:
+        i = self.at(file)
+        return None if i is None else tuple(self.flat[4 * i : 4 * i + 4])  # type: ignore[return-value]
+
+    def shard_of(self, file: str) -> int | None:
+        i = self.at(file)
+        return None if i is None else self.shards[i]
+
+    def differing(self, stamps: dict[str, Stamp]) -> tuple[list[str], list[str], list[str]]:
+        """(the kept files whose stamp differs, those gone, the files not kept)."""
+        files, flat = self.files, self.flat
+        now = array("q", chain.from_iterable(map(stamps.get, files, repeat(_GONE))))
+        differ = []
+        if now != flat:  # blocks compared in C; a block that differs, file by file
+            for start in range(0, len(files), _BLOCK):
+                a, b = 4 * start, 4 * min(len(files), start + _BLOCK)
+                if now[a:b] != flat[a:b]:
+                    differ += [files[i] for i in range(start, b // 4)
+                               if now[4 * i : 4 * i + 4] != flat[4 * i : 4 * i + 4]]  # fmt: skip
+        gone = [f for f in differ if f not in stamps]
+        changed = [f for f in differ if f in stamps]
+        added: list[str] = []
+        if len(stamps) > len(files) - len(gone):  # some not kept: which
+            kept = set(files)
+            added = sorted(f for f in stamps if f not in kept)
+        return changed, gone, added
+
+    def patch(self, gone: Iterable[str], now: dict[str, Stamp], shard_of: dict[str, int]) -> None:
+        """Without the files `gone`; the stamps `now` (of files kept or new) and their
+        shards put in."""
+        for file in gone:
+            i = self.at(file)
+            if i is not None:
+                del self.files[i], self.shards[i], self.flat[4 * i : 4 * i + 4]
+        for file, stamp in now.items():
+            i = self.at(file)
+            if i is None:
+                i = bisect.bisect_left(self.files, file)
+                self.files.insert(i, file)
+                self.shards.insert(i, -1)
+                self.flat[4 * i : 4 * i] = array("q", stamp)
+            self.flat[4 * i : 4 * i + 4] = array("q", stamp)
+            self.shards[i] = shard_of.get(file, -1)
+
+
+_GONE: Stamp = (-9, 0, 0, 0)  # (no walk gives it)
+_BLOCK = 1024
+
+
+class Revalidated(NamedTuple):
+    diagnostics: list[Diagnostic]
+    digest: bytes  # of the stamps of every file now
+    span: Span  # the days the diagnostics hold for
+    checked: int  # files checked again
+    files: int  # files in all
 
 
 def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str, Stamp],
                today: date, jobs: int | None, progress: OnProgress | None,
-               newest: int | None = None
-               ) -> tuple[list[Diagnostic], bytes, Span, int] | None:  # fmt: skip
-    """The root's diagnostics, the digest of `stamps`, the span of days they hold for and
-    the number of files checked, from the stored result `prior` (whose span holds `today`)
-    and the files changed since; None when a full run is wanted (the module's docstring).
-    `newest`: the newest mtime of `stamps`, if the caller knows it."""
+               newest: int | None = None, keep: bool = True) -> Revalidated | None:  # fmt: skip
+    """The root's diagnostics after the files changed since the stored result `prior`
+    (whose span holds `today`); None when a full run is wanted (the module's docstring).
+    `stamps`: every file's now (`newest`: their newest mtime, if the caller knows it); the
+    files checked again get theirs as they were when read, or, without `keep`, the map is
+    emptied once the changes are known (100 MB at 305,061 files: what the rest reuses)."""
     settled(store, STATE_LOCK, WAIT_SECONDS)
     kept, manifest = store.read(STATE), store.read(FILES)
     if not isinstance(kept, dict) or not isinstance(manifest, dict):
@@ -67,18 +150,22 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     ):
         return None
     try:
-        before = dict(zip(kept["files"], kept["stamps"], strict=True))
-        shard_of = dict(zip(kept["files"], kept["shards"], strict=True))
+        files = _Kept(kept)
     except (KeyError, TypeError, ValueError):  # (another shape: not this code's)
         return None
     racy = manifest["written_ns"] - RACY_NS
-    changed = sorted(dict(stamps.items() - before.items()))  # (set operations in C: 0.3 s
-    if newest is None or newest >= racy:  # as a loop); and the racily clean (cache.py)
-        changed = sorted({*changed, *(f for f, s in stamps.items() if s[1] >= racy)})
-    gone = sorted(before.keys() - stamps.keys())
+    changed, gone, added = files.differing(stamps)
+    if newest is None or newest >= racy:  # and the racily clean (cache.py)
+        changed += [f for f, s in stamps.items() if s[1] >= racy and files.at(f) is not None]
+    changed = sorted({*changed, *added})
     if (not changed and not gone) or len(changed) + len(gone) > MOST or AGENCIES in changed:
         return None
-    shards = _Shards(store, shard_of)
+    count = len(stamps)
+    if not keep:
+        changed_now = {f: stamps[f] for f in changed}
+        stamps.clear()
+        stamps.update(changed_now)
+    shards = _Shards(store, files.shard_of)
     old = shards.entries([*changed, *gone])
     if old is None:
         return None
@@ -86,29 +173,25 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     new = {wire[0]: (tuple(stamp), wire)
            for chunk in check_files(root, changed, jobs, progress, None, True, unread)
            for stamp, wire in chunk}  # fmt: skip
-    found = _rechecked(root, kept["cross"], prior, shards, old, new, today)
+    found = _rechecked(root, kept.pop("cross"), prior, shards, old, new, today)
     if found is None:
         return None
     diagnostics, span, state = found
     for f, (stamp, _) in new.items():
         stamps[f] = stamp
-    digest = patched_digest(prior["digest"], [(f, before[f]) for f in [*changed, *gone]
-                                              if f in before],
-                            [(f, stamps[f]) for f in changed], len(stamps))  # fmt: skip
-    shards.write(new, set(gone), manifest["shards"])
-    for f in gone:
-        del before[f]
-    before.update((f, stamps[f]) for f in changed)
-    numbers = [shards.shard_of.get(f, -1) for f in before]
-    keep_state(store, digest, shards.written_ns, before, numbers, state)
+    earlier = [(f, was) for f in [*changed, *gone] if (was := files.stamp(f)) is not None]
+    digest = patched_digest(prior["digest"], earlier, [(f, stamps[f]) for f in changed], count)
+    placed = shards.write(new, set(gone), manifest["shards"])
+    files.patch(gone, {f: stamps[f] for f in changed}, placed)
+    _write_state(store, digest, shards.written_ns, files.files, files.flat, files.shards, state)
     _patch_names(store, old, new)
-    return diagnostics, digest, span, len(changed)
+    return Revalidated(diagnostics, digest, span, len(changed), count)
 
 
 class _Shards:
     """The shards a partial run reads and rewrites, each read once."""
 
-    def __init__(self, store: Store, shard_of: dict[str, int]) -> None:
+    def __init__(self, store: Store, shard_of: Callable[[str], int | None]) -> None:
         self.store, self.shard_of = store, shard_of
         self.read: dict[int, list[Any]] = {}
         self.written_ns = 0
@@ -118,7 +201,7 @@ class _Shards:
         or does not hold what the account says."""
         out = {}
         for f in files:
-            n = self.shard_of.get(f)
+            n = self.shard_of(f)
             if n is None:
                 continue
             if n not in self.read:
@@ -132,24 +215,24 @@ class _Shards:
             out[f] = entry
         return out
 
-    def write(self, new: dict[str, Any], gone: set[str], names: list[str]) -> None:
+    def write(self, new: dict[str, Any], gone: set[str], names: list[str]) -> dict[str, int]:
         """The shards holding a changed or removed file written anew, new files in a new
-        shard, the manifest anew (read: the shards :meth:`entries` read)."""
-        touched = {self.shard_of[f] for f in (*new, *gone) if f in self.shard_of}
-        for f in gone:
-            del self.shard_of[f]
-        for n in touched:
+        shard, the manifest anew (read: the shards :meth:`entries` read); each changed or
+        new file's shard."""
+        placed = {f: n for f in (*new, *gone) if (n := self.shard_of(f)) is not None}
+        for n in set(placed.values()):
             shard = [new.get(wire[0], (stamp, wire)) for stamp, wire in self.read[n]
                      if wire[0] not in gone]  # fmt: skip
             self.store.write(shard_name(n), shard)
-        added = [f for f in new if f not in self.shard_of]
+        added = [f for f in new if f not in placed]
         if added:
             number = 1 + max((shard_number(name) for name in names), default=-1)
             self.store.write(shard_name(number), [new[f] for f in added])
-            self.shard_of.update(dict.fromkeys(added, number))
+            placed.update(dict.fromkeys(added, number))
             names = [*names, shard_name(number)]
         self.written_ns = now_ns()
         self.store.write(FILES, {"written_ns": self.written_ns, "shards": names})
+        return placed
 
 
 def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,

@@ -114,14 +114,17 @@ def validate(
         from .incremental import revalidate  # some changed: those, and what they concern
 
         newest = seen.newest if seen is not None else None
-        again = None
+        again, count = None, len(stamps)
         if _in_span(prior.get("days"), day):
-            again = revalidate(root, store, prior, stamps, today, jobs, progress, newest)
+            again = revalidate(root, store, prior, stamps, today, jobs, progress, newest,
+                               keep=summaries)  # fmt: skip
+        if again is None and len(stamps) < count:  # given up after it let the stamps go
+            stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
-            diagnostics, digest, span, checked = again
+            diagnostics, digest, span, checked, count = again  # (count: files in all)
             _remember_result(store, digest, span, diagnostics)
             if not summaries:
-                answered = Validation(root, diagnostics, [], len(stamps), checked, digest=digest)
+                answered = Validation(root, diagnostics, [], count, checked, digest=digest)
                 return _selected(answered, only, selection)
             # wanted: the summaries, from the shards just written (no cross-file checks again)
             known, prior, fresh = diagnostics, {"digest": digest}, True
