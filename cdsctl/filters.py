@@ -25,8 +25,7 @@ from collections.abc import Iterable, Mapping
 from .diagnostics import CdsError
 from .i18n import N_, STATES_VI, _, localized
 from .messages.suggest import Suggester, either
-from .model import Records
-from .schema import GROUPS
+from .model import GROUPS, Records
 from .state import State
 from .text import fold
 

@@ -15,6 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+#: the groups a task may belong to (spec: `group`), here so that a query needs no schema
+GROUPS = (
+    "nhan-thuc-so", "the-che-so", "ha-tang-so", "du-lieu-so", "nen-tang-so",
+    "an-toan-thong-tin", "nhan-luc-so", "chinh-phu-so", "kinh-te-so", "xa-hoi-so",
+)  # fmt: skip
+
 
 @dataclass(slots=True)
 class Source:

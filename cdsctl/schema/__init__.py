@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import N_
+from ..model import GROUPS
 from .types import (
     DATE_PATTERN,
     ID_PATTERN,
@@ -64,10 +65,6 @@ TIME = Time(TIME_PATTERN, N_('a time such as "14:00"'))
 PERSON = Struct({"name": Field(TEXT), "title": Field(TEXT)}, "person")
 
 DOC_TYPES = ("NQ", "QĐ", "CT", "KH", "TB", "KL", "CV", "CTr", "ĐA", "BB", "QC", "BC")
-GROUPS = (
-    "nhan-thuc-so", "the-che-so", "ha-tang-so", "du-lieu-so", "nen-tang-so",
-    "an-toan-thong-tin", "nhan-luc-so", "chinh-phu-so", "kinh-te-so", "xa-hoi-so",
-)  # fmt: skip
 STATUSES = ("not-started", "in-progress", "blocked", "done")
 EVERY = ("monthly", "quarterly", "half-yearly", "yearly")
 KINDS = ("agencies", "directive", "task", "report", "meeting", "indicator", "calendar")
