@@ -342,3 +342,45 @@ def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
     want = validate(root, cache_dir=False, today=TODAY)
     assert _wire(got.diagnostics) == _wire(want.diagnostics)
     assert sum(d.code == "report-before-directive" for d in want.diagnostics) == 300
+
+
+def test_the_cli_keeps_the_account_after_its_output_and_the_next_run_waits_for_it(
+    tmp_path: Path,
+) -> None:
+    """`cdsctl validate` in subprocesses, edits between them at once: each answer is a run's
+    without cache, whatever the child keeping the account after the last output is doing;
+    once it is done, the account is that of the stored result (the next edit runs in part)."""
+    import json
+    import subprocess
+    import sys
+
+    from cdsctl.validation.cache import Store, settled
+    from cdsctl.validation.incremental import STATE, STATE_LOCK
+
+    root = tmp_path / "records"
+    files = {"agencies.yaml": EXPIRING, **{f"tasks/T{i}.yaml": _plain_task(i) for i in range(6)},
+             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
+             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n"}  # fmt: skip
+    build_tree(root, files)
+    _age(root)
+    env = {**os.environ, "CDSCTL_CACHE_DIR": str(tmp_path / "cache")}
+
+    def cli(*args: str) -> list[Any]:
+        done = subprocess.run([sys.executable, "-m", "cdsctl", "validate", "--records",
+                               str(root), "--format", "json", *args], capture_output=True,
+                              env=env, timeout=120, check=False)  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr
+        return sorted((d["file"], d["line"], d["code"]) for d in json.loads(done.stdout))
+
+    cli()
+    edits = [
+        ("tasks/T1.yaml", "directive: D0", "directive: D9"),
+        ("tasks/T2.yaml", "lead: SCT", "lead: XX"),
+        ("tasks/T1.yaml", "directive: D9", "directive: D0"),
+    ]
+    for path, old, new in edits:
+        (root / path).write_text((root / path).read_text("utf-8").replace(old, new), "utf-8")
+        assert cli() == cli("--no-cache")
+    store = Store.for_root(tmp_path / "cache", root)
+    settled(store, STATE_LOCK, 60)
+    assert store.read(STATE)["digest"] == store.read("result")["digest"]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import AGENCIES, NOT_READ, Stamp, patched_digest
-from .cache import RACY_NS, Store, now_ns, settled
+from .cache import RACY_NS, Store, keeping, now_ns, settled, soon
 from .names import NAMES
 from .shards import FILES, shard_name, shard_number
 from .workers import OnProgress, check_files
@@ -183,8 +183,14 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     digest = patched_digest(prior["digest"], earlier, [(f, stamps[f]) for f in changed], count)
     placed = shards.write(new, set(gone), manifest["shards"])
     files.patch(gone, {f: stamps[f] for f in changed}, placed)
-    _write_state(store, digest, shards.written_ns, files.files, files.flat, files.shards, state)
-    _patch_names(store, old, new)
+    written = shards.written_ns
+
+    def keep_account() -> None:  # (0.35 s at 305,061 files: after the output, from the CLI)
+        with keeping(store, STATE_LOCK):
+            _write_state(store, digest, written, files.files, files.flat, files.shards, state)
+        _patch_names(store, old, new)
+
+    soon(keep_account)
     return Revalidated(diagnostics, digest, span, len(changed), count)
 
 
