@@ -189,9 +189,7 @@ def test_an_edit_rechecked_in_part_finds_what_a_full_run_finds(data: Any) -> Non
 def test_a_report_no_longer_saying_done_leaves_its_task_led_by_a_ceased_agency() -> None:
     """The report is the changed file; the finding is at the task it named (no reference
     between them is broken, so nothing else brings the task in)."""
-    files = {"agencies.yaml": EXPIRING,
-             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
-             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n",
+    files = {"agencies.yaml": EXPIRING, "directives/D0.yaml": D0,
              "tasks/T0.yaml": "kind: task\nid: T0\ndirective: D0\ntitle: Nhiệm vụ\nlead: STTTT\n"
              "due: 2022-12-31\n",
              "reports/R0.yaml": "kind: report\nid: R0\nagency: SCT\ndate: 2022-07-20\ntasks:\n"
@@ -278,9 +276,7 @@ def test_an_edit_is_checked_in_part_and_agencies_in_full(
     import cdsctl.checks.partial as partial
 
     root = tmp_path / "records"
-    files = {"agencies.yaml": EXPIRING, **{f"tasks/T{i}.yaml": _plain_task(i) for i in range(4)},
-             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
-             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n"}  # fmt: skip
+    files = _small_root(4)
     build_tree(root, files)
     _age(root)
     validate(root, cache_dir=tmp_path / "cache", today=TODAY, summaries=False)
@@ -294,6 +290,17 @@ def test_an_edit_is_checked_in_part_and_agencies_in_full(
     got = validate(root, cache_dir=tmp_path / "cache", today=TODAY, summaries=False)
     assert runs == ["full_checks" if path == "agencies.yaml" else "recheck_edit"]
     assert got.checked == 1 and got.files == len(files) + (path not in files)
+
+
+#: a directive issued on 2022-05-12 (the day TB-128-2022 of conftest is)
+D0 = ("kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\nissuer: UBND\n"
+      "issued: 2022-05-12\ntitle: Thông báo\n")  # fmt: skip
+
+
+def _small_root(tasks: int) -> dict[str, str]:
+    """agencies.yaml (STTTT ceased), directive D0 and `tasks` plain tasks T0… on it."""
+    return {"agencies.yaml": EXPIRING, "directives/D0.yaml": D0,
+            **{f"tasks/T{i}.yaml": _plain_task(i) for i in range(tasks)}}  # fmt: skip
 
 
 def _plain_task(i: int) -> str:
@@ -312,11 +319,8 @@ def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
     from cdsctl.validation.incremental import STATE
 
     root = tmp_path / "records"
-    files = {"agencies.yaml": EXPIRING,
-             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
-             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n"}  # fmt: skip
+    files = _small_root(300)
     for i in range(300):
-        files[f"tasks/T{i}.yaml"] = _plain_task(i)
         files[f"reports/R{i}.yaml"] = (f"kind: report\nid: R{i}\nagency: SCT\ndate: 2022-05-20\n"
                                        f"tasks:\n  - {{task: T{i}, status: done}}\n")  # fmt: skip
     build_tree(root, files)
@@ -358,9 +362,7 @@ def test_the_cli_keeps_the_account_after_its_output_and_the_next_run_waits_for_i
     from cdsctl.validation.incremental import STATE, STATE_LOCK
 
     root = tmp_path / "records"
-    files = {"agencies.yaml": EXPIRING, **{f"tasks/T{i}.yaml": _plain_task(i) for i in range(6)},
-             "directives/D0.yaml": "kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\n"
-             "issuer: UBND\nissued: 2022-05-12\ntitle: Thông báo\n"}  # fmt: skip
+    files = _small_root(6)
     build_tree(root, files)
     _age(root)
     env = {**os.environ, "CDSCTL_CACHE_DIR": str(tmp_path / "cache")}
