@@ -190,7 +190,10 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
             _write_state(store, digest, written, files.files, files.flat, files.shards, state)
         _patch_names(store, old, new)
 
-    soon(keep_account)
+    if keep:  # the caller goes on to load every record: the account's memory is wanted back
+        keep_account()
+    else:
+        soon(keep_account)
     return Revalidated(diagnostics, digest, span, len(changed), count)
 
 
