@@ -137,12 +137,14 @@ def test_whole_run_result_is_reused_only_for_the_same_files_and_day(tmp_path: Pa
     same_span = validate(root, cache_dir=cache, today=date(2023, 5, 1), summaries=False)
     assert same_span.diagnostics == later.diagnostics
     import cdsctl.checks.crossfile as crossfile
+    import cdsctl.checks.partial as partial
 
     def no_checks(*args: Any) -> Any:
         raise AssertionError("a day in the span is answered from the stored result")
 
     monkey = pytest.MonkeyPatch()
-    monkey.setattr(crossfile, "cross_checks", no_checks)
+    for module, name in ((crossfile, "full_checks"), (partial, "recheck_edit")):
+        monkey.setattr(module, name, no_checks)  # (what a full and a partial run call)
     try:  # a later day, then an earlier one, within the span [2023-01-01, ∞)
         for day in (date(2031, 1, 1), date(2023, 1, 1)):
             again = validate(root, cache_dir=cache, today=day, summaries=False)

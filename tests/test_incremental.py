@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cdsctl.checks.crossfile import full_checks
 from cdsctl.checks.index import Summary
 from cdsctl.checks.partial import (
     LOCAL,
@@ -28,7 +29,6 @@ from cdsctl.checks.partial import (
     CrossState,
     Edit,
     account,
-    full_checks,
     recheck_edit,
 )
 from cdsctl.diagnostics import Severity
@@ -273,6 +273,7 @@ def test_an_edit_is_checked_in_part_and_agencies_in_full(
 ) -> None:
     """An edited or new task is checked across files in part; an edited agencies.yaml
     (every task names an agency) over every record."""
+    import cdsctl.checks.crossfile as crossfile
     import cdsctl.checks.partial as partial
 
     root = tmp_path / "records"
@@ -283,9 +284,9 @@ def test_an_edit_is_checked_in_part_and_agencies_in_full(
     (root / path).write_text(files.get(path, _plain_task(4)) + "# sửa\n", encoding="utf-8")
     _age(root, [path])
     runs: list[str] = []
-    for name in ("full_checks", "recheck_edit"):
-        original = getattr(partial, name)
-        monkeypatch.setattr(partial, name, lambda *a, name=name, f=original, **k: (
+    for module, name in ((crossfile, "full_checks"), (partial, "recheck_edit")):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, name=name, f=original, **k: (
             runs.append(name), f(*a, **k))[1])  # fmt: skip
     got = validate(root, cache_dir=tmp_path / "cache", today=TODAY, summaries=False)
     assert runs == ["full_checks" if path == "agencies.yaml" else "recheck_edit"]

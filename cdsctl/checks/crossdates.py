@@ -243,17 +243,13 @@ def check_expired_leads(index: Index, today: str) -> Iterator[CrossFinding]:
             yield CrossFinding(task.file, ("lead",), "agency-expired", msg, about=lead_id)
 
 
-def expired_lead_days(index: Index) -> list[str]:
+def lead_days(index: Index, by_file: Iterable[list[str]]) -> list[str]:
     """The days on which :func:`check_expired_leads` may answer otherwise than the day
     before: the day after each agency's `until`, and, for the tasks such an agency leads,
-    the days they were completed, cancelled or reported done.  Between two of them its
-    findings are the same whatever the day, so a validation's result serves every day of
-    that span (:func:`day_span`); most roots have no `until` and one span, all days."""
-    return lead_days(index, lead_days_by_file(index).values())
-
-
-def lead_days(index: Index, by_file: Iterable[list[str]]) -> list[str]:
-    """:func:`expired_lead_days` from each file's part (:func:`lead_days_by_file`)."""
+    the days they were completed, cancelled or reported done (each file's part:
+    :func:`lead_days_by_file`).  Between two of them its findings are the same whatever the
+    day, so a validation's result serves every day of that span (:func:`day_span`); most
+    roots have no `until` and one span, all days."""
     ending = [a.values["until"] for a in index.agencies if a.values.get("until")]
     if not ending:
         return []
@@ -264,7 +260,7 @@ def lead_days(index: Index, by_file: Iterable[list[str]]) -> list[str]:
 
 
 def lead_days_by_file(index: Index) -> dict[str, list[str]]:
-    """The days each task and report of the index adds to :func:`expired_lead_days` (only
+    """The days each task and report of the index adds to :func:`lead_days` (only
     those adding one): kept per file, so that a few files checked again change only theirs
     (cdsctl.checks.partial)."""
     ending = {a.values["id"] for a in index.agencies if a.values.get("until")}

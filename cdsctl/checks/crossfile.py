@@ -19,7 +19,8 @@ from .crossdates import (
     check_report_periods,
     check_task_dates,
     day_span,
-    expired_lead_days,
+    lead_days,
+    lead_days_by_file,
 )
 from .cycles import check_cycles
 from .index import CrossFinding, Index, Summary
@@ -128,7 +129,17 @@ def cross_checks(summaries: Iterable[Summary], today: date, broken: Collection[s
     """Every cross-file finding, and the span of days [first, end) (ISO, None: unbounded)
     for which they are the same as on `today`: only :func:`check_expired_leads` reads the
     day (the rules of one file never do)."""
+    findings, span, _ = full_checks(summaries, today, broken)
+    return findings, span
+
+
+def full_checks(summaries: Iterable[Summary], today: date, broken: Collection[str] = ()
+                ) -> tuple[list[CrossFinding], tuple[str | None, str | None],
+                           dict[str, list[str]]]:  # fmt: skip
+    """:func:`cross_checks`, and the days each file adds to the span (for the account a
+    later partial run starts from: cdsctl.checks.partial.account)."""
     index = Index(summaries, broken)
     day = today.isoformat()
     findings = [finding for check in CROSS_CHECKS for finding in check(index, day)]
-    return findings, day_span(expired_lead_days(index), day)
+    by_file = lead_days_by_file(index)
+    return findings, day_span(lead_days(index, by_file.values()), day), by_file

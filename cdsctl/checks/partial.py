@@ -72,20 +72,9 @@ class CrossState:
         return cls(holders, referrers, links, days)
 
 
-def full_checks(summaries: Iterable[Summary], today: date, broken: Collection[str] = ()
-                ) -> tuple[list[CrossFinding], Span, dict[str, list[str]]]:  # fmt: skip
-    """Every finding (as :func:`.crossfile.cross_checks`), their span of days, and the days
-    each file adds to it (for :func:`account`)."""
-    index = Index(summaries, broken)
-    day = today.isoformat()
-    findings = [finding for check in CROSS_CHECKS for finding in check(index, day)]
-    by_file = lead_days_by_file(index)
-    return findings, day_span(lead_days(index, by_file.values()), day), by_file
-
-
 def account(summaries: Iterable[Summary], lead_days: dict[str, list[str]]) -> CrossState:
     """The account a later :func:`recheck` starts from, of the records of a full run
-    (:func:`full_checks`; made once its index is gone: at 305,061 files both at once cost
+    (:func:`.crossfile.full_checks`; made once its index is gone: at 305,061 files both at once cost
     200 MB more)."""
     summaries = list(summaries)
     return CrossState([stub_of(s) for s in summaries], _referrers(summaries), _links(summaries),

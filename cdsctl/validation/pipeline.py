@@ -3,7 +3,7 @@
 The cache holds two things (see :mod:`cdsctl.validation.cache` for when it is trusted):
 ``files``, a manifest of shards holding each file's own result with its stamp, and
 ``result``, the whole run's diagnostics for a digest of all stamps and the span of days
-they hold for (one rule reads the day: checks.crossdates.expired_lead_days).  A root
+they hold for (one rule reads the day: checks.crossdates.lead_days).  A root
 unchanged since the last run (same files, same stamps, a day in the span) is answered from
 ``result`` without reading any record; one where some files changed, by checking those and
 running the rules across files for the records they concern (:mod:`.incremental`, from the
@@ -129,7 +129,7 @@ def validate(
             # wanted: the summaries, from the shards just written (no cross-file checks again)
             known, prior, fresh = diagnostics, {"digest": digest}, True
     stamps = dict(sorted(stamps.items()))
-    from ..checks.partial import full_checks
+    from ..checks.crossfile import full_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh)
