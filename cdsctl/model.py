@@ -208,12 +208,37 @@ class Records:
             self.report_values = []
         return self.built_reports
 
+    def add(self, kind: str, record_id: str | None, file: str, values: dict[str, Any]) -> None:
+        """One checked record of `file` (a report as its values: built only if asked)."""
+        if values.get("visibility") == "internal" and record_id is not None:
+            self.internal.add(record_id)
+        if kind == "report":
+            self.report_values.append((values, Source(file)))
+        elif kind == "agencies":
+            for entry in values.get("agencies", ()):
+                self.agencies.setdefault(entry["id"], agency(entry))
+                if entry.get("visibility") == "internal":
+                    self.internal.add(entry["id"])
+        elif kind == "calendar":
+            self.calendar = calendar(values)
+        else:
+            attribute, build = _BUILD[kind]
+            getattr(self, attribute)[record_id] = build(values, Source(file))
+
     def use_agency_ids(self) -> None:
         """Write every agency named by a declared alias (spec §3 `aliases`) as the id it
         stands for, so that filters by id find it (`lead: Sở TTTT` is led by ND-STTTT)."""
         ids = alias_ids((a.id, a.aliases) for a in self.agencies.values())
-        if not ids:
-            return
+        if ids:
+            self.apply_agency_ids(ids)
+            for agency_ in self.agencies.values():
+                agency_.parent = _id(ids, agency_.parent)
+                agency_.successor = _id(ids, agency_.successor)
+            self.agency_ids = ids
+
+    def apply_agency_ids(self, ids: dict[str, str]) -> None:
+        """Write the agencies these tasks and directives name by an alias as their ids
+        (:meth:`use_agency_ids`; `ids` may be another Records' :attr:`agency_ids`)."""
         for task in self.tasks.values():
             if (
                 task.lead in ids
@@ -223,9 +248,6 @@ class Records:
                 _agency_ids_in(task, ids)
         for directive in self.directives.values():
             directive.issuer = ids.get(directive.issuer, directive.issuer)
-        for agency in self.agencies.values():
-            agency.parent, agency.successor = _id(ids, agency.parent), _id(ids, agency.successor)
-        self.agency_ids = ids
 
     def agency_name(self, agency_id: str) -> str:
         """The agency's display name, or the id itself when no agency has it."""
@@ -331,3 +353,12 @@ def _measure(m: dict[str, Any]) -> Measure:
 def calendar(v: dict[str, Any]) -> Calendar:
     return Calendar(tuple(date.fromisoformat(d) for d in v.get("days_off", ())),
                     tuple(date.fromisoformat(d) for d in v.get("working_days", ())))  # fmt: skip
+
+
+#: how each kind with an id of its own is kept in Records: (attribute, builder)
+_BUILD: dict[str, tuple[str, Any]] = {
+    "directive": ("directives", directive),
+    "task": ("tasks", task),
+    "meeting": ("meetings", meeting),
+    "indicator": ("indicators", indicator),
+}

@@ -13,23 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .dates.workdays import WorkCalendar
+from .diagnostics import Severity
 from .load.files import FolderStamp, Seen, Stamp, seen, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home, soon
 from .validation.gcpause import gc_paused
 
 if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
-    from .checks.index import Summary
+    from .snapshot.patch import Files
     from .snapshot.store import Located, Where
     from .validation.pipeline import Validation
-
-_BUILD: dict[str, tuple[str, Callable[[dict[str, Any], model.Source], Any]]] = {
-    "directive": ("directives", model.directive),
-    "task": ("tasks", model.task),
-    "meeting": ("meetings", model.meeting),
-    "indicator": ("indicators", model.indicator),
-}
-
 
 #: one report item on a task as `show` lists it: (ISO date, report id, agency, period,
 #: status, progress)
@@ -135,17 +128,36 @@ def load(
     if validation.digest is not None:  # a cache: keep the query view for later dates
         store = _store(root, cache_dir)
         located = functools.partial(_where, validation)  # (only if the snapshot is new)
+        files = functools.partial(_made_of, store, validation, stamps)
         records, skipped, digest = repo.records, repo.skipped, validation.digest
-        soon(lambda: _keep(store, records, skipped, digest, located))
+        soon(lambda: _keep(store, records, skipped, digest, located, files))
     return repo
 
 
 def _keep(store: Store, records: model.Records, skipped: list[str], digest: bytes,
-          located: Callable[[], Located]) -> None:  # fmt: skip
+          located: Callable[[], Located], files: Callable[[], Files | None],
+          agencies: dict[str, str] | None = None) -> None:  # fmt: skip
     from .snapshot import store as snapshots
 
     with snapshots.keeping(store):
-        snapshots.save(store, records, skipped, digest, located)
+        snapshots.save(store, records, skipped, digest, located, files, agencies)
+
+
+def _made_of(store: Store, validation: Validation, stamps: dict[str, Stamp] | None) -> Files | None:
+    """The files a validation's records were made of (their stamps from the account of
+    the rules across files kept for them, or the walk given to it), and what each holds."""
+    from .load.files import Seen, seen_in
+    from .snapshot.patch import Files, stamps_of
+    from .validation.incremental import kept_files
+
+    assert validation.digest is not None
+    found = kept_files(store, Seen(validation.digest, 0))
+    if found is None and stamps and seen_in(stamps).digest == validation.digest:
+        found = stamps_of(stamps)
+    if found is None:
+        return None
+    owners = {s.file: (s.kind, s.id) for s in validation.summaries}
+    return Files.of(*found, owners)
 
 
 def _where(validation: Validation) -> Located:
@@ -169,7 +181,7 @@ def from_validation(root: Path, validation: Validation) -> Repository:
     records = model.Records()
     with gc_paused():  # a typed record per file: many objects, no cycles
         for summary, values in validation.usable():
-            _add(records, summary, values)
+            records.add(summary.kind, summary.id, summary.file, values)
         records.use_agency_ids()
     validation.blobs = {}  # decoded once: the typed records hold the values now
     return Repository(root, records, validation)
@@ -222,18 +234,28 @@ def answer(
 
         snapshot = _from_snapshot(root, None, text)
         if snapshot is not None:
-            if loaded is not None:
-                loaded(snapshot)
+            stale = walking.done() and not serves(snapshot.digest, snapshot.written_ns, walking())
             try:
-                value = {"value": compute(snapshot), "skipped": len(snapshot.skipped)}
+                if not stale:
+                    if loaded is not None:
+                        loaded(snapshot)
+                    value = {"value": compute(snapshot), "skipped": len(snapshot.skipped)}
             except Exception:  # (an unknown --agency, say: an error only if it is current)
                 if serves(snapshot.digest, snapshot.written_ns, walking()):
                     raise
             else:
-                if serves(snapshot.digest, snapshot.written_ns, walking()):
+                if not stale and serves(snapshot.digest, snapshot.written_ns, walking()):
                     assert snapshot.digest is not None
                     answers.save(key, value, snapshot.digest)
                     return Answer(value["value"], value["skipped"])
+            patched = _patched(root, snapshot, walking, text)
+            if patched is not None:
+                if loaded is not None:
+                    loaded(patched)
+                value = {"value": compute(patched), "skipped": len(patched.skipped)}
+                assert patched.digest is not None
+                answers.save(key, value, patched.digest)
+                return Answer(value["value"], value["skipped"])
     repo = load(root, stamps=walking.stamps())
     if loaded is not None:
         loaded(repo)
@@ -248,8 +270,12 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     """The repository of `root` from the snapshot of its files when one is kept for them
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
     record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`)."""
+    from .snapshot.store import serves
+
     walking = Walking(root, keep=where)
-    found = _from_snapshot(root, walking, text, where)
+    found = _from_snapshot(root, None, text, where)
+    if found is not None and not serves(found.digest, found.written_ns, walking()):
+        found = _patched(root, found, walking, text)
     if found is None:
         return load(root, stamps=walking.stamps())
     if where and found.where is not None and found.digest is not None:
@@ -315,7 +341,7 @@ def _read_again(root: Path, meta: dict[str, Any],
             if summary is None or summary.kind != kind:
                 return None
             values = summary.values if result.blob is None else marshal.loads(result.blob)
-            _add(records, summary, values)
+            records.add(summary.kind, summary.id, summary.file, values)
         records.use_agency_ids()
     return records
 
@@ -335,6 +361,45 @@ def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen] | N
         return None
     return Repository(root, found.records, None, found.skipped, found.digest, found.where,
                       found.written_ns)  # fmt: skip
+
+
+def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Repository | None:
+    """The repository of a snapshot kept for other stamps, made current by patching it
+    (cdsctl.snapshot.patch: the files that changed read again); kept for the next query.
+    None when it cannot be (every record is loaded instead)."""
+    from .load.files import Seen
+    from .snapshot import store as snapshots
+    from .snapshot.patch import patch, stamps_of
+    from .validation.incremental import kept_files
+    from .validation.pipeline import stored, validate
+
+    store = _store(root)
+    if stale.digest is None:
+        return None
+    old = snapshots.made_of(store, stale.digest)
+    where = snapshots.complete(store, stale.records, stale.digest, text, stale.where)
+    if old is None or where is None:
+        return None
+    known = stored(root, walking())
+    files = kept_files(store, Seen(known[1], 0)) if known is not None else None
+    if known is None or files is None:  # no `validate` since the change: one now, in part
+        files = stamps_of(walking.stamps())
+        validation = validate(root, stamps=dict(walking.stamps()), summaries=False)
+        if validation.digest is None:
+            return None
+        known = validation.diagnostics, validation.digest
+    errors: dict[str, int] = {}
+    for d in known[0]:
+        if d.severity is Severity.ERROR:
+            errors[d.file] = errors.get(d.file, 0) + 1
+    done = patch(root, stale.records, where, old, stale.digest, stale.written_ns, files, errors)
+    if done is None or done.digest != known[1]:
+        return None
+    now = done.where
+    soon(lambda: _keep(store, done.records, done.skipped, done.digest,
+                       lambda: (now.ids, now.errors, now.whole), lambda: done.files,
+                       now.report_agencies))  # fmt: skip
+    return Repository(root, done.records, None, done.skipped, done.digest, done.where)
 
 
 class Walking:
@@ -372,6 +437,14 @@ class Walking:
                 self._seen = seen(self.root)
         return self._seen
 
+    def done(self) -> bool:
+        """Whether :meth:`__call__` answers at once (the walk's child has finished)."""
+        if self._child is None:
+            return True
+        import select
+
+        return bool(select.select([self._child[1]], [], [], 0)[0])
+
     def stamps(self) -> dict[str, Stamp]:
         """Every file's stamp (and :attr:`folders`): a walk in this process."""
         if self._stamps is None:
@@ -379,26 +452,6 @@ class Walking:
             with gc_paused():
                 self._stamps = walk(self.root, ordered=False, folders=self.folders)
         return self._stamps
-
-
-def _add(records: model.Records, summary: Summary, values: dict[str, Any]) -> None:
-    """One checked record into `records` (a report as its values: built only if asked)."""
-    if values.get("visibility") == "internal" and summary.id is not None:
-        records.internal.add(summary.id)
-    if summary.kind == "report":
-        records.report_values.append((values, model.Source(summary.file)))
-        return
-    if summary.kind == "agencies":
-        for entry in values.get("agencies", ()):
-            records.agencies.setdefault(entry["id"], model.agency(entry))
-            if entry.get("visibility") == "internal":
-                records.internal.add(entry["id"])
-        return
-    if summary.kind == "calendar":
-        records.calendar = model.calendar(values)
-        return
-    attribute, build = _BUILD[summary.kind]
-    getattr(records, attribute)[summary.id] = build(values, model.Source(summary.file))
 
 
 def full_record(root: Path, relpath: str) -> dict[str, Any]:

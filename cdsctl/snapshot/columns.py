@@ -72,17 +72,22 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
         "indicators": [_indicator_row(i) for i in records.indicators.values()],
         "calendar": (_isos(records.calendar.days_off), _isos(records.calendar.working_days)),
         "internal": sorted(records.internal),
-        "entries": {
-            task: [
-                (same(e[0], _iso(e[0])), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
-                for e in entries
-            ]
-            for task, entries in report_entries(records).items()
-        },
+        "entries": _entries(records, same),
     }
     texts = {t.id: t.description for t in tasks if t.description}
     view["holidays"] = _working_days(records)
     return view, texts
+
+
+def _entries(records: model.Records, same: Callable[[Any, Any], Any]) -> dict[str, Any]:
+    """Every task's report items, dates as ISO text (a snapshot's records have them so)."""
+    if records.report_entries is not None:
+        return {task: [(same(e[0], e[0]), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
+                       for e in entries]
+                for task, entries in records.report_entries.items()}  # fmt: skip
+    return {task: [(same(e[0], _iso(e[0])), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
+                   for e in entries]
+            for task, entries in report_entries(records).items()}  # fmt: skip
 
 
 def _working_days(records: model.Records) -> dict[str, Any]:

@@ -3,10 +3,11 @@ back only while the files have those stamps (cache.unchanged: the same digest, n
 racy window), as the validation cache and stored answers are.  Working days are counted
 when a query asks (the `holidays` package's version does not enter the snapshot).
 
-Four files: `snapshot` (the query view, the files left out for errors), `snapshot.text`
+Five files: `snapshot` (the query view, the files left out for errors), `snapshot.text`
 (descriptions, read only for a search), `snapshot.where` (where each record is, for
-`show`), each carrying the digest (a side file of other stamps is not used with a view),
-and `snapshot.digest`, the digest alone, so that a run over the same files knows the
+`show`), `snapshot.files` (the files it was made of: what :mod:`.patch` starts from), each
+carrying the digest (a side file of other stamps is not used with a view), and
+`snapshot.digest`, the digest alone, so that a run over the same files knows the
 snapshot is there without reading it.
 
 A process keeping the snapshot holds a lock on `snapshot.lock` (:func:`keeping`); a query
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..load.files import Seen, Stamp
@@ -30,8 +31,10 @@ from ..validation import cache
 from ..validation.cache import Store, now_ns, unchanged
 from ..validation.gcpause import gc_paused
 from . import columns
+from .patch import Files, Where
 
 VIEW, TEXT, WHERE, DIGEST = "snapshot", "snapshot.text", "snapshot.where", "snapshot.digest"
+FILES = "snapshot.files"
 LOCK = "snapshot.lock"
 #: how long a query waits for a snapshot being kept (at 1,000,000 files: ≈ 20 s)
 WAIT_SECONDS = 120.0
@@ -45,18 +48,6 @@ def keeping(store: Store) -> AbstractContextManager[None]:
 def settled(store: Store, timeout: float = WAIT_SECONDS) -> None:
     """Return once no other process is keeping the snapshot (or after `timeout`)."""
     cache.settled(store, LOCK, timeout)
-
-
-@dataclass(slots=True)
-class Where:
-    """Where each record is (`cdsctl show`): its kind and file by id, the errors of each
-    file with errors, each report's agency by report id."""
-
-    ids: dict[str, tuple[str, str]]
-    errors: dict[str, int]
-    report_agencies: dict[str, str]
-    #: (kind, file) of the records without an id: agencies.yaml, calendar.yaml
-    whole: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -86,24 +77,39 @@ Located = tuple[dict[str, tuple[str, str]], dict[str, int], list[tuple[str, str]
 
 
 def save(store: Store, records: Records, skipped: list[str], digest: bytes,
-         where: Callable[[], Located]) -> bool:  # fmt: skip
+         where: Callable[[], Located], files: Callable[[], Files | None],
+         agencies: dict[str, str] | None = None) -> bool:  # fmt: skip
     """Keep the query view of `records` (validated with stamps of `digest`), unless it is
     kept already (a small file names the digest of the one kept: no need to read it).
-    `where()`: each record's (kind, file) by id, and the errors of each file.  Whether it
-    was written now."""
+    `where()`: each record's (kind, file) by id, and the errors of each file; `files()`:
+    the files they were made of (None: not known, the snapshot is never patched);
+    `agencies`: each report's agency (by default, from the reports in `records`).
+    Whether it was written now."""
     if store.read(DIGEST) == digest:
         return False
     with gc_paused():  # hundreds of thousands of tuples, no cycles
         view, texts = columns.encode(records)
         ids, errors, whole = where()
+        made_of = files()
         head = {"digest": digest, "written_ns": now_ns()}
-        agencies = columns.report_agencies(records)
+        if agencies is None:
+            agencies = columns.report_agencies(records)
         if (store.write(TEXT, {**head, "texts": texts})
                 and store.write(WHERE, {**head, "ids": ids, "errors": errors,
                                         "reports": agencies, "whole": whole})
+                and store.write(FILES, {**head, "files": made_of and made_of.to_wire()})
                 and store.write(VIEW, {**head, "skipped": skipped, "view": view})):  # fmt: skip
             return store.write(DIGEST, digest)
     return False
+
+
+def made_of(store: Store, digest: bytes) -> Files | None:
+    """The files the snapshot of `digest` was made of, if it was kept with them."""
+    kept = _side(store, FILES, digest)
+    try:
+        return Files.from_wire(kept["files"]) if kept and kept["files"] else None
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
@@ -131,6 +137,28 @@ def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
     kept = Snapshot(records, list(found["skipped"]), found["digest"], whereabouts,
                     found["written_ns"])  # fmt: skip
     return kept if stamps is None or kept.serves(stamps()) else None
+
+
+def complete(store: Store, records: Records, digest: bytes, text: bool,
+             where: Where | None) -> Where | None:  # fmt: skip
+    """What a patch (:mod:`.patch`) needs of the snapshot of `digest` and a query may have
+    left out: the tasks' descriptions (put in `records` unless `text`: they are there) and
+    where each record is (`where`, else read).  None if they were not kept with it."""
+    if where is None:
+        located = _side(store, WHERE, digest)
+        if located is None:
+            return None
+        where = Where(located["ids"], located["errors"], located["reports"], located["whole"])
+    if not text:
+        texts = _side(store, TEXT, digest)
+        if texts is None:
+            return None
+        tasks = records.tasks
+        for task_id, description in texts["texts"].items():
+            task = tasks.get(task_id)
+            if task is not None:
+                task.description = description
+    return where
 
 
 def _side(store: Store, name: str, digest: bytes) -> dict[str, Any] | None:

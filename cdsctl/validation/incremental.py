@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
-from ..load.files import AGENCIES, NOT_READ, Stamp, patched_digest
-from .cache import RACY_NS, Store, keeping, now_ns, settled, soon
+from ..load.files import AGENCIES, NOT_READ, Seen, Stamp, patched_digest
+from .cache import RACY_NS, Store, keeping, now_ns, settled, soon, unchanged
 from .names import NAMES
 from .shards import FILES, shard_name, shard_number
 from .workers import OnProgress, check_files
@@ -57,6 +57,20 @@ def _write_state(store: Store, digest: bytes, written_ns: int, files: list[str],
     store.write(STATE, {"digest": digest, "written_ns": written_ns, "files": files,
                         "stamps": flat.tobytes(), "shards": shards.tobytes(),
                         "cross": state.to_wire()})  # fmt: skip
+
+
+def kept_files(store: Store, seen: dict[str, Stamp] | Seen) -> tuple[list[str], array[int]] | None:
+    """The files (in path order) and their stamps (four numbers each, flat) of the account
+    kept, if they are the ones `seen` now (cache.unchanged), else None."""
+    settled(store, STATE_LOCK, WAIT_SECONDS)
+    kept = store.read(STATE)
+    if not isinstance(kept, dict) or not unchanged(seen, kept):
+        return None
+    try:
+        found = _Kept(kept)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found.files, found.flat
 
 
 class _Kept:

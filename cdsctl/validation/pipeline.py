@@ -171,6 +171,15 @@ def validate(
     return _selected(result, only, selection, about_ids)
 
 
+def stored(root: Path, seen: dict[str, Stamp] | Seen, today: date | None = None,
+           cache_dir: Path | None = None) -> tuple[list[Diagnostic], bytes] | None:  # fmt: skip
+    """The diagnostics and digest of the last run kept in the cache, if no file has changed
+    since (`seen`: a walk of them now) and `today` is in the span of days they hold for."""
+    prior = Store.for_root(_cache_dir(cache_dir), root).read(RESULT)
+    known = _known_result(prior, seen, today or date.today())
+    return (known, prior["digest"]) if known is not None else None
+
+
 def _selected(
     result: Validation, only: object, selection: Selection, also: Collection[Diagnostic] = ()
 ) -> Validation:

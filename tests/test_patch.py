@@ -1,0 +1,185 @@
+"""The snapshot patched after an edit (cdsctl.snapshot.patch) against every record loaded
+again without a cache: random roots whose ids collide, refer round and name what is missing
+(tests/test_incremental.py's), one to three edits in a row (files changed, added, removed,
+broken, in the racy window or not), with or without `validate` before the query.  The
+records (as the snapshot keeps them, descriptions included), the files left out for errors
+and where each record is must be those of a fresh load; and the patch must be what answers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cdsctl import repository
+from cdsctl.snapshot import columns
+from cdsctl.snapshot import patch as patching
+from cdsctl.validation.pipeline import validate
+
+from .conftest import build_tree
+from .test_incremental import _age, _write, edits, roots
+
+
+@contextmanager
+def cache_in(folder: Path) -> Iterator[None]:
+    before = os.environ.get("CDSCTL_CACHE_DIR")
+    os.environ["CDSCTL_CACHE_DIR"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["CDSCTL_CACHE_DIR"]
+        else:
+            os.environ["CDSCTL_CACHE_DIR"] = before
+
+
+def seen_as_kept(repo: repository.Repository) -> dict[str, Any]:
+    """Everything a query reads of a repository: its records as the snapshot keeps them
+    (columns.encode: descriptions and report items included), the files left out and
+    where each record is."""
+    view, texts = columns.encode(repo.records)
+    if repo.where is not None:
+        where = repo.where
+        ids, errors, whole, agencies = where.ids, where.errors, where.whole, where.report_agencies
+    else:
+        ids, errors, whole = repository._where(repo.validation)
+        agencies = columns.report_agencies(repo.records)
+    return {"view": view, "texts": texts, "skipped": repo.skipped, "ids": ids,
+            "errors": errors, "whole": sorted(whole), "reports": agencies}  # fmt: skip
+
+
+@contextmanager
+def patches_counted() -> Iterator[list[bool]]:
+    """Whether each patch made the snapshot current (True) or gave way (False)."""
+    made: list[bool] = []
+    original = patching.patch
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        made.append(found is not None)
+        return found
+
+    patching.patch = counted  # type: ignore[assignment]
+    try:
+        yield made
+    finally:
+        patching.patch = original  # type: ignore[assignment]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.data())
+def test_a_patched_snapshot_is_a_fresh_load(tmp_path_factory: Any, data: Any) -> None:
+    root = tmp_path_factory.mktemp("root") / "records"
+    files = data.draw(roots())
+    build_tree(root, files)
+    _age(root)
+    with cache_in(root.parent / "cache"), patches_counted() as made:
+        repository.light(root)  # every record loaded; the snapshot kept
+        for _ in range(data.draw(st.integers(1, 3))):
+            edit = data.draw(edits(files))
+            _write(root, edit)
+            files = {p: t for p, t in {**files, **edit}.items() if t is not None}
+            if data.draw(st.booleans()):
+                _age(root, edit)
+            if data.draw(st.booleans()):  # `validate` after the edit, as CI or a user does
+                validate(root, summaries=False)
+            got = repository.light(root, text=True, where=True)
+            want = repository.load(root, cache_dir=False)
+            assert seen_as_kept(got) == seen_as_kept(want)
+    assert all(made)  # (an edit never to agencies.yaml: every one patched)
+
+
+def _task(ident: str, lead: str = "STTTT", more: str = "") -> str:
+    return (f"kind: task\nid: {ident}\ndirective: D0\ntitle: Nhiệm vụ {ident}\nlead: {lead}\n"
+            f"due: 2022-12-31\ndescription: Mô tả {ident}\n{more}")  # fmt: skip
+
+
+D0 = ("kind: directive\nid: D0\ntype: TB\nnumber: 1/TB-UBND\nissuer: UBND\n"
+      "issued: 2022-05-12\ntitle: Thông báo\n")  # fmt: skip
+AGENCIES = ("kind: agencies\nagencies:\n  - {id: STTTT, name: Sở Thông tin và Truyền thông}\n"
+            "  - {id: SCT, name: Sở Công Thương}\n  - {id: UBND, name: UBND tỉnh}\n")  # fmt: skip
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "records"
+    build_tree(root, {"agencies.yaml": AGENCIES, "directives/D0.yaml": D0,
+                      **{f"tasks/T{i}.yaml": _task(f"T{i}") for i in range(5)},
+                      "reports/R0.yaml": "kind: report\nid: R0\nagency: SCT\ndate: 2022-06-01\n"
+                      "tasks:\n  - {task: T1, status: done}\n"})  # fmt: skip
+    _age(root)
+    with cache_in(tmp_path / "cache"):
+        assert repository.light(root).skipped == []
+        yield root
+
+
+@pytest.mark.parametrize("edit", [
+    {"tasks/T2.yaml": _task("T2", "SCT")},                        # changed
+    {"tasks/T9.yaml": _task("T9")},                               # added (last in path order)
+    {"tasks/A0.yaml": _task("A0")},                               # added (first)
+    {"tasks/T3.yaml": None},                                      # removed
+    {"directives/D0.yaml": None},                                 # every task now names nothing
+    {"reports/R0.yaml": None},                                    # T1 no longer done
+    {"reports/R1.yaml": "kind: report\nid: R1\nagency: STTTT\ndate: 2022-06-02\n"
+                        "tasks:\n  - {task: T2, status: done}\n"},
+    {"reports/Q0.yaml": "kind: report\nid: Q0\nagency: STTTT\ndate: 2022-05-20\n"
+                        "tasks:\n  - {task: T1, status: in-progress}\n"},  # before R0's
+    {"tasks/A0.yaml": _task("T4")},                               # a duplicate id, earlier
+    {"tasks/T2.yaml": "kind: task\nid: T2\ntitle: [unclosed\n"},  # broken
+])  # fmt: skip
+def test_each_kind_of_edit_is_patched(small: Path, edit: dict[str, str | None]) -> None:
+    _write(small, edit)
+    _age(small, edit)
+    validate(small, summaries=False)
+    with patches_counted() as made:
+        got = repository.light(small, text=True)
+    assert made == [True]
+    assert seen_as_kept(got) == seen_as_kept(repository.load(small, cache_dir=False))
+
+
+def test_a_query_without_validate_patches_after_a_partial_validation(small: Path) -> None:
+    _write(small, {"tasks/T2.yaml": _task("T2", more="completed: 2022-06-01\n")})
+    _age(small, ["tasks/T2.yaml"])
+    with patches_counted() as made:
+        got = repository.light(small)
+    assert made == [True]
+    assert got.records.tasks["T2"].completed is not None
+
+
+def test_agencies_changed_loads_every_record(small: Path) -> None:
+    _write(small, {"agencies.yaml": AGENCIES + "  - {id: SYT, name: Sở Y tế}\n"})
+    _age(small, ["agencies.yaml"])
+    with patches_counted() as made:
+        got = repository.light(small, text=True)
+    assert made == [False]
+    assert "SYT" in got.records.agencies
+    assert seen_as_kept(got) == seen_as_kept(repository.load(small, cache_dir=False))
+
+
+def test_a_file_changed_while_patching_gives_way(small: Path, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:  # fmt: skip
+    """A file read again that is not as the walk saw it: every record is loaded."""
+    _write(small, {"tasks/T2.yaml": _task("T2", "SCT")})
+    _age(small, ["tasks/T2.yaml"])
+    validate(small, summaries=False)
+    from cdsctl.validation import onefile
+
+    original = onefile.check_file
+
+    def edited_meanwhile(root: Path, relpath: str) -> Any:
+        (root / relpath).write_text(_task("T2", "UBND"), encoding="utf-8")
+        return original(root, relpath)
+
+    monkeypatch.setattr(onefile, "check_file", edited_meanwhile)
+    with patches_counted() as made:
+        got = repository.light(small)
+    assert made == [False]
+    assert got.records.tasks["T2"].lead == "UBND"
