@@ -110,6 +110,7 @@ ROWS = {  # in the table's order
     "newday-ctl": "3. (control) `validate` warm under `faketime` at the real now",
     "newday": "3. first `validate` of a new day (records unchanged)",
     "edit": "4. `validate` after one edited file",
+    "edit-query": "4. `overdue --format json`, new date, the first query after the edit",
     "q-overdue-json": "5. `overdue --format json`, new date (the first query after `validate`)",
     "q-overdue-table": "5. `overdue` (text table), new date",
     "q-tasks-json": "5. `tasks --format json`, new date",
@@ -135,7 +136,7 @@ class Goals:
     table_vs_json: float | None = None  # a text table at most this × its JSON
 
 
-NEW_DATE = (*QUERIES, "answers-17")  # any query for a new date
+NEW_DATE = (*QUERIES, "answers-17", "edit-query")  # any query for a new date
 GOALS_100K = Goals(
     "issue 13 at 100,000 tasks",
     {"cold": 0.25, "newday": 0.05, "edit": 0.03, "show": 0.01} | dict.fromkeys(NEW_DATE, 0.05),
@@ -345,6 +346,7 @@ class Bench:
     days_back: Iterator[int] = field(default_factory=itertools.count)
     new_days: Iterator[int] = field(default_factory=itertools.count)
     folders: Iterator[int] = field(default_factory=itertools.count)
+    chosen: Sequence[str] = ()  # the scenarios of this run
 
     # -- helpers --
 
@@ -460,6 +462,7 @@ class Bench:
         """The scenarios in a user's order, each for every binary in turn, each binary in a
         new cache; a binary whose code changes leaves the run (`stale`)."""
         self.stale -= {b.name for b in binaries}
+        self.chosen = scenarios
         for b in binaries:
             self.new_cache(b)
         for name in RUN_ORDER:
@@ -529,6 +532,11 @@ class Bench:
             for cache in self.caches.values():
                 cache.validated = False
             self.cdsctl(b, ["validate"], "edit")
+            if "queries" in self.chosen:  # a snapshot was kept before the edit: patched
+                day = self.new_date("edit-query")
+                out = self.scratch / f"{b.name}-edit-query.out"
+                self.cdsctl(b, [*QUERIES["q-overdue-json"], "--as-of", day], "edit-query", out)
+                self.rows[f"edit-query@{b.name}"] = day, rows_in(out, True)
 
     def scenario_newday(self, binaries: list[Binary]) -> None:
         # Days after the real today: cdsctl compares the time its cache was written (faked)

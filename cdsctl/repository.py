@@ -135,12 +135,11 @@ def load(
 
 
 def _keep(store: Store, records: model.Records, skipped: list[str], digest: bytes,
-          located: Callable[[], Located], files: Callable[[], Files | None],
-          agencies: dict[str, str] | None = None) -> None:  # fmt: skip
+          located: Callable[[], Located], files: Callable[[], Files | None]) -> None:  # fmt: skip
     from .snapshot import store as snapshots
 
     with snapshots.keeping(store):
-        snapshots.save(store, records, skipped, digest, located, files, agencies)
+        snapshots.save(store, records, skipped, digest, located, files)
 
 
 def _made_of(store: Store, validation: Validation, stamps: dict[str, Stamp] | None) -> Files | None:
@@ -157,7 +156,10 @@ def _made_of(store: Store, validation: Validation, stamps: dict[str, Stamp] | No
     if found is None:
         return None
     owners = {s.file: (s.kind, s.id) for s in validation.summaries}
-    return Files.of(*found, owners)
+    errors: dict[str, int] = {}
+    for d in validation.errors:
+        errors[d.file] = errors.get(d.file, 0) + 1
+    return Files.of(*found, owners, errors)
 
 
 def _where(validation: Validation) -> Located:
@@ -234,7 +236,9 @@ def answer(
 
         snapshot = _from_snapshot(root, None, text)
         if snapshot is not None:
-            stale = walking.done() and not serves(snapshot.digest, snapshot.written_ns, walking())
+            stale = _changed_since(root, snapshot) or (
+                walking.done() and not serves(snapshot.digest, snapshot.written_ns, walking())
+            )
             try:
                 if not stale:
                     if loaded is not None:
@@ -363,6 +367,15 @@ def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen] | N
                       found.written_ns)  # fmt: skip
 
 
+def _changed_since(root: Path, snapshot: Repository) -> bool:
+    """Whether a `validate` run after the snapshot was kept saw other files (an edit made
+    since: the snapshot is patched, no answer computed from it first)."""
+    from .validation.pipeline import last_run
+
+    run = last_run(root)
+    return run is not None and run[0] != snapshot.digest and run[1] > snapshot.written_ns
+
+
 def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Repository | None:
     """The repository of a snapshot kept for other stamps, made current by patching it
     (cdsctl.snapshot.patch: the files that changed read again); kept for the next query.
@@ -376,10 +389,6 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Rep
     store = _store(root)
     if stale.digest is None:
         return None
-    old = snapshots.made_of(store, stale.digest)
-    where = snapshots.complete(store, stale.records, stale.digest, text, stale.where)
-    if old is None or where is None:
-        return None
     known = stored(root, walking())
     files = kept_files(store, Seen(known[1], 0)) if known is not None else None
     if known is None or files is None:  # no `validate` since the change: one now, in part
@@ -388,18 +397,35 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Rep
         if validation.digest is None:
             return None
         known = validation.diagnostics, validation.digest
+    old = snapshots.made_of(store, stale.digest, files[0])
+    if old is None:
+        return None
     errors: dict[str, int] = {}
     for d in known[0]:
         if d.severity is Severity.ERROR:
             errors[d.file] = errors.get(d.file, 0) + 1
-    done = patch(root, stale.records, where, old, stale.digest, stale.written_ns, files, errors)
+    was = stale.digest
+    done = patch(root, stale.records, old, was, stale.written_ns, files, errors)
     if done is None or done.digest != known[1]:
         return None
-    now = done.where
-    soon(lambda: _keep(store, done.records, done.skipped, done.digest,
-                       lambda: (now.ids, now.errors, now.whole), lambda: done.files,
-                       now.report_agencies))  # fmt: skip
-    return Repository(root, done.records, None, done.skipped, done.digest, done.where)
+    where = done.locate(stale.where) if stale.where is not None else None
+
+    def keep() -> None:  # where each record is, and descriptions: read and patched now
+        now = where
+        if now is None:
+            found = snapshots.where_of(store, was)
+            now = done.locate(found) if found is not None else None
+        texts = None if text else snapshots.texts_of(store, was)
+        if now is None or (texts is None and not text):
+            return
+        described = done.texts(texts) if texts is not None else None
+        with snapshots.keeping(store):
+            snapshots.save(store, done.records, done.skipped, done.digest,
+                           lambda: (now.ids, now.errors, now.whole), lambda: done.files,
+                           now.report_agencies, described)  # fmt: skip
+
+    soon(keep)
+    return Repository(root, done.records, None, done.skipped, done.digest, where)
 
 
 class Walking:

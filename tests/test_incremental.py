@@ -317,7 +317,7 @@ def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
     shard of the report the rules read, or the account itself gone.  The answer is a full
     run's (the edit makes T0's report early: a finding at a file in another shard)."""
     from cdsctl.validation.cache import Store
-    from cdsctl.validation.incremental import STATE
+    from cdsctl.validation.incremental import STATE, STATE_FILES
 
     root = tmp_path / "records"
     files = _small_root(300)
@@ -332,7 +332,7 @@ def test_a_damaged_cache_after_an_edit_gives_a_full_run_not_a_wrong_answer(
     (root / edited).write_text(files[edited].replace("2022-05-12", "2022-06-01"), "utf-8")
     _age(root, [edited])
     store = Store.for_root(cache, root)
-    kept = store.read(STATE)
+    kept = store.read(STATE_FILES)
     shards = array("i")
     shards.frombytes(kept["shards"])
     shard_of = dict(zip(kept["files"], shards, strict=True))

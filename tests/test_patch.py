@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from cdsctl import repository
 from cdsctl.snapshot import columns
 from cdsctl.snapshot import patch as patching
+from cdsctl.snapshot.store import texts_of
 from cdsctl.validation.pipeline import validate
 
 from .conftest import build_tree
@@ -53,6 +54,16 @@ def seen_as_kept(repo: repository.Repository) -> dict[str, Any]:
         agencies = columns.report_agencies(repo.records)
     return {"view": view, "texts": texts, "skipped": repo.skipped, "ids": ids,
             "errors": errors, "whole": sorted(whole), "reports": agencies}  # fmt: skip
+
+
+def assert_fresh(root: Path, got: repository.Repository) -> None:
+    """`got` (from a query) and the snapshot kept for the next one are a fresh load."""
+    want = seen_as_kept(repository.load(root, cache_dir=False))
+    assert columns.encode(got.records)[0] == want["view"] and got.skipped == want["skipped"]
+    kept = repository._from_snapshot(root, None, text=True, where=True)
+    assert kept is not None and seen_as_kept(kept) == want
+    assert kept.digest is not None
+    assert texts_of(repository._store(root), kept.digest) == want["texts"]  # (no task gone)
 
 
 @contextmanager
@@ -91,9 +102,15 @@ def test_a_patched_snapshot_is_a_fresh_load(tmp_path_factory: Any, data: Any) ->
                 _age(root, edit)
             if data.draw(st.booleans()):  # `validate` after the edit, as CI or a user does
                 validate(root, summaries=False)
-            got = repository.light(root, text=True, where=True)
-            want = repository.load(root, cache_dir=False)
-            assert seen_as_kept(got) == seen_as_kept(want)
+            text, where = data.draw(st.booleans()), data.draw(st.booleans())
+            got = repository.light(root, text=text, where=where)
+            want = seen_as_kept(repository.load(root, cache_dir=False))
+            if text and where:
+                assert seen_as_kept(got) == want
+            assert columns.encode(got.records)[0] == want["view"]
+            assert got.skipped == want["skipped"]
+            kept = repository._from_snapshot(root, None, text=True, where=True)
+            assert kept is not None and seen_as_kept(kept) == want  # what the next one reads
     assert all(made)  # (an edit never to agencies.yaml: every one patched)
 
 
@@ -140,9 +157,9 @@ def test_each_kind_of_edit_is_patched(small: Path, edit: dict[str, str | None]) 
     _age(small, edit)
     validate(small, summaries=False)
     with patches_counted() as made:
-        got = repository.light(small, text=True)
+        got = repository.light(small)
     assert made == [True]
-    assert seen_as_kept(got) == seen_as_kept(repository.load(small, cache_dir=False))
+    assert_fresh(small, got)
 
 
 def test_a_query_without_validate_patches_after_a_partial_validation(small: Path) -> None:
@@ -158,10 +175,10 @@ def test_agencies_changed_loads_every_record(small: Path) -> None:
     _write(small, {"agencies.yaml": AGENCIES + "  - {id: SYT, name: Sở Y tế}\n"})
     _age(small, ["agencies.yaml"])
     with patches_counted() as made:
-        got = repository.light(small, text=True)
+        got = repository.light(small)
     assert made == [False]
     assert "SYT" in got.records.agencies
-    assert seen_as_kept(got) == seen_as_kept(repository.load(small, cache_dir=False))
+    assert_fresh(small, got)
 
 
 def test_a_file_changed_while_patching_gives_way(small: Path, monkeypatch: pytest.MonkeyPatch

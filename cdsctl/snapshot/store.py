@@ -3,9 +3,10 @@ back only while the files have those stamps (cache.unchanged: the same digest, n
 racy window), as the validation cache and stored answers are.  Working days are counted
 when a query asks (the `holidays` package's version does not enter the snapshot).
 
-Five files: `snapshot` (the query view, the files left out for errors), `snapshot.text`
+Six files: `snapshot` (the query view, the files left out for errors), `snapshot.text`
 (descriptions, read only for a search), `snapshot.where` (where each record is, for
-`show`), `snapshot.files` (the files it was made of: what :mod:`.patch` starts from), each
+`show`), `snapshot.files` and `snapshot.names` (the files it was made of: what
+:mod:`.patch` starts from), each
 carrying the digest (a side file of other stamps is not used with a view), and
 `snapshot.digest`, the digest alone, so that a run over the same files knows the
 snapshot is there without reading it.
@@ -31,10 +32,10 @@ from ..validation import cache
 from ..validation.cache import Store, now_ns, unchanged
 from ..validation.gcpause import gc_paused
 from . import columns
-from .patch import Files, Where
+from .patch import Files, Where, names_digest
 
 VIEW, TEXT, WHERE, DIGEST = "snapshot", "snapshot.text", "snapshot.where", "snapshot.digest"
-FILES = "snapshot.files"
+FILES, NAMES = "snapshot.files", "snapshot.names"
 LOCK = "snapshot.lock"
 #: how long a query waits for a snapshot being kept (at 1,000,000 files: ≈ 20 s)
 WAIT_SECONDS = 120.0
@@ -78,17 +79,19 @@ Located = tuple[dict[str, tuple[str, str]], dict[str, int], list[tuple[str, str]
 
 def save(store: Store, records: Records, skipped: list[str], digest: bytes,
          where: Callable[[], Located], files: Callable[[], Files | None],
-         agencies: dict[str, str] | None = None) -> bool:  # fmt: skip
+         agencies: dict[str, str] | None = None, texts: dict[str, str] | None = None
+         ) -> bool:  # fmt: skip
     """Keep the query view of `records` (validated with stamps of `digest`), unless it is
     kept already (a small file names the digest of the one kept: no need to read it).
     `where()`: each record's (kind, file) by id, and the errors of each file; `files()`:
     the files they were made of (None: not known, the snapshot is never patched);
-    `agencies`: each report's agency (by default, from the reports in `records`).
-    Whether it was written now."""
+    `agencies`: each report's agency, `texts`: the tasks' descriptions (by default, from
+    `records`).  Whether it was written now."""
     if store.read(DIGEST) == digest:
         return False
     with gc_paused():  # hundreds of thousands of tuples, no cycles
-        view, texts = columns.encode(records)
+        view, described = columns.encode(records)
+        texts = described if texts is None else texts
         ids, errors, whole = where()
         made_of = files()
         head = {"digest": digest, "written_ns": now_ns()}
@@ -97,17 +100,25 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
         if (store.write(TEXT, {**head, "texts": texts})
                 and store.write(WHERE, {**head, "ids": ids, "errors": errors,
                                         "reports": agencies, "whole": whole})
+                and store.write(NAMES, {**head, "names": made_of and made_of.names})
                 and store.write(FILES, {**head, "files": made_of and made_of.to_wire()})
                 and store.write(VIEW, {**head, "skipped": skipped, "view": view})):  # fmt: skip
             return store.write(DIGEST, digest)
     return False
 
 
-def made_of(store: Store, digest: bytes) -> Files | None:
-    """The files the snapshot of `digest` was made of, if it was kept with them."""
+def made_of(store: Store, digest: bytes, names: list[str] | None = None) -> Files | None:
+    """The files the snapshot of `digest` was made of, if it was kept with them; `names`:
+    the files now, in path order (their list is used when it is the snapshot's)."""
     kept = _side(store, FILES, digest)
     try:
-        return Files.from_wire(kept["files"]) if kept and kept["files"] else None
+        wire = kept["files"] if kept else None
+        if not wire:
+            return None
+        if names is None or names_digest(names) != wire["names"]:
+            apart = _side(store, NAMES, digest)
+            names = apart["names"] if apart else None
+        return Files.from_wire(wire, names) if names is not None else None
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -139,26 +150,18 @@ def load(store: Store, stamps: Callable[[], dict[str, Stamp] | Seen] | None,
     return kept if stamps is None or kept.serves(stamps()) else None
 
 
-def complete(store: Store, records: Records, digest: bytes, text: bool,
-             where: Where | None) -> Where | None:  # fmt: skip
-    """What a patch (:mod:`.patch`) needs of the snapshot of `digest` and a query may have
-    left out: the tasks' descriptions (put in `records` unless `text`: they are there) and
-    where each record is (`where`, else read).  None if they were not kept with it."""
-    if where is None:
-        located = _side(store, WHERE, digest)
-        if located is None:
-            return None
-        where = Where(located["ids"], located["errors"], located["reports"], located["whole"])
-    if not text:
-        texts = _side(store, TEXT, digest)
-        if texts is None:
-            return None
-        tasks = records.tasks
-        for task_id, description in texts["texts"].items():
-            task = tasks.get(task_id)
-            if task is not None:
-                task.description = description
-    return where
+def where_of(store: Store, digest: bytes) -> Where | None:
+    """Where each record is, as kept with the snapshot of `digest` (None: not kept)."""
+    found = _side(store, WHERE, digest)
+    if found is None:
+        return None
+    return Where(found["ids"], found["errors"], found["reports"], found["whole"])
+
+
+def texts_of(store: Store, digest: bytes) -> dict[str, str] | None:
+    """The tasks' descriptions kept with the snapshot of `digest` (None: not kept)."""
+    found = _side(store, TEXT, digest)
+    return found["texts"] if found is not None else None
 
 
 def _side(store: Store, name: str, digest: bytes) -> dict[str, Any] | None:

@@ -3,9 +3,10 @@ files run only for the records they concern (cdsctl.checks.partial), and the cac
 rather than read and written whole.
 
 A run that checks across every record keeps, beside its result, the account the partial
-rules start from and each file's stamp and shard (``cross``, :func:`keep_state`).  The next
-run, when some files' stamps differ, reads that instead of the 1,223 shards of a root of
-305,061 files: it checks the changed files, reads the shards of the few records the rules
+rules start from (``cross``) and each file's stamp and shard (``cross.files``: read on its
+own by a query patching the snapshot, cdsctl.snapshot.patch; :func:`keep_state`).  The
+next run, when some files' stamps differ, reads that instead of the 1,223 shards of a root
+of 305,061 files: it checks the changed files, reads the shards of the few records the rules
 need, and keeps the earlier findings of every file the change does not concern.  It gives
 way to a full run when the account is not that of the stored result, when more than
 :data:`MOST` files changed, or when agencies.yaml or the calendar did (every record names
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from ..checks.index import CrossFinding
 
 STATE = "cross"
+#: the files the account was kept for, with their stamps and shards (read without it)
+STATE_FILES = "cross.files"
 #: held while a full run's account is being kept (after its output, by the CLI): the next
 #: run waits for it rather than checking every record again
 STATE_LOCK = "cross.lock"
@@ -54,16 +57,30 @@ def keep_state(store: Store, digest: bytes, written_ns: int, stamps: dict[str, S
 
 def _write_state(store: Store, digest: bytes, written_ns: int, files: list[str], flat: array[int],
                  shards: array[int], state: Any) -> None:  # fmt: skip
-    store.write(STATE, {"digest": digest, "written_ns": written_ns, "files": files,
-                        "stamps": flat.tobytes(), "shards": shards.tobytes(),
-                        "cross": state.to_wire()})  # fmt: skip
+    head = {"digest": digest, "written_ns": written_ns}
+    if store.write(STATE_FILES, {**head, "files": files, "stamps": flat.tobytes(),
+                                 "shards": shards.tobytes()}):  # fmt: skip
+        store.write(STATE, {**head, "cross": state.to_wire()})
+
+
+def _read_state(store: Store) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(the account, its files) as kept together (the same digest and time), or None."""
+    kept, files = store.read(STATE), store.read(STATE_FILES)
+    if not isinstance(kept, dict) or not isinstance(files, dict):
+        return None
+    if (kept.get("digest"), kept.get("written_ns")) != (
+        files.get("digest"),
+        files.get("written_ns"),
+    ):
+        return None
+    return kept, files
 
 
 def kept_files(store: Store, seen: dict[str, Stamp] | Seen) -> tuple[list[str], array[int]] | None:
     """The files (in path order) and their stamps (four numbers each, flat) of the account
     kept, if they are the ones `seen` now (cache.unchanged), else None."""
     settled(store, STATE_LOCK, WAIT_SECONDS)
-    kept = store.read(STATE)
+    kept = store.read(STATE_FILES)  # (not the account itself: 40 MB at 305,061 files)
     if not isinstance(kept, dict) or not unchanged(seen, kept):
         return None
     try:
@@ -156,15 +173,16 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     files checked again get theirs as they were when read, or, without `keep`, the map is
     emptied once the changes are known (100 MB at 305,061 files: what the rest reuses)."""
     settled(store, STATE_LOCK, WAIT_SECONDS)
-    kept, manifest = store.read(STATE), store.read(FILES)
-    if not isinstance(kept, dict) or not isinstance(manifest, dict):
+    state, manifest = _read_state(store), store.read(FILES)
+    if state is None or not isinstance(manifest, dict):
         return None
+    kept, stamped = state
     if kept.get("digest") != prior.get("digest") or kept.get("written_ns") != manifest.get(
         "written_ns"
     ):
         return None
     try:
-        files = _Kept(kept)
+        files = _Kept(stamped)
     except (KeyError, TypeError, ValueError):  # (another shape: not this code's)
         return None
     racy = manifest["written_ns"] - RACY_NS

@@ -180,6 +180,14 @@ def stored(root: Path, seen: dict[str, Stamp] | Seen, today: date | None = None,
     return (known, prior["digest"]) if known is not None else None
 
 
+def last_run(root: Path, cache_dir: Path | None = None) -> tuple[bytes, int] | None:
+    """The digest of the files the last run kept in the cache saw, and when it was kept."""
+    prior = Store.for_root(_cache_dir(cache_dir), root).read(RESULT)
+    if not isinstance(prior, dict) or not isinstance(prior.get("digest"), bytes):
+        return None
+    return prior["digest"], prior.get("written_ns", 0)
+
+
 def _selected(
     result: Validation, only: object, selection: Selection, also: Collection[Diagnostic] = ()
 ) -> Validation:
