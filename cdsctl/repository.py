@@ -116,14 +116,25 @@ def load(
     cache_dir: Path | bool | None = None,
     today: date | None = None,
     stamps: dict[str, Stamp] | None = None,
+    walking: Walking | None = None,
 ) -> Repository:
     """Validate `root` (cached) and build typed records from every file without errors.
 
-    `stamps`: a walk of `root` made just before, if the caller has one (see validate).
+    `stamps`: a walk of `root` made just before, if the caller has one (see validate);
+    `walking`: one under way, the cache read meanwhile if no file changed since the last
+    run (validation.pipeline.unchanged_since: 1.4 s less at 305,061 files).
     """
-    from .validation.pipeline import validate
+    from .validation.pipeline import Validation, unchanged_since, validate
 
-    validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps)
+    found = None
+    if walking is not None and cache_dir is None and stamps is None:
+        found = unchanged_since(root, walking, today)
+    if isinstance(found, Validation):
+        validation = found
+    else:  # (changed: the shards just read are handed on, the files walked with stat)
+        stamps = walking.stamps() if walking is not None else stamps
+        validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps,
+                              cached=found)  # fmt: skip
     repo = from_validation(root, validation)
     if validation.digest is not None:  # a cache: keep the query view for later dates
         store = _store(root, cache_dir)
@@ -223,10 +234,9 @@ def answer(
         if loaded is not None:
             loaded(uncached)
         return Answer(compute(uncached), len(uncached.skipped))
-    # the walk, beside reading the cache; its map of stamps is kept when a validation will
-    # surely want it (no snapshot yet), else only a digest (a stale one walks again)
-    kept = light and (_store(root).folder / "snapshot.digest").exists()
-    walking = Walking(root, keep=not kept)
+    # the walk, beside reading the cache: only a digest (a map of every stamp is made only
+    # when a validation wants one after all)
+    walking = Walking(root)
     answers = Answers(root)
     found = answers.find(key, walking)
     if found is not MISSING:
@@ -260,7 +270,7 @@ def answer(
                 assert patched.digest is not None
                 answers.save(key, value, patched.digest)
                 return Answer(value["value"], value["skipped"])
-    repo = load(root, stamps=walking.stamps())
+    repo = load(root, walking=walking)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -281,7 +291,7 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     if found is not None and not serves(found.digest, found.written_ns, walking()):
         found = _patched(root, found, walking, text)
     if found is None:
-        return load(root, stamps=walking.stamps())
+        return load(root, walking=walking)
     if where and found.where is not None and found.digest is not None:
         from .snapshot import where as index
 

@@ -213,7 +213,7 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
         stamps[f] = stamp
     earlier = [(f, was) for f in [*changed, *gone] if (was := files.stamp(f)) is not None]
     digest = patched_digest(prior["digest"], earlier, [(f, stamps[f]) for f in changed], count)
-    placed = shards.write(new, set(gone), manifest["shards"])
+    placed = shards.write(new, set(gone), manifest["shards"], digest)
     files.patch(gone, {f: stamps[f] for f in changed}, placed)
     written = shards.written_ns
 
@@ -256,10 +256,11 @@ class _Shards:
             out[f] = entry
         return out
 
-    def write(self, new: dict[str, Any], gone: set[str], names: list[str]) -> dict[str, int]:
+    def write(self, new: dict[str, Any], gone: set[str], names: list[str],
+              digest: bytes) -> dict[str, int]:  # fmt: skip
         """The shards holding a changed or removed file written anew, new files in a new
-        shard, the manifest anew (read: the shards :meth:`entries` read); each changed or
-        new file's shard."""
+        shard, the manifest anew (read: the shards :meth:`entries` read; `digest`: of the
+        stamps the shards hold now); each changed or new file's shard."""
         placed = {f: n for f in (*new, *gone) if (n := self.shard_of(f)) is not None}
         for n in set(placed.values()):
             shard = [new.get(wire[0], (stamp, wire)) for stamp, wire in self.read[n]
@@ -272,7 +273,8 @@ class _Shards:
             placed.update(dict.fromkeys(added, number))
             names = [*names, shard_name(number)]
         self.written_ns = now_ns()
-        self.store.write(FILES, {"written_ns": self.written_ns, "shards": names})
+        self.store.write(FILES, {"written_ns": self.written_ns, "shards": names,
+                                 "digest": digest})  # fmt: skip
         return placed
 
 

@@ -13,7 +13,7 @@ account ``cross`` a full run keeps).
 from __future__ import annotations
 
 import marshal
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -81,6 +81,7 @@ def validate(
     progress: OnProgress | None = None,
     summaries: bool = True,
     stamps: dict[str, Stamp] | None = None,
+    cached: Cached | None = None,
 ) -> Validation:
     """Check every record under `root`.
 
@@ -88,7 +89,7 @@ def validate(
     still resolve against the whole root.  `cache_dir`: None for the default cache, False for none.
     `summaries=False` lets an unchanged root be answered without loading any record.
     `stamps`: the stamps of a walk of `root` (with stat) the caller made just before; used
-    instead of walking again.
+    instead of walking again; `cached`: the shards, if the caller has just read them.
     """
     today = today or date.today()
     store = None if cache_dir is False else Store.for_root(_cache_dir(cache_dir), root)
@@ -132,7 +133,8 @@ def validate(
     from ..checks.crossfile import full_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
-        gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh)
+        gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh,
+                                 None if fresh else cached)  # fmt: skip
         stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
         if known is not None:  # unchanged: the summaries are wanted, the checks ran already
             # (≈ 1.6 s of cross-file checks at 305,061 files, for every query of the day)
@@ -149,7 +151,7 @@ def validate(
     diagnostics.sort(key=Diagnostic.sort_key)
     digest = None
     if store is not None:
-        digest = stamps_digest(stamps)
+        digest = gathered.digest or stamps_digest(stamps)
         _remember_result(store, digest, span, diagnostics)
         remember_names(store, found)
         from ..checks.partial import account
@@ -178,6 +180,41 @@ def stored(root: Path, seen: dict[str, Stamp] | Seen, today: date | None = None,
     prior = Store.for_root(_cache_dir(cache_dir), root).read(RESULT)
     known = _known_result(prior, seen, today or date.today())
     return (known, prior["digest"]) if known is not None else None
+
+
+def unchanged_since(root: Path, seen: Callable[[], dict[str, Stamp] | Seen],
+                    today: date | None = None, cache_dir: Path | None = None
+                    ) -> Validation | Cached | None:  # fmt: skip
+    """The validation of a root whose files have not changed since the last run (with the
+    summaries and values of every file), read from the cache while `seen()` (a walk in
+    another process) tells whether they did: the shards are read as a whole, their entries
+    not compared one by one with a map of every stamp, since the manifest names the digest
+    of the stamps they hold.  When the files changed: the shards read (for :func:`validate`
+    to take, not read again); None when there was nothing to read."""
+    store = Store.for_root(_cache_dir(cache_dir), root)
+    prior, manifest = store.read(RESULT), store.read(FILES)
+    if not isinstance(prior, dict) or not isinstance(manifest, dict):
+        return None
+    day = (today or date.today()).isoformat()
+    if manifest.get("digest") != prior.get("digest") or not _in_span(prior.get("days"), day):
+        return None
+    with gc_paused():
+        cached = cached_entries(store)
+        now = seen()
+        racy = {
+            "digest": prior["digest"],
+            "written_ns": min(cached.written_ns, prior["written_ns"]),
+        }
+        if not cached.entries or not unchanged(now, racy):
+            return cached
+        gathered = _Gathered(checked=0)
+        for file in sorted(cached.entries):
+            stamp, wire = cached.entries[file]
+            gathered.add(file, tuple(stamp), wire)
+        del cached
+    known = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
+    return Validation(root, known, gathered.summaries, len(gathered.stamps), 0, gathered.blobs,
+                      prior["digest"])  # fmt: skip
 
 
 def last_run(root: Path, cache_dir: Path | None = None) -> tuple[bytes, int] | None:
@@ -240,6 +277,8 @@ class _Gathered:
     #: when the shards' manifest was written
     shard_of: dict[str, int] | None = field(default_factory=dict)
     written_ns: int = 0
+    #: the digest of `stamps`, when the manifest was written with it
+    digest: bytes | None = None
     want_blobs: bool = True
     summary: type[Summary] = field(init=False)
 
@@ -267,6 +306,7 @@ def _file_results(
     progress: OnProgress | None,
     want_blobs: bool = True,
     fresh: bool = False,
+    read: Cached | None = None,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now
     (`fresh`: the shards were written by this run, from what it read: no racy window).
@@ -276,7 +316,10 @@ def _file_results(
     process only what it reads (value blobs only when asked for): it has the two cores to
     share with them.
     """
-    cached = cached_entries(store) if UNKNOWN not in stamps.values() else Cached()
+    if UNKNOWN in stamps.values():
+        cached = Cached()
+    else:
+        cached = read if read is not None else cached_entries(store)
     entries, before = cached.entries, cached.written_ns - RACY_NS
     found = {}  # the racy-clean rule of cache.py, for every file of a partly changed root
     for f, stamp in stamps.items():
@@ -305,7 +348,9 @@ def _file_results(
             names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
             gathered.shard_of = None  # (todo is every file: the n-th is in chunk n // CHUNK)
         gathered.written_ns = now_ns()
-        store.write(FILES, {"written_ns": gathered.written_ns, "shards": names})
+        gathered.digest = stamps_digest(gathered.stamps)
+        store.write(FILES, {"written_ns": gathered.written_ns, "shards": names,
+                            "digest": gathered.digest})  # fmt: skip
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
     else:
         gathered.shard_of = cached.shard_of()
