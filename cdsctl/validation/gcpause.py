@@ -22,4 +22,5 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()  # what the block built is long-lived: no collection walks it again
             gc.enable()

@@ -200,17 +200,16 @@ def unchanged_since(root: Path, seen: Callable[[], dict[str, Stamp] | Seen],
         return None
     with gc_paused():
         cached = cached_entries(store)
-        now = seen()
+        gathered = _Gathered(checked=0)  # (made before the walk is waited for: it may be done)
+        for file in sorted(cached.entries):
+            stamp, wire = cached.entries[file]
+            gathered.add(file, tuple(stamp), wire)
         racy = {
             "digest": prior["digest"],
             "written_ns": min(cached.written_ns, prior["written_ns"]),
         }
-        if not cached.entries or not unchanged(now, racy):
+        if not cached.entries or not unchanged(seen(), racy):
             return cached
-        gathered = _Gathered(checked=0)
-        for file in sorted(cached.entries):
-            stamp, wire = cached.entries[file]
-            gathered.add(file, tuple(stamp), wire)
         del cached
     known = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
     return Validation(root, known, gathered.summaries, len(gathered.stamps), 0, gathered.blobs,
