@@ -4,7 +4,7 @@ ctime).
 Stored outside the records (``$CDSCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/cdsctl``), one
 folder per records root.  It is trusted only when it proves itself:
 
-* every file carries a BLAKE2 checksum of its payload and a format/code fingerprint, so a
+* every file carries the length and CRC-32 of its payload and a format/code fingerprint, so a
   truncated, corrupt or foreign file, or one written by another cdsctl, is ignored;
 * an entry serves only a file whose stamp is unchanged *and* whose mtime is older than the
   cache's writing by more than the file-system's timestamp granularity (git's "racily
@@ -22,6 +22,7 @@ import hashlib
 import marshal
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,9 +36,10 @@ except ImportError:  # (not on Windows: there nothing waits)
 from .. import __version__
 from ..load.files import Seen, Stamp, digest
 
-FORMAT = 7  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
+FORMAT = 8  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
 # 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file;
-# 7: the digest of the stamps is a sum of hashes
+# 7: the digest of the stamps is a sum of hashes; 8: CRC-32 and length, not BLAKE2 (the
+# checksum of the 1,223 shards of 305,061 files took 0.27 s, now 0.05 s)
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
 _MAGIC = b"cdsctl-cache\n"
@@ -70,6 +72,12 @@ def _fingerprint() -> bytes:
     return h.digest()
 
 
+def _check(payload: bytes | memoryview) -> bytes:
+    """What a cache file carries to tell it whole: its payload's length and CRC-32 (a
+    truncated or damaged file, not a forged one: the folder is the user's own)."""
+    return len(payload).to_bytes(8) + zlib.crc32(payload).to_bytes(4)
+
+
 class Store:
     """Reads and writes named values (builtins, via marshal) in one root's cache folder."""
 
@@ -88,12 +96,12 @@ class Store:
             blob = (self.folder / name).read_bytes()
         except OSError:
             return None
-        head = len(_MAGIC) + 16 + 32
+        head = len(_MAGIC) + 16 + 12
         if len(blob) < head or not blob.startswith(_MAGIC):
             return None
-        fingerprint, digest = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : head]
+        fingerprint, check = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : head]
         payload = memoryview(blob)[head:]  # (no copy: a snapshot's payload is 50 MB)
-        if fingerprint != self.fingerprint or hashlib.blake2b(payload).digest()[:32] != digest:
+        if fingerprint != self.fingerprint or _check(payload) != check:
             return None
         try:
             return marshal.loads(payload)  # builtins only: loading runs no code
@@ -129,7 +137,7 @@ class Store:
         """:meth:`write` of a value already marshalled (`payload`), as workers have it."""
         import tempfile
 
-        head = _MAGIC + self.fingerprint + hashlib.blake2b(payload).digest()[:32]
+        head = _MAGIC + self.fingerprint + _check(payload)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
