@@ -13,7 +13,7 @@ account ``cross`` a full run keeps).
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -182,15 +182,27 @@ def stored(root: Path, seen: dict[str, Stamp] | Seen, today: date | None = None,
     return (known, prior["digest"]) if known is not None else None
 
 
-def unchanged_since(root: Path, seen: Callable[[], dict[str, Stamp] | Seen],
-                    today: date | None = None, cache_dir: Path | None = None
-                    ) -> Validation | Cached | None:  # fmt: skip
-    """The validation of a root whose files have not changed since the last run (with the
-    summaries and values of every file), read from the cache while `seen()` (a walk in
-    another process) tells whether they did: the shards are read as a whole, their entries
-    not compared one by one with a map of every stamp, since the manifest names the digest
-    of the stamps they hold.  When the files changed: the shards read (for :func:`validate`
-    to take, not read again); None when there was nothing to read."""
+@dataclass(slots=True)
+class Whole:
+    """The last run's validation read whole from the cache (:func:`read_whole`), not yet
+    known to hold for the files now: :meth:`holds` tells, given a walk of them."""
+
+    validation: Validation
+    cached: Cached  # the shards read (a validation of changed files takes them, unread again)
+    _kept: dict[str, Any]  # the digest and the time to compare a walk with
+
+    def holds(self, seen: dict[str, Stamp] | Seen) -> bool:
+        """Whether no file has changed since (the same stamps, none racy)."""
+        return unchanged(seen, self._kept)
+
+
+def read_whole(root: Path, today: date | None = None, cache_dir: Path | None = None
+               ) -> Whole | None:  # fmt: skip
+    """The validation the last run kept (with the summaries and values of every file), read
+    while a walk in another process tells whether the files changed since: the shards are
+    taken as they are, their entries not compared one by one with a map of every stamp,
+    since the manifest names the digest of the stamps they hold.  None when there is no
+    such run (or `today` is out of the span of days its result holds for)."""
     store = Store.for_root(_cache_dir(cache_dir), root)
     prior, manifest = store.read(RESULT), store.read(FILES)
     if not isinstance(prior, dict) or not isinstance(manifest, dict):
@@ -200,20 +212,17 @@ def unchanged_since(root: Path, seen: Callable[[], dict[str, Stamp] | Seen],
         return None
     with gc_paused():
         cached = cached_entries(store)
-        gathered = _Gathered(checked=0)  # (made before the walk is waited for: it may be done)
+        if not cached.entries:
+            return None
+        gathered = _Gathered(checked=0)
         for file in sorted(cached.entries):
             stamp, wire = cached.entries[file]
             gathered.add(file, tuple(stamp), wire)
-        racy = {
-            "digest": prior["digest"],
-            "written_ns": min(cached.written_ns, prior["written_ns"]),
-        }
-        if not cached.entries or not unchanged(seen(), racy):
-            return cached
-        del cached
-    known = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
-    return Validation(root, known, gathered.summaries, len(gathered.stamps), 0, gathered.blobs,
-                      prior["digest"])  # fmt: skip
+        known = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
+    found = Validation(root, known, gathered.summaries, len(gathered.stamps), 0, gathered.blobs,
+                       prior["digest"])  # fmt: skip
+    kept = {"digest": prior["digest"], "written_ns": min(cached.written_ns, prior["written_ns"])}
+    return Whole(found, cached, kept)
 
 
 def last_run(root: Path, cache_dir: Path | None = None) -> tuple[bytes, int] | None:
