@@ -104,6 +104,8 @@ def in_background(work: list[Callable[[], object]]) -> None:
     if pid == 0:  # the child
         try:
             os.setsid()  # (not in the terminal's group: Ctrl-C at the prompt is not ours)
+            with contextlib.suppress(OSError):  # the user's next command comes first
+                os.nice(10)
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
