@@ -380,6 +380,7 @@ class Bench:
         cache = self.caches[b.name]
         code = b.code()
         cmd = [b.exe, *args, "--records", str(self.data)]
+        quiet([o.exe for o in self.binaries if o.name != b.name])
         result = spawn(cmd, cache.folder, out, day)
         what = f"{b.name}: {row or 'untimed'}"
         note(f"  {what}: {result.seconds:.3f} s, {result.rss_mb or 0:.0f} MB, exit {result.code}")
@@ -553,6 +554,29 @@ class Bench:
             self.cdsctl(b, ["validate"], day=day.isoformat())
             self.cdsctl(b, ["validate"], "newday", day=(day + timedelta(days=1)).isoformat())
             self.caches[b.name].validated = False  # dated in the future from now on
+
+
+def quiet(exes: Sequence[str], timeout: float = 120.0) -> None:
+    """Wait until no process of these cdsctl installs runs: the child one leaves behind to
+    keep its cache after the output (cdsctl.cli.process.in_background) would otherwise
+    share the two cores with the other install's command being timed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = False
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
+                    argv = handle.read().split(b"\0")
+            except OSError:
+                continue
+            if any(os.fsencode(exe) in argv for exe in exes):
+                busy = True
+                break
+        if not busy:
+            return
+        time.sleep(0.1)
 
 
 def loadavg() -> str:
