@@ -571,7 +571,7 @@ def quiet(exes: Sequence[str], timeout: float = 120.0) -> None:
                     argv = handle.read().split(b"\0")
             except OSError:
                 continue
-            if any(os.fsencode(exe) in argv for exe in exes):
+            if any(os.fsencode(exe) in argv[:2] for exe in exes):  # (running it: not `--before`)
                 busy = True
                 break
         if not busy:
