@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import marshal
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import model
 from .dates.workdays import WorkCalendar
-from .diagnostics import Severity
+from .diagnostics import Diagnostic, Severity
 from .load.files import FolderStamp, Seen, Stamp, seen, walk
 from .state import Horizon, TaskState, task_states
 from .validation.cache import MISSING, Answers, Store, cache_home, soon
@@ -174,10 +174,7 @@ def _made_of(store: Store, validation: Validation, stamps: dict[str, Stamp] | No
     if found is None:
         return None
     owners = {s.file: (s.kind, s.id) for s in validation.summaries}
-    errors: dict[str, int] = {}
-    for d in validation.errors:
-        errors[d.file] = errors.get(d.file, 0) + 1
-    return Files.of(*found, owners, errors)
+    return Files.of(*found, owners, error_counts(validation.diagnostics))
 
 
 def _where(validation: Validation) -> Located:
@@ -190,10 +187,16 @@ def _where(validation: Validation) -> Located:
             whole.append((summary.kind, summary.file))
         elif summary.id not in ids:
             ids[summary.id] = (summary.kind, summary.file)
+    return ids, error_counts(validation.diagnostics), whole
+
+
+def error_counts(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
+    """How many errors each file with errors has (it is left out of queries)."""
     errors: dict[str, int] = {}
-    for d in validation.errors:
-        errors[d.file] = errors.get(d.file, 0) + 1
-    return ids, errors, whole
+    for d in diagnostics:
+        if d.severity is Severity.ERROR:
+            errors[d.file] = errors.get(d.file, 0) + 1
+    return errors
 
 
 def from_validation(root: Path, validation: Validation) -> Repository:
@@ -417,10 +420,7 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Rep
     old = snapshots.made_of(store, stale.digest, files[0])
     if old is None:
         return None
-    errors: dict[str, int] = {}
-    for d in known[0]:
-        if d.severity is Severity.ERROR:
-            errors[d.file] = errors.get(d.file, 0) + 1
+    errors = error_counts(known[0])
     was = stale.digest
     done = patch(root, stale.records, old, was, stale.written_ns, files, errors)
     if done is None or done.digest != known[1]:

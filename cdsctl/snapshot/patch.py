@@ -31,9 +31,8 @@ from typing import Any
 from .. import model
 from ..load.files import AGENCIES, Stamp, patched_digest
 from ..validation.cache import RACY_NS
+from ..validation.incremental import MOST  # (more changed files: every record is loaded)
 
-#: more changed files than this: every record is loaded (as a validation gives way, the same)
-MOST = 2000
 #: the files of which every record depends (their change: every record loaded again)
 _WHOLE_KINDS = ("agencies", "calendar")
 _LETTER = {"agencies": "a", "calendar": "c", "directive": "d", "task": "t", "meeting": "m",
