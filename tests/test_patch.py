@@ -205,3 +205,64 @@ def test_a_file_changed_while_patching_gives_way(small: Path, monkeypatch: pytes
     _age(small, ["tasks/T2.yaml"])
     assert repository.light(small).records.tasks["T2"].lead == "UBND"
     assert_fresh(small, repository.light(small))
+
+
+def test_the_cli_patches_and_keeps_the_patched_snapshot(tmp_path: Path) -> None:
+    """Through the command line, whose child keeps the snapshot after the answer: a query
+    after an edit (with `validate` between, and without) answers as a run without cache, and
+    the snapshot it keeps (where each record is and descriptions patched in that child) is
+    a fresh load, which the next query patches in turn."""
+    import json
+    import subprocess
+    import sys
+    import time
+    from datetime import date
+
+    from cdsctl.snapshot.store import DIGEST, settled
+    from cdsctl.validation.cache import Store
+
+    root = tmp_path / "records"
+    build_tree(root, {"agencies.yaml": AGENCIES, "directives/D0.yaml": D0,
+                      **{f"tasks/T{i}.yaml": _task(f"T{i}") for i in range(5)}})  # fmt: skip
+    _age(root)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CDSCTL_CACHE_DIR": str(cache)}
+    store = Store.for_root(cache, root)
+
+    def overdue() -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "cdsctl", "overdue", "--records", str(root),
+                               "--as-of", "2023-01-31", "--format", "json"],
+                              env=env, capture_output=True, text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return sorted(row["id"] for row in json.loads(done.stdout))
+
+    def uncached() -> list[str]:
+        states = repository.load(root, cache_dir=False).states(date(2023, 1, 31))
+        return sorted(s.id for s in states if s.state == "overdue")
+
+    def kept(other_than: Any = None) -> Any:
+        """The digest of the snapshot kept, once the child has written a new one."""
+        for _ in range(300):
+            settled(store)
+            found = store.read(DIGEST)
+            if found is not None and found != other_than:
+                return found
+            time.sleep(0.1)
+        raise AssertionError("no snapshot kept")
+
+    assert overdue() == [f"T{i}" for i in range(5)] == uncached()
+    before = kept()
+    edits = [({"tasks/T2.yaml": _task("T2", more="completed: 2022-06-01\n")}, True),
+             ({"tasks/T5.yaml": _task("T5"), "tasks/T0.yaml": None}, False)]  # fmt: skip
+    for edit, validated in edits:
+        _write(root, edit)
+        _age(root, edit)
+        if validated:
+            done = subprocess.run([sys.executable, "-m", "cdsctl", "validate", "--records",
+                                   str(root)], env=env, capture_output=True)  # fmt: skip
+            assert done.returncode == 0
+        assert overdue() == uncached()
+        before = kept(other_than=before)  # the patched one, written by the child
+        with cache_in(cache), patches_counted() as made:
+            assert_fresh(root, repository.light(root))
+        assert made == []  # (it served as kept: nothing left to patch)
