@@ -404,3 +404,27 @@ def test_the_cli_keeps_the_account_after_its_output_and_the_next_run_waits_for_i
     store = Store.for_root(tmp_path / "cache", root)
     settled(store, STATE_LOCK, 60)
     assert store.read(STATE)["digest"] == store.read("result")["digest"]
+
+
+def test_a_full_run_over_a_cache_keeps_its_files_in_path_order(tmp_path: Path) -> None:
+    """agencies.yaml edited: a full run, most files from the cache and the edited one
+    checked again; the account it keeps names its files in path order (the next edit looks
+    them up by bisection), and that next edit is answered as a run without cache."""
+    from cdsctl.validation.cache import Store
+    from cdsctl.validation.incremental import STATE_FILES
+
+    root = tmp_path / "records"
+    files = _small_root(6)
+    build_tree(root, files)
+    _age(root)
+    cache = tmp_path / "cache"
+    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    for path in ("agencies.yaml", "directives/D0.yaml"):
+        (root / path).write_text(files[path] + "# sửa\n", encoding="utf-8")
+        _age(root, [path])
+        got = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+        assert _wire(got.diagnostics) == _wire(
+            validate(root, cache_dir=False, today=TODAY).diagnostics
+        )
+        kept = Store.for_root(cache, root).read(STATE_FILES)["files"]
+        assert kept == sorted(kept) and len(kept) == len(files)

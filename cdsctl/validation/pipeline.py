@@ -347,6 +347,9 @@ def _file_results(
             if partial:  # kept to store everything anew below
                 found[wire[0]] = (stamp, wire)
             gathered.add(wire[0], tuple(stamp), wire)
+    if partial and todo:  # in path order, as `stamps` (the cached ones came first): the
+        # account of the rules across files and the snapshot's files are searched by bisection
+        gathered.stamps = {f: gathered.stamps[f] for f in stamps}
     if store is not None and (todo or entries.keys() != stamps.keys()):
         if partial:  # some came from the cache: rewrite only the shards that changed
             shard_of: dict[str, int] = {}
