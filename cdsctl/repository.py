@@ -403,6 +403,7 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Rep
     from .load.files import Seen
     from .snapshot import store as snapshots
     from .snapshot.patch import patch, stamps_of
+    from .validation import cache as kept_later
     from .validation.incremental import kept_files
     from .validation.pipeline import stored, validate
 
@@ -438,10 +439,12 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Rep
         described = done.texts(texts) if texts is not None else None
         with snapshots.keeping(store):
             snapshots.save(store, done.records, done.skipped, done.digest,
-                           lambda: (now.ids, now.errors, now.whole), lambda: done.files,
+                           lambda: (now.ids, now.errors, now.whole), done.made_of,
                            now.report_agencies, described)  # fmt: skip
 
     soon(keep)
+    if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
+        done.let_go()
     return Repository(root, done.records, None, done.skipped, done.digest, where)
 
 

@@ -19,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdsctl import repository
+from cdsctl.load.files import walk
 from cdsctl.snapshot import columns
 from cdsctl.snapshot import patch as patching
-from cdsctl.snapshot.store import texts_of
+from cdsctl.snapshot.patch import Files, stamps_of
+from cdsctl.snapshot.store import made_of, texts_of
 from cdsctl.validation.pipeline import validate
 
 from .conftest import build_tree
@@ -64,6 +66,19 @@ def assert_fresh(root: Path, got: repository.Repository) -> None:
     assert kept is not None and seen_as_kept(kept) == want
     assert kept.digest is not None
     assert texts_of(repository._store(root), kept.digest) == want["texts"]  # (no task gone)
+    assert_files_fresh(root, kept.digest)
+
+
+def assert_files_fresh(root: Path, digest: bytes) -> None:
+    """The files the snapshot of `digest` says it is made of are the files now: what the
+    next patch starts from."""
+    validation = validate(root, cache_dir=False)
+    owners = {s.file: (s.kind, s.id) for s in validation.summaries}
+    want = Files.of(*stamps_of(walk(root)), owners, repository.error_counts(validation.diagnostics))
+    got = made_of(repository._store(root), digest)
+    assert got is not None
+    assert (got.names, got.flat, got.kinds, got.ids, got.errors) == (
+        want.names, want.flat, want.kinds, want.ids, want.errors)  # fmt: skip
 
 
 @contextmanager
@@ -111,6 +126,8 @@ def test_a_patched_snapshot_is_a_fresh_load(tmp_path_factory: Any, data: Any) ->
             assert got.skipped == want["skipped"]
             kept = repository._from_snapshot(root, None, text=True, where=True)
             assert kept is not None and seen_as_kept(kept) == want  # what the next one reads
+            assert kept.digest is not None
+            assert_files_fresh(root, kept.digest)
     assert all(made)  # (an edit never to agencies.yaml: every one patched)
 
 

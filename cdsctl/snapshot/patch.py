@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import marshal
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -150,13 +151,28 @@ class Patched:
 
     records: model.Records
     skipped: list[str]
-    files: Files
+    files: Files | None  # (None once :meth:`let_go`: see :meth:`made_of`)
     #: the digest of the files' stamps now (load.files.digest)
     digest: bytes
     held: dict[str, tuple[str, str | None] | None]  # (kind, id) each file read held before
     owners: Owners  # … and holds now
     usable: model.Records  # the records of the files read again, those without errors
     dropped: dict[str, set[str]]  # the ids taken out, by kind
+    packed: bytes = b""
+
+    def let_go(self) -> None:
+        """Keep the files it is made of only marshalled while the query computes (at 305,061
+        files 28 MB instead of 65 MB of objects: the snapshot kept after the output is the
+        only one to want them)."""
+        files = self.made_of()
+        self.packed, self.files = marshal.dumps((files.to_wire(), files.names)), None
+
+    def made_of(self) -> Files:
+        """The files it is made of now."""
+        if self.files is None:
+            wire, names = marshal.loads(self.packed)
+            self.files, self.packed = Files.from_wire(wire, names), b""
+        return self.files
 
     def locate(self, where: Where) -> Where:
         """`where` (the snapshot's before the patch) made current."""
@@ -166,8 +182,9 @@ class Patched:
         for values, _ in self.usable.report_values:
             agency = values["agency"]
             where.report_agencies.setdefault(values["id"], ids.get(agency, agency))
-        _locate(where, self.held, self.owners, self.files)
-        where.errors = dict(self.files.errors)
+        files = self.made_of()
+        _locate(where, self.held, self.owners, files)
+        where.errors = dict(files.errors)
         return where
 
     def texts(self, texts: dict[str, str]) -> dict[str, str]:
@@ -260,8 +277,6 @@ def _read(root: Path, files: list[str], names: list[str], flat: array[int]
           ) -> tuple[dict[str, dict[str, Any]] | None, Owners]:  # fmt: skip
     """Each file read again: the values of each with a record (by file), and the (kind, id)
     of each; None if a file is not as its stamp in `names`/`flat` says."""
-    import marshal
-
     from ..validation.onefile import check_file
 
     values: dict[str, dict[str, Any]] = {}
