@@ -32,7 +32,7 @@ from typing import Any
 from .. import model
 from ..load.files import AGENCIES, Stamp, patched_digest
 from ..validation.cache import RACY_NS
-from ..validation.incremental import MOST  # (more changed files: every record is loaded)
+from ..validation.incremental import MOST, differing_files  # (MOST: a full load past it)
 
 #: the files of which every record depends (their change: every record loaded again)
 _WHOLE_KINDS = ("agencies", "calendar")
@@ -119,17 +119,8 @@ def stamps_of(stamps: dict[str, Stamp]) -> tuple[list[str], array[int]]:
 
 def differing(old: Files, names: list[str], flat: array[int]) -> tuple[set[str], set[str]]:
     """(the files new or whose stamp differs, those gone) from `old` to `names`/`flat`."""
-    if old.names == names:  # (the usual: an edit) blocks compared in C
-        if old.flat == flat:
-            return set(), set()
-        changed = set()
-        step = 4 * 1024
-        for start in range(0, len(flat), step):
-            if old.flat[start : start + step] != flat[start : start + step]:
-                end = min(len(flat), start + step)
-                changed |= {names[i // 4] for i in range(start, end, 4)
-                            if old.flat[i : i + 4] != flat[i : i + 4]}  # fmt: skip
-        return changed, set()
+    if old.names == names:  # (the usual: an edit)
+        return set(differing_files(names, old.flat, flat)), set()
     before = {name: i for i, name in enumerate(old.names)}
     changed, seen = set(), set()
     for j, name in enumerate(names):

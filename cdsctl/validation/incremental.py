@@ -117,15 +117,9 @@ class _Kept:
 
     def differing(self, stamps: dict[str, Stamp]) -> tuple[list[str], list[str], list[str]]:
         """(the kept files whose stamp differs, those gone, the files not kept)."""
-        files, flat = self.files, self.flat
+        files = self.files
         now = array("q", chain.from_iterable(map(stamps.get, files, repeat(_GONE))))
-        differ = []
-        if now != flat:  # blocks compared in C; a block that differs, file by file
-            for start in range(0, len(files), _BLOCK):
-                a, b = 4 * start, 4 * min(len(files), start + _BLOCK)
-                if now[a:b] != flat[a:b]:
-                    differ += [files[i] for i in range(start, b // 4)
-                               if now[4 * i : 4 * i + 4] != flat[4 * i : 4 * i + 4]]  # fmt: skip
+        differ = differing_files(files, self.flat, now)
         gone = [f for f in differ if f not in stamps]
         changed = [f for f in differ if f in stamps]
         added: list[str] = []
@@ -154,6 +148,19 @@ class _Kept:
 
 _GONE: Stamp = (-9, 0, 0, 0)  # (no walk gives it)
 _BLOCK = 1024
+
+
+def differing_files(files: list[str], before: array[int], now: array[int]) -> list[str]:
+    """The files whose stamps differ between two flat arrays of stamps (four numbers each)
+    in the order of `files`: blocks compared in C, a block that differs file by file."""
+    differ: list[str] = []
+    if now != before:
+        for start in range(0, len(files), _BLOCK):
+            a, b = 4 * start, 4 * min(len(files), start + _BLOCK)
+            if now[a:b] != before[a:b]:
+                differ += [files[i] for i in range(start, b // 4)
+                           if now[4 * i : 4 * i + 4] != before[4 * i : 4 * i + 4]]  # fmt: skip
+    return differ
 
 
 class Revalidated(NamedTuple):
