@@ -21,7 +21,8 @@ from . import gitstore
 from .checks.index import Summary
 from .diagnostics import CdsError
 from .i18n import _
-from .load.files import ReadProblem, is_markdown, source_of
+from .load.files import is_markdown
+from .load.reading import ReadProblem, source_of
 from .load.yamltext import load_exact
 
 FILE, YAML, SHALLOW = "(file)", "(yaml)", "(shallow)"

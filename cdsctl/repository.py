@@ -246,8 +246,10 @@ def answer(
         return Answer(compute(uncached), len(uncached.skipped))
     # the walk, beside reading the cache: only a digest (a map of every stamp is made only
     # when a validation wants one after all)
-    walking = Walking(root)
+    from .validation.workers import walk_children
+
     answers = Answers(root)
+    walking = Walking(root, shares=walk_children(waiting=answers.holds(key)))
     found = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
@@ -455,21 +457,23 @@ class Walking:
     :class:`~cdsctl.load.files.Seen` (a digest: no map of every stamp, 105 MB at 305,061
     files), made by a child process (fork) while this one reads the cache (a stored
     answer, the snapshot): about a second each at that size, on two cores at once.  (Threads
-    did not help: each stat hands the interpreter lock back and forth.)  :meth:`stamps`
-    walks again when the map is wanted after all (a validation)."""
+    did not help: each stat hands the interpreter lock back and forth.)  `shares`: that
+    many children, each walking its share of the folders (for a process that only waits:
+    workers.walk_children).  :meth:`stamps` walks again when the map is wanted after all
+    (a validation)."""
 
-    def __init__(self, root: Path, keep: bool = False) -> None:
+    def __init__(self, root: Path, keep: bool = False, shares: int = 1) -> None:
         self.root = root
         self._stamps: dict[str, Stamp] | None = None
         self._seen: Seen | None = None
-        self._child: tuple[int, int] | None = None  # (pid, read end of its pipe)
+        self._child: list[tuple[int, int]] | None = None  # (pid, read end of its pipe)
         self.folders: dict[str, FolderStamp] = {}
         if keep:
             self.stamps()
         else:
             from .validation.workers import seen_in_child
 
-            self._child = seen_in_child(root)
+            self._child = seen_in_child(root, shares)
 
     def __call__(self) -> dict[str, Stamp] | Seen:
         if self._stamps is not None:
@@ -489,7 +493,8 @@ class Walking:
             return True
         import select
 
-        return bool(select.select([self._child[1]], [], [], 0)[0])
+        pipes = [read for _, read in self._child]
+        return len(select.select(pipes, [], [], 0)[0]) == len(pipes)
 
     def stamps(self) -> dict[str, Stamp]:
         """Every file's stamp (and :attr:`folders`): a walk in this process."""
@@ -502,7 +507,7 @@ class Walking:
 
 def full_record(root: Path, relpath: str) -> dict[str, Any]:
     """Every field of one record as written (bodies included), for showing and rendering."""
-    from .load.files import read_source
+    from .load.reading import read_source
     from .validation.onefile import load_positions
 
     data = load_positions(read_source(root / relpath)).data

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cdsctl.authoring.edit import EditError, append_item, emit_record, set_key
 from cdsctl.authoring.emit import literal_lines, plain_ok, quoted, same, verify
-from cdsctl.load.files import source_of
+from cdsctl.load.reading import source_of
 from cdsctl.load.scalarpos import LINE_BREAK
 from cdsctl.load.yamltext import Loaded
 from cdsctl.validation.onefile import load_positions

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from cdsctl.checks.fast import fast_check
 from cdsctl.checks.record import check_record
-from cdsctl.load.files import ReadProblem, read_source, walk
+from cdsctl.load.files import walk
+from cdsctl.load.reading import ReadProblem, read_source
 from cdsctl.load.yamltext import _scan
 from cdsctl.schema import Checked
 from cdsctl.validation.onefile import (

@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cdsctl.checks.fast import fast_check
-from cdsctl.load.files import RecordText
+from cdsctl.load.reading import RecordText
 from cdsctl.messages.fieldnames import ELSEWHERE, SYNONYMS, edits
 from cdsctl.schema import SCHEMAS, WORKING_DAYS, Context, DateOrWorkingDays, ListOf, Struct, Type
 from cdsctl.validation.onefile import load_positions

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cdsctl.cli import app
-from cdsctl.load import files
+from cdsctl.load import files, reading
 from cdsctl.load.files import (
     BAD_NAME,
     BROKEN,
@@ -35,7 +35,9 @@ from cdsctl.load.files import (
     Seen,
     seen,
     seen_in,
+    seen_of_parts,
     seen_of_shares,
+    seen_part,
     walk,
     walk_share,
 )  # fmt: skip
@@ -68,6 +70,8 @@ def assert_shares_make_the_walk(root: Path) -> None:
         stamps, unhashed = seen_of_shares(walk_share(root, i, shares, hash_before=newest)
                                           for i in range(shares))  # fmt: skip
         assert (dict(sorted(stamps.items())), unhashed) == (whole, Seen(b"", newest))
+        # the walk beside a query (validation.workers.seen_in_child): shares of hashes only
+        assert seen_of_parts(seen_part(root, i, shares) for i in range(shares)) == found
 
 
 def _run(*args: str, cwd: Path | None = None, timeout: float = 60,
@@ -157,6 +161,30 @@ def test_record_names_in_any_case_and_names_that_are_not_utf8(names: list[bytes]
         assert bad == {k for k, v in want.items() if v == "bad"}
         assert all(d.line == 1 for d in diagnostics if d.code == "file-name")
         json.dumps([d.to_dict() for d in diagnostics]).encode("utf-8")  # every path encodes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=st.lists(st.tuples(st.lists(file_names(), min_size=0, max_size=2),
+                               st.one_of(st.sampled_from([b"t.yaml", b"r.yml", b"m.md"]),
+                                         file_names())),
+                     min_size=1, max_size=8))  # fmt: skip
+def test_a_walk_that_keeps_hashes_sees_what_a_walk_of_stamps_sees(
+    tree: list[tuple[list[bytes], bytes]],
+) -> None:
+    """seen() hashes each file as it stats it, carrying the folder path's checksums on to
+    its files' names (load.files._Walk._see_each): the class is every path, in folders of
+    any name (Vietnamese, not UTF-8, hidden), whose digest must be seen_in(walk())'s."""
+    with _scratch() as tmp:
+        root = build_tree(tmp / "root", {"agencies.yaml": AGENCIES})
+        for folders, name in tree:
+            where = root.joinpath(*map(os.fsdecode, (b"d" + f for f in folders)))
+            try:
+                where.mkdir(parents=True, exist_ok=True)
+                (where / os.fsdecode(name)).write_bytes(MEETING.format(id="x").encode())
+            except OSError:  # a name this file system refuses (or a file where a folder is)
+                continue
+        assert seen(root) == seen_in(walk(root))
+        assert_shares_make_the_walk(root)
 
 
 def test_a_folder_whose_name_is_not_utf8_is_reported_not_read(tmp_path: Path) -> None:
@@ -348,8 +376,8 @@ def test_reading_a_fifo_put_in_place_after_the_walk_does_not_block(tmp_path: Pat
     os.mkfifo(fifo)
     folder.mkdir()
     for path in (fifo, folder):
-        with pytest.raises(files.ReadProblem) as problem:
-            files.read_bytes(path)
+        with pytest.raises(reading.ReadProblem) as problem:
+            reading.read_bytes(path)
         assert problem.value.code == "special-file"
 
 

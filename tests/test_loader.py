@@ -215,7 +215,8 @@ def load_fast_unchecked(text: str) -> object:
 
 
 def _sample_texts() -> list[str]:
-    from cdsctl.load.files import read_source, walk
+    from cdsctl.load.files import walk
+    from cdsctl.load.reading import read_source
 
     from .conftest import SAMPLE
 

@@ -28,7 +28,7 @@ from cdsctl.checks.fast import fast_check
 from cdsctl.checks.record import check_record
 from cdsctl.dates.iso import DateError, parse_iso, period_proposal
 from cdsctl.i18n import from_wire
-from cdsctl.load.files import ReadProblem, read_source
+from cdsctl.load.reading import ReadProblem, read_source
 from cdsctl.load.yamltext import load_exact, load_fast
 from cdsctl.messages.hints import enum_word, number_proposal
 from cdsctl.validation.onefile import _check_exactly, check_file_wire

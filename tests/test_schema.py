@@ -8,7 +8,8 @@ import re
 import jsonschema
 import pytest
 
-from cdsctl.load.files import read_source, walk
+from cdsctl.load.files import walk
+from cdsctl.load.reading import read_source
 from cdsctl.schema import KINDS, json_schema
 from cdsctl.validation.onefile import load_positions
 

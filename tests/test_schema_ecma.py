@@ -31,7 +31,8 @@ from hypothesis import strategies as st
 
 from cdsctl import schema
 from cdsctl.checks import fast as fastcheck
-from cdsctl.load.files import read_source, walk
+from cdsctl.load.files import walk
+from cdsctl.load.reading import read_source
 from cdsctl.schema import KINDS, SCHEMAS, json_schema
 
 from .conftest import SAMPLE

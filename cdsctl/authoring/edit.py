@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from ..i18n import _, localized
-from ..load.files import ReadProblem, source_of
+from ..load.reading import ReadProblem, source_of
 from ..load.scalarpos import LINE_BREAK
 from ..validation.onefile import load_positions
 from .emit import (

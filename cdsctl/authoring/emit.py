@@ -27,7 +27,7 @@ from typing import Any
 
 from ..diagnostics import CdsError
 from ..i18n import _
-from ..load.files import ReadProblem, source_of
+from ..load.reading import ReadProblem, source_of
 from ..load.yamltext import BAD_IN_LINE, load_exact
 from ..validation.onefile import load_positions
 

@@ -1,14 +1,16 @@
-"""The records root: finding it, listing its record files, reading one file's YAML text."""
+"""The records root: finding it, listing its record files and telling whether they changed
+(a file's text is read in :mod:`.reading`)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import zlib
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
+from zlib import adler32 as _adler32
+from zlib import crc32 as _crc32
 
 from ..diagnostics import CdsError
 from ..i18n import Msg, _
@@ -175,7 +177,10 @@ class _Walk:
             if not mine:
                 self._skim(folder, prefix, fd)
             else:
-                (self._stat_each if self.stat else self._type_each)(folder, prefix, fd)
+                each = self._stat_each if self.stat else self._type_each
+                if isinstance(self.found, _Seeing):
+                    each = self._see_each
+                each(folder, prefix, fd)
         except OSError as exc:  # the listing failed midway (an I/O error)
             if mine:
                 self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
@@ -209,6 +214,35 @@ class _Walk:
                 if S_ISREG(st.st_mode):  # the hot path
                     found[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ino,
                                             st.st_ctime_ns)  # fmt: skip
+                    continue
+            self._other(name, folder, prefix, fd)
+
+    def _see_each(self, folder: str, prefix: str, fd: int) -> None:
+        """:meth:`_stat_each` for a walk that keeps only hashes (:func:`seen`): each regular
+        file's :func:`entry_hash` made here, its path's checksums carried on from the
+        folder's (0.2 s less at 305,061 files than through the sink)."""
+        if not prefix.isascii() and _undecodable(prefix):  # (the sink renames its files)
+            self._stat_each(folder, prefix, fd)
+            return
+        sink: _Seeing = self.found  # type: ignore[assignment]
+        hashes, times = sink.hashes, sink.times
+        head = prefix.encode("utf-8", "surrogatepass")
+        crc, adler = _crc32(head), _adler32(head)
+        stat, suffixes = os.stat, RECORD_SUFFIXES
+        for name in os.listdir(fd):
+            if name[0] in "._":
+                continue
+            if name.endswith(suffixes) and (len(name) != 9 or not _is_readme(name)):
+                try:
+                    st = stat(name, dir_fd=fd, follow_symlinks=False)
+                except OSError:  # gone since listed
+                    continue
+                if S_ISREG(st.st_mode) and name.isascii():  # the hot path
+                    tail = name.encode()
+                    mtime = st.st_mtime_ns
+                    stamp = (st.st_size, mtime, st.st_ino, st.st_ctime_ns)
+                    hashes.append(hash((_crc32(tail, crc), _adler32(tail, adler), stamp)))
+                    times.append(mtime)
                     continue
             self._other(name, folder, prefix, fd)
 
@@ -274,15 +308,15 @@ def _outside_stamp(path: str) -> Stamp:
 
 
 def entry_hash(path: str, stamp: Stamp) -> int:
-    """One file's part of :func:`digest`."""
+    """One file's part of :func:`digest`: a 64-bit hash of the path's CRC-32 and Adler-32
+    and the stamp (0.36 µs a file, against 1.1 µs for BLAKE2 of them as text: 0.2 s less
+    for every walk of 305,061 files).  The hash of a tuple of ints is the same in every
+    process (only text is hashed with a random key), and a change to one number of the
+    stamp always changes it (each step of the tuple hash is one-to-one in its element);
+    the sum of the entries' hashes misses two changes only by a chance of 2**-64."""
     # (surrogatepass: a name that is not UTF-8 must not stop the run; the walk renames them)
-    if len(stamp) == 4:  # (every stamp a walk makes: the quick spelling)
-        data = f"{path}\0{stamp[0]}/{stamp[1]}/{stamp[2]}/{stamp[3]}".encode(
-            "utf-8", "surrogatepass"
-        )
-    else:
-        data = f"{path}\0{'/'.join(map(str, stamp))}".encode("utf-8", "surrogatepass")
-    return int.from_bytes(hashlib.blake2b(data, digest_size=16).digest())
+    data = path.encode("utf-8", "surrogatepass")
+    return hash((_crc32(data), _adler32(data), tuple(stamp)))  # (a list, as marshal may give)
 
 
 def digest(entries: Iterable[tuple[str, Stamp]]) -> bytes:
@@ -366,9 +400,29 @@ def seen_of_shares(shares: Iterable[tuple[dict[str, Stamp], int | None, int]]
 
 def seen(root: Path) -> Seen:
     """:func:`walk` with stat, in short: the same :class:`Seen` as ``seen_in(walk(root))``."""
+    return seen_of_parts([seen_part(root, 0, 1)])
+
+
+#: what one share of a walk saw: (the sum of its entries' hashes, their count, the newest
+#: modification time)
+SeenPart = tuple[int, int, int]
+
+
+def seen_part(root: Path, share: int, shares: int) -> SeenPart:
+    """Share `share` of `shares` of :func:`seen` (the files of its folders, as
+    :func:`walk_share` shares them out): :func:`seen_of_parts` adds the shares up."""
     sink = _Seeing()
-    _Walk(os.path.realpath(root), True, sink).run()  # type: ignore[arg-type]
-    return Seen(_digest_of(sink.hashes), max(sink.times, default=0))
+    _Walk(os.path.realpath(root), True, sink,  # type: ignore[arg-type]
+          share=(share, shares) if shares > 1 else None).run()  # fmt: skip
+    return sum(sink.hashes), len(sink.hashes), max(sink.times, default=0)
+
+
+def seen_of_parts(parts: Iterable[SeenPart]) -> Seen:
+    """The :class:`Seen` of a walk from :func:`seen_part`'s shares of it."""
+    total = count = newest = 0
+    for hashed, many, new in parts:
+        total, count, newest = total + hashed, count + many, max(newest, new)
+    return Seen((total % 2**128).to_bytes(16) + count.to_bytes(8), newest)
 
 
 def seen_in(stamps: Mapping[str, Stamp]) -> Seen:
@@ -426,7 +480,7 @@ def walk_problem(root: str, relpath: str, stamp: Stamp) -> tuple[str, str]:
     if stamp[0] == FOLDER:
         return "unreadable", Msg("cannot read the folder: {reason}", reason=os.strerror(stamp[1]))
     return "special-file", Msg(
-        "{what}: skipped, never opened; move it out of the records root", what=_what(path)
+        "{what}: skipped, never opened; move it out of the records root", what=what_file(path)
     )
 
 
@@ -442,7 +496,7 @@ _KINDS = ((S_ISFIFO, Msg("a FIFO (named pipe)")), (S_ISSOCK, Msg("a socket")),
           (S_ISDIR, Msg("a folder")))  # fmt: skip
 
 
-def _what(path: str) -> str:
+def what_file(path: str) -> str:
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -466,93 +520,3 @@ def is_record_path(relpath: str) -> bool:
     no part of it starts with `.` or `_`, and its name is a record's."""
     parts = relpath.split("/")
     return bool(relpath) and all(p[:1] not in "._" for p in parts) and is_record_name(parts[-1])
-
-
-@dataclass(slots=True)
-class RecordText:
-    """The YAML text of one record file; `offset` lines precede it (front matter)."""
-
-    yaml: str
-    offset: int = 0
-    body: str | None = None  # a Markdown file's body
-    body_line: int = 0
-
-
-class ReadProblem(Exception):
-    def __init__(self, code: str, message: str, line: int = 1) -> None:
-        super().__init__(message)
-        self.code, self.message, self.line = code, message, line
-
-
-def read_source(path: str | os.PathLike[str]) -> RecordText:
-    """Read a record file as text; :class:`ReadProblem` when it cannot be a record."""
-    return source_of(read_bytes(path)[0], is_markdown(os.fspath(path)))
-
-
-#: non-blocking: a FIFO put in place of a record since the walk must not hang the run
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-
-
-def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes, Stamp]:
-    """A file's bytes and its stamp, from one open (os-level calls: this is the hot path)."""
-    fd = os.open(path, _READ_FLAGS)
-    try:
-        st = os.fstat(fd)
-        if not S_ISREG(st.st_mode):
-            raise ReadProblem("special-file", Msg("{what}: skipped", what=_what(os.fspath(path))))
-        if st.st_size > MAX_BYTES:
-            size = format(st.st_size / 1024 / 1024, ".1f")
-            msg = Msg("the file is {size} MiB; a record is at most 2 MiB", size=size)
-            raise ReadProblem("too-large", msg)
-        data = os.read(fd, st.st_size + 1)
-        if len(data) > st.st_size:  # the file grew since fstat: read on, within the limit
-            data += os.read(fd, MAX_BYTES)
-            if len(data) > MAX_BYTES:
-                raise ReadProblem(
-                    "too-large", Msg("the file is over 2 MiB; a record is at most that")
-                )
-    finally:
-        os.close(fd)
-    return data, stamp_of(st)
-
-
-def source_of(data: bytes, markdown: bool) -> RecordText:
-    """The YAML text (and Markdown body) of a record file's bytes."""
-    if b"\0" in data:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        msg = Msg("the file holds NUL bytes: it is binary, not a record")
-        raise ReadProblem("binary", msg, line)
-    text = _decode(data)
-    if markdown:
-        return _front_matter(text)
-    if not text or text.isspace():
-        raise ReadProblem("empty", Msg("the file is empty"))
-    return RecordText(text)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):  # a byte-order mark; utf-8-sig's codec is slow
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start : exc.start + 1].hex()
-        msg = Msg("the file is not UTF-8 (byte 0x{byte}); save it as UTF-8", byte=byte)
-        raise ReadProblem("encoding", msg, line) from None
-
-
-def _front_matter(text: str) -> RecordText:
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != "---":
-        raise ReadProblem(
-            "front-matter", Msg("a .md record starts with a line '---' (front matter)")
-        )
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() == "---":
-            yaml_text = "".join(lines[1:i])
-            if not yaml_text.strip():
-                raise ReadProblem("empty", Msg("the front matter is empty"))
-            return RecordText(yaml_text, 1, "".join(lines[i + 1 :]), i + 2)
-    msg = Msg("the front matter opened on line 1 is never closed by '---'")
-    raise ReadProblem("front-matter", msg)

@@ -19,17 +19,8 @@ from ..checks.index import WHOLE_VIEW, CrossFinding, Summary, cross_view
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
 from ..i18n import Msg
-from ..load.files import (
-    BROKEN,
-    ReadProblem,
-    RecordText,
-    Stamp,
-    is_markdown,
-    read_bytes,
-    read_source,
-    source_of,
-    stat_stamp,
-)
+from ..load.files import BROKEN, Stamp, is_markdown, stat_stamp
+from ..load.reading import ReadProblem, RecordText, read_bytes, read_source, source_of
 from ..load.scalarpos import Span
 from ..load.yamltext import (
     BAD_CHARACTER,

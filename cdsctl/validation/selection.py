@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..diagnostics import CdsError
 from ..i18n import _
-from ..load.files import AGENCIES, is_record_name, read_source, relative_record_path, walk
+from ..load.files import AGENCIES, is_record_name, relative_record_path, walk
+from ..load.reading import read_source
 
 
 @dataclass(slots=True)

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..load.files import Seen, Stamp, seen, seen_of_shares, walk_problem, walk_share
+from ..load.files import (
+    Seen,
+    Stamp,
+    seen_of_parts,
+    seen_of_shares,
+    seen_part,
+    walk_problem,
+    walk_share,
+)
 from .cache import Store
 from .gcpause import gc_paused
 from .shards import CHUNK, shard_name
@@ -185,17 +193,32 @@ def _not_read(root: str, relpath: str, stamp: Stamp) -> tuple[Stamp, tuple[Any, 
 # -- a walk beside a query ---------------------------------------------------------------------
 
 
-def seen_in_child(root: Path) -> tuple[int, int] | None:
-    """A forked child that walks `root` and writes its :class:`~cdsctl.load.files.Seen` to
-    a pipe: (its pid, the pipe's read end), or None without fork.  The child touches
-    nothing of the parent's: it writes some 40 bytes and leaves (os._exit), so a query
-    reads the cache on the other core meanwhile (cdsctl.repository.Walking)."""
+def seen_in_child(root: Path, shares: int = 1) -> list[tuple[int, int]] | None:
+    """Forked children that walk `root`, each its share (load.files.seen_part), and write
+    what they saw to a pipe: each one's (pid, the pipe's read end), or None without fork.
+    A child touches nothing of the parent's: it writes some 40 bytes and leaves
+    (os._exit), so a query reads the cache on another core meanwhile
+    (cdsctl.repository.Walking)."""
 
-    def walked() -> bytes:
-        found = seen(root)
-        return marshal.dumps((found.digest, found.newest))
+    def walked(share: int) -> bytes:
+        return marshal.dumps(seen_part(root, share, shares))
 
-    return _in_child(walked)
+    children = [_in_child(functools.partial(walked, i)) for i in range(shares)]
+    if None in children:
+        for child in children:
+            if child is not None:
+                _read_child(child)
+        return None
+    return children  # type: ignore[return-value]
+
+
+def walk_children(waiting: bool) -> int:
+    """How many children walk beside a query (seen_in_child): one per core when the query
+    only waits for them (an answer is stored: 305,061 files in 0.45 s on two cores, against
+    0.9 s), else one core is left to the query, which reads the snapshot and computes
+    meanwhile (two children and the query on two cores took 0.15 s longer than one child)."""
+    cores = os.cpu_count() or 1
+    return max(1, min(WALK_SHARES, cores - (0 if waiting else 1)))
 
 
 #: shares of a walk with stat (walked_with_stat): at most this many processes
@@ -214,13 +237,16 @@ def walked_with_stat(root: Path, jobs: int | None = None, hash_before: int | Non
         return seen_of_shares(shared_out(shares, share))
 
 
-def wait_for_seen(child: tuple[int, int]) -> Seen | None:
-    """The Seen the child wrote, or None if it failed (the caller walks itself)."""
-    try:
-        digest, newest = marshal.loads(_read_child(child) or b"")
-    except (EOFError, ValueError, TypeError):
-        return None
-    return Seen(digest, newest)
+def wait_for_seen(children: list[tuple[int, int]]) -> Seen | None:
+    """The Seen the children wrote, or None if one failed (the caller walks itself)."""
+    parts = []
+    for data in [_read_child(child) for child in children]:  # (every child waited for)
+        try:
+            hashed, count, newest = marshal.loads(data or b"")
+        except (EOFError, ValueError, TypeError):
+            return None
+        parts.append((hashed, count, newest))
+    return seen_of_parts(parts)
 
 
 def shared_out(shares: int, work: Callable[[int], Any]) -> list[Any]:
