@@ -253,3 +253,29 @@ def test_a_table_lays_out_only_the_rows_read(monkeypatch: pytest.MonkeyPatch) ->
     lines = list(itertools.islice(made, 3 + 5))  # line by line: a row at a time
     assert made.laid_out == 5
     assert lines == whole.splitlines()[:8]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dictionaries(st.text("ăđệ\"\\\n ab", max_size=5), _JSON_VALUES, max_size=4),
+                max_size=12), st.integers(1, 5))  # fmt: skip
+def test_json_made_in_parts_is_the_json_of_the_whole(rows: list[dict[str, Any]], size: int) -> None:
+    """`--format json` is written a few thousand rows at a time (tables.json_parts): joined,
+    the parts are the JSON of all rows at once, which reads back as the rows."""
+    import json
+
+    import msgspec
+
+    parts = list(tables.json_parts(rows, size))
+    whole = msgspec.json.format(msgspec.json.encode(rows), indent=2)
+    assert b"".join(parts) == whole
+    assert json.loads(whole) == rows
+    assert len(parts) == (1 if not rows else 2 + -(-len(rows) // size))

@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -78,16 +78,19 @@ def may_page(paging: bool = True) -> bool:
     return paging and _is_terminal() and command() is not None
 
 
-def write_bytes(data: bytes) -> None:
-    """Bytes straight to standard output (after what was written as text), or as text
-    where standard output has no byte layer (a test's capture)."""
+def write_bytes(data: bytes | Iterable[bytes]) -> None:
+    """Bytes (or parts of them, written one by one) straight to standard output, after
+    what was written as text; as text where standard output has no byte layer (a test's
+    capture)."""
     out = sys.stdout
     buffer = getattr(out, "buffer", None)
+    parts = [data] if isinstance(data, bytes) else data
     if buffer is None:
-        out.write(data.decode())
+        out.write(b"".join(parts).decode())
         return
     out.flush()
-    buffer.write(data)
+    for part in parts:
+        buffer.write(part)
     buffer.flush()
 
 
