@@ -16,7 +16,7 @@ from .dates.workdays import WorkCalendar
 from .diagnostics import Diagnostic, Severity
 from .load.files import FolderStamp, Seen, Stamp, seen, walk
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home, soon
+from .validation.cache import MISSING, Answers, Store, cache_home, now_ns, soon
 from .validation.gcpause import gc_paused
 
 if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
@@ -140,8 +140,10 @@ def load(
             repo = None
     if repo is None:  # (changed: the shards just read are handed on, the files walked with stat)
         stamps = walking.stamps() if walking is not None else stamps
+        began = walking.stamps_ns if walking is not None else None
         validation = validate(root, cache_dir=cache_dir, today=today, stamps=stamps,
-                              cached=whole.cached if whole is not None else None)  # fmt: skip
+                              cached=whole.cached if whole is not None else None,
+                              since_ns=began)  # fmt: skip
         repo = from_validation(root, validation)
     if validation.digest is not None:  # a cache: keep the query view for later dates
         store = _store(root, cache_dir)
@@ -255,10 +257,12 @@ def answer(
         return Answer(found["value"], found["skipped"])
     if light:  # computed from the snapshot while the walk runs, used once it vouches
         from .snapshot.store import serves
+        from .validation.pipeline import last_result
 
         snapshot = _from_snapshot(root, None, text)
         if snapshot is not None:
-            stale = _changed_since(root, snapshot) or (
+            result = last_result(root)  # (what `validate` kept: read once, for both below)
+            stale = _changed_since(result, snapshot) or (
                 walking.done() and not serves(snapshot.digest, snapshot.written_ns, walking())
             )
             try:
@@ -274,7 +278,7 @@ def answer(
                     assert snapshot.digest is not None
                     answers.save(key, value, snapshot.digest)
                     return Answer(value["value"], value["skipped"])
-            patched = _patched(root, snapshot, walking, text)
+            patched = _patched(root, snapshot, walking, text, result)
             if patched is not None:
                 if loaded is not None:
                     loaded(patched)
@@ -389,19 +393,22 @@ def _from_snapshot(root: Path, stamps: Callable[[], dict[str, Stamp] | Seen] | N
                       found.written_ns)  # fmt: skip
 
 
-def _changed_since(root: Path, snapshot: Repository) -> bool:
+def _changed_since(result: dict[str, Any] | None, snapshot: Repository) -> bool:
     """Whether a `validate` run after the snapshot was kept saw other files (an edit made
-    since: the snapshot is patched, no answer computed from it first)."""
+    since: the snapshot is patched, no answer computed from it first); `result`: what the
+    last run kept (validation.pipeline.last_result)."""
     from .validation.pipeline import last_run
 
-    run = last_run(root)
+    run = last_run(result)
     return run is not None and run[0] != snapshot.digest and run[1] > snapshot.written_ns
 
 
-def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Repository | None:
+def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
+             result: Any = MISSING) -> Repository | None:  # fmt: skip
     """The repository of a snapshot kept for other stamps, made current by patching it
     (cdsctl.snapshot.patch: the files that changed read again); kept for the next query.
-    None when it cannot be (every record is loaded instead)."""
+    `result`: what the last `validate` kept, if read already.  None when it cannot be
+    (every record is loaded instead)."""
     from .load.files import Seen
     from .snapshot import store as snapshots
     from .snapshot.patch import patch, stamps_of
@@ -412,11 +419,12 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool) -> Rep
     store = _store(root)
     if stale.digest is None:
         return None
-    known = stored(root, walking())
+    known = stored(root, walking(), kept=result)
     files = kept_files(store, Seen(known[1], 0)) if known is not None else None
     if known is None or files is None:  # no `validate` since the change: one now, in part
         files = stamps_of(walking.stamps())
-        validation = validate(root, stamps=dict(walking.stamps()), summaries=False)
+        stamps = dict(walking.stamps())
+        validation = validate(root, stamps=stamps, summaries=False, since_ns=walking.stamps_ns)
         if validation.digest is None:
             return None
         known = validation.diagnostics, validation.digest
@@ -468,6 +476,7 @@ class Walking:
         self._seen: Seen | None = None
         self._child: list[tuple[int, int]] | None = None  # (pid, read end of its pipe)
         self.folders: dict[str, FolderStamp] = {}
+        self.stamps_ns: int | None = None  # when :meth:`stamps` began its walk
         if keep:
             self.stamps()
         else:
@@ -500,6 +509,7 @@ class Walking:
         """Every file's stamp (and :attr:`folders`): a walk in this process."""
         if self._stamps is None:
             self.folders.clear()
+            self.stamps_ns = now_ns()  # (a validation of these stamps began then)
             with gc_paused():
                 self._stamps = walk(self.root, ordered=False, folders=self.folders)
         return self._stamps

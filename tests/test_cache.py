@@ -63,6 +63,30 @@ def test_same_size_same_mtime_edit_in_the_racy_window_is_not_trusted(tmp_path: P
     assert [d.code for d in result.diagnostics] == ["date-invalid"]
 
 
+@pytest.mark.parametrize("fine", [True, False])
+def test_a_file_saved_a_moment_before_the_run_is_racy_only_where_times_are_coarse(
+    tmp_path: Path, fine: bool
+) -> None:
+    """The racy window runs back from when the run began reading (cache.racy_bounds): a
+    file saved 0.3 s before `validate` (a person saves, then types the command) is not
+    racy where the file system keeps times below the millisecond, so the run's result
+    answers the next query at once (pipeline.stored); a time in whole milliseconds (FAT
+    keeps 2 s) is racy for 2 s, and the next run checks the file again."""
+    from cdsctl.load.files import seen
+    from cdsctl.validation.pipeline import stored
+
+    root, cache = _root(tmp_path), tmp_path / "c"
+    task = root / "tasks/TB-128-2022.1.yaml"
+    validate(root, cache_dir=cache)
+    task.write_text(task.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    saved = time.time_ns() - 300_000_000
+    saved = saved + 123_457 if fine else saved - saved % 1_000_000_000  # (fine: not whole ms)
+    os.utime(task, ns=(saved, saved))
+    assert validate(root, cache_dir=cache).checked == 1
+    assert (stored(root, seen(root), cache_dir=cache) is not None) == fine
+    assert validate(root, cache_dir=cache).checked == (0 if fine else 1)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "missing"])
 @pytest.mark.parametrize("part", ["files", "files.0"])  # the manifest, a shard
 def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: str, part: str) -> None:

@@ -69,7 +69,7 @@ def assert_shares_make_the_walk(root: Path) -> None:
         newest = found.newest
         stamps, unhashed = seen_of_shares(walk_share(root, i, shares, hash_before=newest)
                                           for i in range(shares))  # fmt: skip
-        assert (dict(sorted(stamps.items())), unhashed) == (whole, Seen(b"", newest))
+        assert (dict(sorted(stamps.items())), unhashed) == (whole, Seen(b"", newest, found.coarse))
         # the walk beside a query (validation.workers.seen_in_child): shares of hashes only
         assert seen_of_parts(seen_part(root, i, shares) for i in range(shares)) == found
 

@@ -343,11 +343,19 @@ def _digest_of(hashes: list[int]) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """What a walk found, in short: the :func:`digest` of every stamp, and the newest
-    modification time (for the racy-clean rule)."""
+    """What a walk found, in short: the :func:`digest` of every stamp, the newest
+    modification time, and the newest of those in whole milliseconds (`coarse`: a file
+    system that keeps times no finer has a wider racy window: validation.cache.racy)."""
 
     digest: bytes
     newest: int
+    coarse: int = 0
+
+
+def newest_times(times: Iterable[int]) -> tuple[int, int]:
+    """(the newest of these modification times, the newest in whole milliseconds)."""
+    times = list(times)
+    return max(times, default=0), max((t for t in times if not t % 1_000_000), default=0)
 
 
 class _Seeing:
@@ -365,37 +373,39 @@ class _Seeing:
 
 
 def walk_share(root: Path, share: int, shares: int, hash_before: int | None = None
-               ) -> tuple[dict[str, Stamp], int | None, int]:  # fmt: skip
+               ) -> tuple[dict[str, Stamp], int | None, int, int]:  # fmt: skip
     """Share `share` of `shares` of :func:`walk` with stat (unordered): every share lists
     every folder, and stats the files of the folders that are its own (by a hash of the
-    folder's path); with the sum of its entries' hashes and their newest time, for
-    :func:`seen_of_shares`.  The shares of one root at one moment make the walk.
+    folder's path); with the sum of its entries' hashes and their newest times (all, in
+    whole milliseconds), for :func:`seen_of_shares`.  The shares of one root at one moment
+    make the walk.
 
     `hash_before`: no sum (None) when an entry is that new or newer: a digest is compared
     only when no entry is (validation.cache.unchanged), so it would not be read."""
     found: dict[str, Stamp] = {}
     _Walk(os.path.realpath(root), True, found, share=(share, shares)).run()
     _rename_undecodable(found)
-    newest = max((stamp[1] for stamp in found.values()), default=0)
+    newest, coarse = newest_times(stamp[1] for stamp in found.values())
     if hash_before is not None and newest >= hash_before:
-        return found, None, newest
-    return found, sum(entry_hash(path, stamp) for path, stamp in found.items()), newest
+        return found, None, newest, coarse
+    return found, sum(entry_hash(path, stamp) for path, stamp in found.items()), newest, coarse
 
 
-def seen_of_shares(shares: Iterable[tuple[dict[str, Stamp], int | None, int]]
+def seen_of_shares(shares: Iterable[tuple[dict[str, Stamp], int | None, int, int]]
                    ) -> tuple[dict[str, Stamp], Seen]:  # fmt: skip
     """The whole walk of :func:`walk_share`'s shares, and its :class:`Seen` (whose digest
     is empty when a share made no sum: then its newest time is as new as it said)."""
     stamps: dict[str, Stamp] = {}
     total: int | None = 0
-    newest = 0
-    for found, hashed, new in shares:
+    newest = coarse = 0
+    for found, hashed, new, new_coarse in shares:
         stamps.update(found)
         total = None if total is None or hashed is None else total + hashed
-        newest = max(newest, new)
+        newest, coarse = max(newest, new), max(coarse, new_coarse)
     if total is None:
-        return stamps, Seen(b"", newest)
-    return stamps, Seen((total % 2**128).to_bytes(16) + len(stamps).to_bytes(8), newest)
+        return stamps, Seen(b"", newest, coarse)
+    summed = (total % 2**128).to_bytes(16) + len(stamps).to_bytes(8)
+    return stamps, Seen(summed, newest, coarse)
 
 
 def seen(root: Path) -> Seen:
@@ -404,8 +414,8 @@ def seen(root: Path) -> Seen:
 
 
 #: what one share of a walk saw: (the sum of its entries' hashes, their count, the newest
-#: modification time)
-SeenPart = tuple[int, int, int]
+#: modification time, the newest in whole milliseconds)
+SeenPart = tuple[int, int, int, int]
 
 
 def seen_part(root: Path, share: int, shares: int) -> SeenPart:
@@ -414,19 +424,20 @@ def seen_part(root: Path, share: int, shares: int) -> SeenPart:
     sink = _Seeing()
     _Walk(os.path.realpath(root), True, sink,  # type: ignore[arg-type]
           share=(share, shares) if shares > 1 else None).run()  # fmt: skip
-    return sum(sink.hashes), len(sink.hashes), max(sink.times, default=0)
+    return (sum(sink.hashes), len(sink.hashes), *newest_times(sink.times))
 
 
 def seen_of_parts(parts: Iterable[SeenPart]) -> Seen:
     """The :class:`Seen` of a walk from :func:`seen_part`'s shares of it."""
-    total = count = newest = 0
-    for hashed, many, new in parts:
-        total, count, newest = total + hashed, count + many, max(newest, new)
-    return Seen((total % 2**128).to_bytes(16) + count.to_bytes(8), newest)
+    total = count = newest = coarse = 0
+    for hashed, many, new, new_coarse in parts:
+        total, count = total + hashed, count + many
+        newest, coarse = max(newest, new), max(coarse, new_coarse)
+    return Seen((total % 2**128).to_bytes(16) + count.to_bytes(8), newest, coarse)
 
 
 def seen_in(stamps: Mapping[str, Stamp]) -> Seen:
-    return Seen(digest(stamps.items()), max((s[1] for s in stamps.values()), default=0))
+    return Seen(digest(stamps.items()), *newest_times(s[1] for s in stamps.values()))
 
 
 def _rename_undecodable(found: dict[str, Stamp]) -> None:

@@ -32,7 +32,11 @@ from typing import Any
 from .. import model
 from ..load.files import AGENCIES, Stamp, patched_digest
 from ..validation.cache import RACY_NS
-from ..validation.incremental import MOST, differing_files  # (MOST: a full load past it)
+from ..validation.incremental import (  # (MOST: a full load past it)
+    MOST,
+    FlatStamps,
+    differing_files,
+)
 
 #: the files of which every record depends (their change: every record loaded again)
 _WHOLE_KINDS = ("agencies", "calendar")
@@ -57,12 +61,10 @@ class Where:
 
 
 @dataclass(slots=True)
-class Files:
-    """The files a snapshot was made of, in path order: their stamps (four numbers each, in
-    one array) and the record each holds: a letter for its kind (" ": none) and its id."""
+class Files(FlatStamps):
+    """The files a snapshot was made of, in path order: their stamps and the record each
+    holds: a letter for its kind (" ": none) and its id."""
 
-    names: list[str]
-    flat: array[int]
     kinds: str
     ids: list[str | None]
     #: how many errors each file with errors has (it is left out of queries)
@@ -90,10 +92,6 @@ class Files:
                 found.kinds):  # fmt: skip
             raise ValueError("files of another shape")
         return found
-
-    def at(self, name: str) -> int | None:
-        i = bisect.bisect_left(self.names, name)
-        return i if i < len(self.names) and self.names[i] == name else None
 
     def holds(self, name: str) -> tuple[str, str | None] | None:
         """(kind, id) of the record the file holds, or None."""
@@ -203,8 +201,9 @@ def patch(root: Path, records: model.Records, old: Files, old_digest: bytes, wri
     changed |= {names[i] for i, mtime in enumerate(flat[1::4]) if mtime >= racy}
     if len(changed) + len(gone) > MOST:
         return None
-    before = [(f, _stamp(old.flat, old.at(f))) for f in changed | gone if old.at(f) is not None]
-    after = [(f, _stamp(flat, bisect.bisect_left(names, f))) for f in changed]
+    before = [(f, stamp) for f in changed | gone if (stamp := old.stamp(f)) is not None]
+    current = FlatStamps(names, flat)
+    after = [(f, current.stamp_at(bisect.bisect_left(names, f))) for f in changed]
     digest = patched_digest(old_digest, before, after, len(names))
     was = old.errors
     flipped = {f for f in was.keys() ^ errors.keys()
@@ -230,11 +229,6 @@ def patch(root: Path, records: model.Records, old: Files, old_digest: bytes, wri
     kinds, ids = _owned(old, names, owners, touched)
     files = Files(names, flat, kinds, ids, {f: n for f, n in errors.items() if n})
     return Patched(records, sorted(files.errors), files, digest, held, owners, usable, dropped)
-
-
-def _stamp(flat: array[int], i: int | None) -> Stamp:
-    assert i is not None
-    return tuple(flat[4 * i : 4 * i + 4])  # type: ignore[return-value]
 
 
 class _Unpatchable(Exception):

@@ -34,7 +34,7 @@ except ImportError:  # (not on Windows: there nothing waits)
     fcntl = None  # type: ignore[assignment]
 
 from .. import __version__
-from ..load.files import Seen, Stamp, digest
+from ..load.files import Seen, Stamp, digest, newest_times
 
 FORMAT = 9  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
 # 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file;
@@ -43,6 +43,9 @@ FORMAT = 9  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wi
 # entries hashed as tuples of ints (load.files.entry_hash)
 STALE_SECONDS = 3600  # a temporary file this old is left over from a killed run
 RACY_NS = 2_000_000_000  # a stamp this close to the cache's writing is not trusted
+#: the same, for a time with digits below the millisecond (a file system keeping fine times)
+#: and a run that says when it began reading (`started_ns`): see :func:`racy_bounds`
+FINE_RACY_NS = 100_000_000
 _MAGIC = b"cdsctl-cache\n"
 
 
@@ -170,15 +173,47 @@ def stamps_digest(stamps: dict[str, Stamp]) -> bytes:
     return digest(stamps.items())
 
 
+def racy_bounds(cached: dict[str, Any]) -> tuple[int, int]:
+    """(fine, coarse): a stamp of `cached`'s files is racy (a change made after its file was
+    read could keep it) when its modification time is `fine` or later, or `coarse` or later
+    for a time in whole milliseconds (:func:`is_racy`).
+
+    A run that says when it began (`started_ns`, before its walk: every file it read was
+    read after) knows that a file changed since has a time at least that, less the step of
+    the clock the file system keeps: 2 s at worst (FAT), within 10 ms where times have
+    digits below the millisecond (the kernel's coarse clock; 100 ms taken).  So a file
+    saved and checked a moment after is not racy, as it was when the window ran back
+    from the time the cache was written (`written_ns`, seconds later at 305,061 files:
+    what a run that does not say when it began is still judged by)."""
+    started = cached.get("started_ns")
+    if isinstance(started, int):
+        return started - FINE_RACY_NS, started - RACY_NS
+    written = cached.get("written_ns", 0)
+    return written - RACY_NS, written - RACY_NS
+
+
+def times(written_ns: int, started_ns: int | None) -> dict[str, int]:
+    """The head of a cache file: when it was written, and when the run that made it began
+    reading the files (when it knows: :func:`racy_bounds`)."""
+    return {"written_ns": written_ns} if started_ns is None else {
+        "written_ns": written_ns, "started_ns": started_ns}  # fmt: skip
+
+
+def is_racy(mtime: int, bounds: tuple[int, int]) -> bool:
+    """Whether a stamp with this modification time is racy (:func:`racy_bounds`)."""
+    return mtime >= bounds[0] or (mtime >= bounds[1] and not mtime % 1_000_000)
+
+
 def unchanged(stamps: dict[str, Stamp] | Seen, cached: dict[str, Any]) -> bool:
-    """Whether `cached` (with its `digest` and `written_ns`) still describes these files
-    (their stamps, or a walk's :class:`Seen`): the same stamps, and none so close to its
-    writing that a change could hide (racy)."""
+    """Whether `cached` (with its `digest`, `written_ns` and perhaps `started_ns`) still
+    describes these files (their stamps, or a walk's :class:`Seen`): the same stamps, and
+    none so close to its reading that a change could hide (racy: :func:`racy_bounds`)."""
     if isinstance(stamps, Seen):
-        newest = stamps.newest
+        newest, coarse = stamps.newest, stamps.coarse
     else:  # (the digest only if no stamp is racy: right after an edit, it is not needed)
-        newest = max((stamp[1] for stamp in stamps.values()), default=0)
-    if newest >= cached.get("written_ns", 0) - RACY_NS:
+        newest, coarse = newest_times(stamp[1] for stamp in stamps.values())
+    fine_from, coarse_from = racy_bounds(cached)
+    if newest >= fine_from or coarse >= coarse_from:
         return False
     found = stamps.digest if isinstance(stamps, Seen) else digest(stamps.items())
     return cached.get("digest") == found

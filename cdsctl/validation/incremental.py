@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain, repeat
 from pathlib import Path
@@ -25,7 +26,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import AGENCIES, NOT_READ, Seen, Stamp, patched_digest
-from .cache import RACY_NS, Store, keeping, now_ns, settled, soon, unchanged
+from .cache import (
+    Store,
+    is_racy,
+    keeping,
+    now_ns,
+    racy_bounds,
+    settled,
+    soon,
+    times,
+    unchanged,
+)
 from .names import NAMES
 from .shards import FILES, shard_name, shard_number
 from .workers import OnProgress, check_files
@@ -46,18 +57,22 @@ MOST = 2000
 Span = tuple[str | None, str | None]
 
 
-def keep_state(store: Store, digest: bytes, written_ns: int, stamps: dict[str, Stamp],
+#: when the shards' manifest was written, and when its run began (cache.times)
+Times = tuple[int, "int | None"]
+
+
+def keep_state(store: Store, digest: bytes, written: Times, stamps: dict[str, Stamp],
                shards: list[int], state: Any) -> None:  # fmt: skip
     """Keep what :func:`revalidate` starts from: the account of a run across every record
     (checks.partial.CrossState), the stamps it saw and each file's shard (in the order of
-    `stamps`, path order)."""
+    `stamps`, path order); `written`: the times of the shards' manifest it goes with."""
     flat = array("q", chain.from_iterable(stamps.values()))
-    _write_state(store, digest, written_ns, list(stamps), flat, array("i", shards), state)
+    _write_state(store, digest, written, list(stamps), flat, array("i", shards), state)
 
 
-def _write_state(store: Store, digest: bytes, written_ns: int, files: list[str], flat: array[int],
+def _write_state(store: Store, digest: bytes, written: Times, files: list[str], flat: array[int],
                  shards: array[int], state: Any) -> None:  # fmt: skip
-    head = {"digest": digest, "written_ns": written_ns}
+    head = {"digest": digest, **times(*written)}
     if store.write(STATE_FILES, {**head, "files": files, "stamps": flat.tobytes(),
                                  "shards": shards.tobytes()}):  # fmt: skip
         store.write(STATE, {**head, "cross": state.to_wire()})
@@ -84,32 +99,50 @@ def kept_files(store: Store, seen: dict[str, Stamp] | Seen) -> tuple[list[str], 
     if not isinstance(kept, dict) or not unchanged(seen, kept):
         return None
     try:
-        found = _Kept(kept)
+        found = _Kept.of_wire(kept)
     except (KeyError, TypeError, ValueError):
         return None
-    return found.files, found.flat
+    return found.names, found.flat
 
 
-class _Kept:
-    """The files the account was kept for, in path order, with their stamps (four numbers
-    each, in one array: no object per number) and shard numbers: 100 MB less than a map of
-    stamps and one of shards at 305,061 files."""
+@dataclass(slots=True)
+class FlatStamps:
+    """Files in path order with their stamps, four numbers each in one flat array (no
+    object per number: 100 MB less than a map of stamps at 305,061 files), looked up by
+    bisection: the files of the account kept here, and those a snapshot was made of
+    (cdsctl.snapshot.patch.Files)."""
 
-    def __init__(self, kept: dict[str, Any]) -> None:
-        self.files: list[str] = kept["files"]
-        self.flat, self.shards = array("q"), array("i")
-        self.flat.frombytes(kept["stamps"])
-        self.shards.frombytes(kept["shards"])
-        if len(self.flat) != 4 * len(self.files) or len(self.shards) != len(self.files):
+    names: list[str]
+    flat: array[int]
+
+    def at(self, name: str) -> int | None:
+        """The file's place, or None when it is not one of them."""
+        i = bisect.bisect_left(self.names, name)
+        return i if i < len(self.names) and self.names[i] == name else None
+
+    def stamp(self, name: str) -> Stamp | None:
+        i = self.at(name)
+        return None if i is None else self.stamp_at(i)
+
+    def stamp_at(self, i: int) -> Stamp:
+        return tuple(self.flat[4 * i : 4 * i + 4])  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class _Kept(FlatStamps):
+    """The files the account was kept for, with their stamps and shard numbers."""
+
+    shards: array[int]
+
+    @classmethod
+    def of_wire(cls, kept: dict[str, Any]) -> _Kept:
+        flat, shards = array("q"), array("i")
+        flat.frombytes(kept["stamps"])
+        shards.frombytes(kept["shards"])
+        found = cls(kept["files"], flat, shards)
+        if len(flat) != 4 * len(found.names) or len(shards) != len(found.names):
             raise ValueError("an account of another shape")
-
-    def at(self, file: str) -> int | None:
-        i = bisect.bisect_left(self.files, file)
-        return i if i < len(self.files) and self.files[i] == file else None
-
-    def stamp(self, file: str) -> Stamp | None:
-        i = self.at(file)
-        return None if i is None else tuple(self.flat[4 * i : 4 * i + 4])  # type: ignore[return-value]
+        return found
 
     def shard_of(self, file: str) -> int | None:
         i = self.at(file)
@@ -117,7 +150,7 @@ class _Kept:
 
     def differing(self, stamps: dict[str, Stamp]) -> tuple[list[str], list[str], list[str]]:
         """(the kept files whose stamp differs, those gone, the files not kept)."""
-        files = self.files
+        files = self.names
         now = array("q", chain.from_iterable(map(stamps.get, files, repeat(_GONE))))
         differ = differing_files(files, self.flat, now)
         gone = [f for f in differ if f not in stamps]
@@ -134,12 +167,12 @@ class _Kept:
         for file in gone:
             i = self.at(file)
             if i is not None:
-                del self.files[i], self.shards[i], self.flat[4 * i : 4 * i + 4]
+                del self.names[i], self.shards[i], self.flat[4 * i : 4 * i + 4]
         for file, stamp in now.items():
             i = self.at(file)
             if i is None:
-                i = bisect.bisect_left(self.files, file)
-                self.files.insert(i, file)
+                i = bisect.bisect_left(self.names, file)
+                self.names.insert(i, file)
                 self.shards.insert(i, -1)
                 self.flat[4 * i : 4 * i] = array("q", stamp)
             self.flat[4 * i : 4 * i + 4] = array("q", stamp)
@@ -173,12 +206,14 @@ class Revalidated(NamedTuple):
 
 def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str, Stamp],
                today: date, jobs: int | None, progress: OnProgress | None,
-               newest: int | None = None, keep: bool = True) -> Revalidated | None:  # fmt: skip
+               newest: int | None = None, keep: bool = True, started: int | None = None
+               ) -> Revalidated | None:  # fmt: skip
     """The root's diagnostics after the files changed since the stored result `prior`
     (whose span holds `today`); None when a full run is wanted (the module's docstring).
     `stamps`: every file's now (`newest`: their newest mtime, if the caller knows it); the
     files checked again get theirs as they were when read, or, without `keep`, the map is
-    emptied once the changes are known (100 MB at 305,061 files: what the rest reuses)."""
+    emptied once the changes are known (100 MB at 305,061 files: what the rest reuses).
+    `started`: when this run began (cache.racy_bounds)."""
     settled(store, STATE_LOCK, WAIT_SECONDS)
     state, manifest = _read_state(store), store.read(FILES)
     if state is None or not isinstance(manifest, dict):
@@ -189,13 +224,14 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     ):
         return None
     try:
-        files = _Kept(stamped)
+        files = _Kept.of_wire(stamped)
     except (KeyError, TypeError, ValueError):  # (another shape: not this code's)
         return None
-    racy = manifest["written_ns"] - RACY_NS
+    bounds = racy_bounds(manifest)
     changed, gone, added = files.differing(stamps)
-    if newest is None or newest >= racy:  # and the racily clean (cache.py)
-        changed += [f for f, s in stamps.items() if s[1] >= racy and files.at(f) is not None]
+    if newest is None or newest >= bounds[1]:  # and the racily clean (cache.py)
+        changed += [f for f, s in stamps.items()
+                    if is_racy(s[1], bounds) and files.at(f) is not None]  # fmt: skip
     changed = sorted({*changed, *added})
     if (not changed and not gone) or len(changed) + len(gone) > MOST or AGENCIES in changed:
         return None
@@ -220,13 +256,13 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
         stamps[f] = stamp
     earlier = [(f, was) for f in [*changed, *gone] if (was := files.stamp(f)) is not None]
     digest = patched_digest(prior["digest"], earlier, [(f, stamps[f]) for f in changed], count)
-    placed = shards.write(new, set(gone), manifest["shards"], digest)
+    placed = shards.write(new, set(gone), manifest["shards"], digest, started)
     files.patch(gone, {f: stamps[f] for f in changed}, placed)
-    written = shards.written_ns
+    written = shards.written_ns, started
 
     def keep_account() -> None:  # (0.35 s at 305,061 files: after the output, from the CLI)
         with keeping(store, STATE_LOCK):
-            _write_state(store, digest, written, files.files, files.flat, files.shards, state)
+            _write_state(store, digest, written, files.names, files.flat, files.shards, state)
         _patch_names(store, old, new)
 
     if keep:  # the caller goes on to load every record: the account's memory is wanted back
@@ -264,7 +300,7 @@ class _Shards:
         return out
 
     def write(self, new: dict[str, Any], gone: set[str], names: list[str],
-              digest: bytes) -> dict[str, int]:  # fmt: skip
+              digest: bytes, started: int | None) -> dict[str, int]:  # fmt: skip
         """The shards holding a changed or removed file written anew, new files in a new
         shard, the manifest anew (read: the shards :meth:`entries` read; `digest`: of the
         stamps the shards hold now); each changed or new file's shard."""
@@ -280,7 +316,7 @@ class _Shards:
             placed.update(dict.fromkeys(added, number))
             names = [*names, shard_name(number)]
         self.written_ns = now_ns()
-        self.store.write(FILES, {"written_ns": self.written_ns, "shards": names,
+        self.store.write(FILES, {**times(self.written_ns, started), "shards": names,
                                  "digest": digest})  # fmt: skip
         return placed
 

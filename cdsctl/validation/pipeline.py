@@ -21,7 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import NOT_READ, UNKNOWN, Seen, Stamp, walk
-from .cache import RACY_NS, Store, cache_home, keeping, now_ns, soon, stamps_digest, unchanged
+from .cache import (
+    MISSING,
+    Store,
+    cache_home,
+    keeping,
+    now_ns,
+    racy_bounds,
+    soon,
+    stamps_digest,
+    times,
+    unchanged,
+)
 from .gcpause import gc_paused
 from .names import remember as remember_names
 from .selection import Selection
@@ -82,6 +93,7 @@ def validate(
     summaries: bool = True,
     stamps: dict[str, Stamp] | None = None,
     cached: Cached | None = None,
+    since_ns: int | None = None,
 ) -> Validation:
     """Check every record under `root`.
 
@@ -89,8 +101,11 @@ def validate(
     still resolve against the whole root.  `cache_dir`: None for the default cache, False for none.
     `summaries=False` lets an unchanged root be answered without loading any record.
     `stamps`: the stamps of a walk of `root` (with stat) the caller made just before; used
-    instead of walking again; `cached`: the shards, if the caller has just read them.
+    instead of walking again; `cached`: the shards, if the caller has just read them;
+    `since_ns`: when that walk began (what the cache then says the run began at:
+    cache.racy_bounds; unknown: judged by when the cache is written).
     """
+    started = now_ns() if stamps is None else since_ns  # (before any file is stat'ed or read)
     today = today or date.today()
     store = None if cache_dir is False else Store.for_root(_cache_dir(cache_dir), root)
     selection = only if isinstance(only, Selection) else Selection(set(only or ()))
@@ -98,7 +113,7 @@ def validate(
     # no cache: stamps come from reading the files
     seen: Seen | None = None
     if stamps is None and isinstance(prior, dict):  # stamps to compare: on every core
-        racy = prior.get("written_ns", 0) - RACY_NS  # (a digest compared only if older)
+        racy = racy_bounds(prior)[0]  # (a digest compared only if every stamp is older)
         stamps, seen = walked_with_stat(root, jobs, racy if isinstance(racy, int) else None)
     elif stamps is None:
         with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
@@ -118,12 +133,12 @@ def validate(
         again, count = None, len(stamps)
         if _in_span(prior.get("days"), day):
             again = revalidate(root, store, prior, stamps, today, jobs, progress, newest,
-                               keep=summaries)  # fmt: skip
+                               keep=summaries, started=started)  # fmt: skip
         if again is None and len(stamps) < count:  # given up after it let the stamps go
             stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
             diagnostics, digest, span, checked, count = again  # (count: files in all)
-            _remember_result(store, digest, span, diagnostics)
+            _remember_result(store, digest, span, diagnostics, started)
             if not summaries:
                 answered = Validation(root, diagnostics, [], count, checked, digest=digest)
                 return _selected(answered, only, selection)
@@ -134,7 +149,7 @@ def validate(
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh,
-                                 None if fresh else cached)  # fmt: skip
+                                 None if fresh else cached, started)  # fmt: skip
         stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
         if known is not None:  # unchanged: the summaries are wanted, the checks ran already
             # (≈ 1.6 s of cross-file checks at 305,061 files, for every query of the day)
@@ -152,7 +167,7 @@ def validate(
     digest = None
     if store is not None:
         digest = gathered.digest or stamps_digest(stamps)
-        _remember_result(store, digest, span, diagnostics)
+        _remember_result(store, digest, span, diagnostics, gathered.started_ns)
         remember_names(store, found)
         from ..checks.partial import account
         from .incremental import STATE_LOCK, keep_state
@@ -160,11 +175,12 @@ def validate(
         shards = gathered.shard_of
         numbers = ([i // CHUNK for i in range(len(stamps))] if shards is None  # (in path order)
                    else [shards.get(f, -1) for f in stamps])  # fmt: skip
-        written, kept = gathered.written_ns, found
+        written, begun, kept = gathered.written_ns, gathered.started_ns, found
 
         def keep() -> None:  # (0.7 s at 305,061 files: after the output, from the CLI)
             with keeping(store, STATE_LOCK):
-                keep_state(store, digest, written, stamps, numbers, account(kept, days))
+                keep_state(store, digest, (written, begun), stamps, numbers,
+                           account(kept, days))  # fmt: skip
 
         soon(keep)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
@@ -174,12 +190,14 @@ def validate(
 
 
 def stored(root: Path, seen: dict[str, Stamp] | Seen, today: date | None = None,
-           cache_dir: Path | None = None) -> tuple[list[Diagnostic], bytes] | None:  # fmt: skip
+           cache_dir: Path | None = None, kept: Any = MISSING
+           ) -> tuple[list[Diagnostic], bytes] | None:  # fmt: skip
     """The diagnostics and digest of the last run kept in the cache, if no file has changed
-    since (`seen`: a walk of them now) and `today` is in the span of days they hold for."""
-    prior = Store.for_root(_cache_dir(cache_dir), root).read(RESULT)
+    since (`seen`: a walk of them now) and `today` is in the span of days they hold for;
+    `kept`: that run's result as :func:`last_result` read it (read here when not given)."""
+    prior = last_result(root, cache_dir) if kept is MISSING else kept
     known = _known_result(prior, seen, today or date.today())
-    return (known, prior["digest"]) if known is not None else None
+    return (known, prior["digest"]) if known is not None and prior is not None else None
 
 
 @dataclass(slots=True)
@@ -214,23 +232,36 @@ def read_whole(root: Path, today: date | None = None, cache_dir: Path | None = N
         cached = cached_entries(store)
         if not cached.entries:
             return None
-        gathered = _Gathered(checked=0)
+        gathered = _Gathered(checked=0, want_diagnostics=False)  # (the result's are taken)
         for file in sorted(cached.entries):
             stamp, wire = cached.entries[file]
             gathered.add(file, tuple(stamp), wire)
         known = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
     found = Validation(root, known, gathered.summaries, len(gathered.stamps), 0, gathered.blobs,
                        prior["digest"])  # fmt: skip
-    kept = {"digest": prior["digest"], "written_ns": min(cached.written_ns, prior["written_ns"])}
+    began = prior.get("started_ns")
+    started = (min(cached.started_ns, began)
+               if cached.started_ns is not None and isinstance(began, int) else None)  # fmt: skip
+    kept = {
+        "digest": prior["digest"],
+        **times(min(cached.written_ns, prior["written_ns"]), started),
+    }
     return Whole(found, cached, kept)
 
 
-def last_run(root: Path, cache_dir: Path | None = None) -> tuple[bytes, int] | None:
-    """The digest of the files the last run kept in the cache saw, and when it was kept."""
+def last_result(root: Path, cache_dir: Path | None = None) -> dict[str, Any] | None:
+    """The result the last run kept in the cache, as stored (for :func:`last_run` and
+    :func:`stored`: read once when a query asks both)."""
     prior = Store.for_root(_cache_dir(cache_dir), root).read(RESULT)
-    if not isinstance(prior, dict) or not isinstance(prior.get("digest"), bytes):
+    return prior if isinstance(prior, dict) else None
+
+
+def last_run(kept: dict[str, Any] | None) -> tuple[bytes, int] | None:
+    """The digest of the files the last run saw, and when it kept its result (`kept`, as
+    :func:`last_result` read it)."""
+    if kept is None or not isinstance(kept.get("digest"), bytes):
         return None
-    return prior["digest"], prior.get("written_ns", 0)
+    return kept["digest"], kept.get("written_ns", 0)
 
 
 def _selected(
@@ -265,10 +296,11 @@ def _in_span(span: Any, day: str) -> bool:
 
 
 def _remember_result(store: Store, digest: bytes, span: tuple[str | None, str | None],
-                     diagnostics: list[Diagnostic]) -> None:  # fmt: skip
+                     diagnostics: list[Diagnostic], started: int | None) -> None:  # fmt: skip
     """The run's diagnostics, for these stamps and the days [first, end) of `span`: a new
-    day within it is answered without a check (only one rule reads the day)."""
-    store.write(RESULT, {"written_ns": now_ns(), "days": span, "digest": digest,
+    day within it is answered without a check (only one rule reads the day).  `started`:
+    when the run began reading the files the diagnostics are of (cache.racy_bounds)."""
+    store.write(RESULT, {**times(now_ns(), started), "days": span, "digest": digest,
                          "diagnostics": [d.to_wire() for d in diagnostics]})  # fmt: skip
 
 
@@ -285,9 +317,12 @@ class _Gathered:
     #: when the shards' manifest was written
     shard_of: dict[str, int] | None = field(default_factory=dict)
     written_ns: int = 0
+    started_ns: int | None = None  # when the run that wrote the manifest began
     #: the digest of `stamps`, when the manifest was written with it
     digest: bytes | None = None
     want_blobs: bool = True
+    #: False: each file's diagnostics are not decoded (the caller has the whole run's)
+    want_diagnostics: bool = True
     summary: type[Summary] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -298,7 +333,7 @@ class _Gathered:
     def add(self, file: str, stamp: Stamp, wire: tuple[Any, ...]) -> None:
         self.stamps[file] = stamp
         _, diagnostics, summary, blob = wire
-        if diagnostics:
+        if diagnostics and self.want_diagnostics:
             self.diagnostics.extend(Diagnostic.from_wire(d) for d in diagnostics)
         if summary is not None:
             self.summaries.append(self.summary(*summary))
@@ -315,6 +350,7 @@ def _file_results(
     want_blobs: bool = True,
     fresh: bool = False,
     read: Cached | None = None,
+    started: int | None = None,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now
     (`fresh`: the shards were written by this run, from what it read: no racy window).
@@ -328,11 +364,16 @@ def _file_results(
         cached = Cached()
     else:
         cached = read if read is not None else cached_entries(store)
-    entries, before = cached.entries, cached.written_ns - RACY_NS
+    entries = cached.entries
+    fine, coarse = racy_bounds({"written_ns": cached.written_ns, "started_ns": cached.started_ns})
     found = {}  # the racy-clean rule of cache.py, for every file of a partly changed root
     for f, stamp in stamps.items():
         entry = entries.get(f)
-        if entry is not None and entry[0] == stamp and (fresh or stamp[1] < before):
+        if (
+            entry is not None
+            and entry[0] == stamp
+            and (fresh or stamp[1] < coarse or (stamp[1] < fine and stamp[1] % 1_000_000))
+        ):  # (cache.is_racy, written out: a call per file is 0.05 s at 305,061 files)
             found[f] = entry
     todo = [f for f in stamps if f not in found]
     unread = {f: stamps[f] for f in todo if stamps[f][0] <= NOT_READ}
@@ -358,14 +399,14 @@ def _file_results(
         else:  # the workers wrote them all
             names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
             gathered.shard_of = None  # (todo is every file: the n-th is in chunk n // CHUNK)
-        gathered.written_ns = now_ns()
+        gathered.written_ns, gathered.started_ns = now_ns(), started
         gathered.digest = stamps_digest(gathered.stamps)
-        store.write(FILES, {"written_ns": gathered.written_ns, "shards": names,
+        store.write(FILES, {**times(gathered.written_ns, started), "shards": names,
                             "digest": gathered.digest})  # fmt: skip
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
     else:
         gathered.shard_of = cached.shard_of()
-        gathered.written_ns = cached.written_ns
+        gathered.written_ns, gathered.started_ns = cached.written_ns, cached.started_ns
     gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
     return gathered
 

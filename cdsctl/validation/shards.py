@@ -35,6 +35,7 @@ class Cached:
 
     entries: dict[str, Any] = field(default_factory=dict)  # file → (stamp, wire)
     written_ns: int = 0
+    started_ns: int | None = None  # when the run that wrote them began (cache.racy_bounds)
     shards: dict[str, list[str]] = field(default_factory=dict)  # shard name → its files
 
     def shard_of(self) -> dict[str, int]:
@@ -46,7 +47,9 @@ def cached_entries(store: Store | None) -> Cached:
     manifest = store.read(FILES) if store is not None else None
     if store is None or not isinstance(manifest, dict):
         return Cached()
-    cached = Cached(written_ns=manifest.get("written_ns", 0))
+    started = manifest.get("started_ns")
+    cached = Cached(written_ns=manifest.get("written_ns", 0),
+                    started_ns=started if isinstance(started, int) else None)  # fmt: skip
     try:
         for name in manifest["shards"]:
             shard = store.read(name)

@@ -242,10 +242,10 @@ def wait_for_seen(children: list[tuple[int, int]]) -> Seen | None:
     parts = []
     for data in [_read_child(child) for child in children]:  # (every child waited for)
         try:
-            hashed, count, newest = marshal.loads(data or b"")
+            hashed, count, newest, coarse = marshal.loads(data or b"")
         except (EOFError, ValueError, TypeError):
             return None
-        parts.append((hashed, count, newest))
+        parts.append((hashed, count, newest, coarse))
     return seen_of_parts(parts)
 
 
