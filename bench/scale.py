@@ -842,6 +842,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             failure = failed
         finally:
             bench.edit.restore()
+            quiet([b.exe for b in binaries])  # (a child still keeping a cache writes into tmp)
         # Cache folders go only now: on ext4, creating files soon after deleting many is
         # much slower (see bench/validate.py), which would distort the next cold run.
     print_report(bench, goals, records, versions, loadavg())
