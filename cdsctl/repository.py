@@ -302,7 +302,7 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`)."""
     from .snapshot.store import serves
 
-    walking = Walking(root, keep=where)
+    walking = Walking(root)  # (a child, while the snapshot is read here)
     found = _from_snapshot(root, None, text, where)
     if found is not None and not serves(found.digest, found.written_ns, walking()):
         found = _patched(root, found, walking, text)
@@ -316,7 +316,15 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
             on = {task: [e[1] for e in items]
                   for task, items in (found.records.report_entries or {}).items()}  # fmt: skip
             located, digest = found.where, found.digest
-            soon(lambda: index.save(store, located, on, walking.stamps(), walking.folders, digest))
+
+            def keep_index() -> None:  # (after the output: a walk of every stamp, here)
+                from .load.files import seen_in
+
+                stamps = walking.stamps()
+                if seen_in(stamps).digest == digest:  # (else changed since: not kept)
+                    index.save(store, located, on, stamps, walking.folders, digest)
+
+            soon(keep_index)
     return found
 
 
@@ -461,7 +469,7 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
 class Walking:
     """The walk of a root that tells whether its files changed, started at once.
 
-    Called, it gives their stamps when `keep`, else only their
+    Called, it gives their stamps once :meth:`stamps` walked, else only their
     :class:`~cdsctl.load.files.Seen` (a digest: no map of every stamp, 105 MB at 305,061
     files), made by a child process (fork) while this one reads the cache (a stored
     answer, the snapshot): about a second each at that size, on two cores at once.  (Threads
@@ -470,19 +478,16 @@ class Walking:
     workers.walk_children).  :meth:`stamps` walks again when the map is wanted after all
     (a validation)."""
 
-    def __init__(self, root: Path, keep: bool = False, shares: int = 1) -> None:
+    def __init__(self, root: Path, shares: int = 1) -> None:
+        from .validation.workers import seen_in_child
+
         self.root = root
         self._stamps: dict[str, Stamp] | None = None
         self._seen: Seen | None = None
-        self._child: list[tuple[int, int]] | None = None  # (pid, read end of its pipe)
         self.folders: dict[str, FolderStamp] = {}
         self.stamps_ns: int | None = None  # when :meth:`stamps` began its walk
-        if keep:
-            self.stamps()
-        else:
-            from .validation.workers import seen_in_child
-
-            self._child = seen_in_child(root, shares)
+        # (pid, read end of its pipe) of each child
+        self._child: list[tuple[int, int]] | None = seen_in_child(root, shares)
 
     def __call__(self) -> dict[str, Stamp] | Seen:
         if self._stamps is not None:

@@ -12,6 +12,7 @@ import time
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -314,6 +315,54 @@ def test_building_again_writes_only_the_pages_that_changed(tmp_path: Path) -> No
     assert "search-index.js" in changed
     assert "tasks/TB-128-2022.1.html" not in changed
     assert third.written == len(changed) < first.pages / 3  # type: ignore[attr-defined]
+
+
+def test_a_build_from_the_same_inputs_makes_no_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest keeps a key of everything a build reads (site.inputs_key): the same
+    records, commit, options, language, code and templates make no page at all; any of
+    them changed, or a page gone, and the pages are made again (those that differ
+    written)."""
+    from dataclasses import replace
+
+    from cdsctl.site import inputs_key
+
+    root = _copy(tmp_path)
+    out = tmp_path / "site"
+    past = time.time() - 60  # (not racy: the snapshot serves)
+    for path in root.rglob("*"):
+        os.utime(path, (past, past), follow_symlinks=False)
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    repository.load(root)  # (keeps the snapshot)
+
+    def built(**options: object) -> Any:
+        repo = repository.light(root, where=True, text=True)
+        assert repo.checked is None  # (the snapshot served)
+        return build(repo, out, Options(AS_OF, **options))  # type: ignore[arg-type]
+
+    first = built()
+    before = _mtimes(out)
+    again = built()
+    assert (again.written, again.pages) == (0, first.pages)
+    assert _mtimes(out) == before
+    (out / "tasks" / "TB-128-2022.1.html").unlink()
+    back = built()
+    assert back.written == 2 and (out / "tasks" / "TB-128-2022.1.html").is_file()
+    later = build(repository.light(root, where=True, text=True), out,
+                  Options(AS_OF + timedelta(days=30)))  # fmt: skip
+    assert later.written > 1  # (the pages made again: those that differ written)
+    repo = repository.light(root, where=True, text=True)
+    options = Options(AS_OF)
+    key = inputs_key(repo, options, None)
+    assert key is not None
+    others = [replace(options, as_of=date(2023, 1, 1)), replace(options, public=True),
+              replace(options, base_url="https://x"), replace(options, title="T")]  # fmt: skip
+    assert len({key, *(inputs_key(repo, o, None) for o in others)}) == 1 + len(others)
+    templates = root / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "minutes.html.j2").write_text("{{ meeting.title }}", "utf-8")
+    assert inputs_key(repo, options, None) != key
 
 
 def test_a_page_no_longer_made_is_removed_and_other_files_are_refused(tmp_path: Path) -> None:

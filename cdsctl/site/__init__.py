@@ -10,6 +10,7 @@ writes only the pages that changed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from . import search
 from .facts import Facts, agencies_of_reports
 from .home import OverviewPages
 from .html import FOLDERS, Stamp, built, href, reset
-from .output import Written, write
+from .output import Written, current, write
 from .public import public as public_view
 from .record_pages import COMMITS, RecordPages
 
@@ -71,6 +72,9 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
         redact = view.redact
     git_root = options.git_root or repo.root
     provenance = _provenance(git_root, options.at)
+    key = inputs_key(repo, options, provenance)
+    if key is not None and (kept := current(folder, key)) is not None:
+        return kept  # (the same inputs: the same pages, all there)
     touches = gitstore.touches(git_root, provenance.commit, COMMITS) if provenance else {}
     facts = Facts(repo, options.as_of, touches)
     changed = provenance is not None and any(map(is_record_path, provenance.changed))
@@ -89,7 +93,32 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
             return pages
         return ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
 
-    return write(folder, share, built(stamp), options.force, shares())
+    return write(folder, share, built(stamp), options.force, shares(), key)
+
+
+def inputs_key(repo: Repository, options: Options,
+               provenance: gitstore.Built | None) -> str | None:  # fmt: skip
+    """One value for everything a build reads: the records (the digest of their files'
+    stamps), the commit and the files changed since, the options, the language, cdsctl's
+    code and assets, the minutes' templates and the `holidays` version.  The same value: the
+    same pages (output.current).  None when the records have no digest (no cache)."""
+    digest = repo.checked.digest if repo.checked is not None else repo.digest
+    if digest is None:
+        return None
+    from ..dates.workdays import package_version
+    from ..render import search_path
+    from ..validation.cache import code_fingerprint
+
+    h = hashlib.blake2b(digest + code_fingerprint(), digest_size=16)
+    said = (options.as_of.isoformat(), options.public, options.base_url, options.title,
+            i18n.current(), package_version(),
+            (provenance.commit, provenance.changed) if provenance else None)  # fmt: skip
+    h.update(repr(said).encode("utf-8", "surrogatepass"))
+    for folder in [ASSETS, *search_path(repo.root)]:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            st = path.stat()
+            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def shares() -> int:

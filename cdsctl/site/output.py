@@ -12,6 +12,7 @@ one's).  A folder with files and no manifest is somebody else's: cdsctl refuses 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -46,18 +47,20 @@ Pages = Iterable[tuple[str, str]]
 
 
 def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: bool,
-          shares: int = 1) -> Written:  # fmt: skip
+          shares: int = 1, key: str | None = None) -> Written:  # fmt: skip
     """Write the pages of every share (`share(i, shares)`) whose content changed, and
     :data:`ALWAYS`; `built` replaces :data:`BUILT` in each page written.  The shares after
     the first are made and written in forked processes, one per core (a share must not
-    depend on another's)."""
+    depend on another's).  `key`: a value for everything the pages were made from, kept
+    in the manifest for :func:`current`."""
+    empty = not folder.is_dir() or not any(folder.iterdir())  # (no page to look for)
     before = _manifest(folder, force)
     if not (folder / MANIFEST).is_file():  # (so that a build cut short is still ours)
         folder.mkdir(parents=True, exist_ok=True)
         _save(folder, {})
 
     def one(i: int) -> tuple[dict[str, str], int]:
-        return _write_pages(folder, share(i, shares), built, before)
+        return _write_pages(folder, share(i, shares), built, before, empty)
 
     after: dict[str, str] = {}
     written = 0
@@ -67,33 +70,60 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     removed = [p for p in before if p not in after]
     for relpath in removed:
         (folder / relpath).unlink(missing_ok=True)
-    _save(folder, after)
+    _save(folder, after, key)
     return Written(len(after), written, len(removed))
 
 
-def _save(folder: Path, pages: dict[str, str]) -> None:
+def current(folder: Path, key: str) -> Written | None:
+    """The build in `folder` when it was made from inputs of `key` (:func:`write`) and each
+    of its pages is there: nothing to make (at 100,000 tasks, 15 s to make every page and
+    find none changed).  None otherwise."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    pages = data.get("pages")
+    base = os.fspath(folder)
+    if not isinstance(pages, dict) or not all(os.path.isfile(f"{base}/{p}") for p in pages):
+        return None
+    return Written(len(pages), 0, 0)
+
+
+def _save(folder: Path, pages: dict[str, str], key: str | None = None) -> None:
     manifest = {"format": FORMAT, "pages": dict(sorted(pages.items()))}
+    if key is not None:
+        manifest["key"] = key
     _replace(folder / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
 
 
-def _write_pages(folder: Path, pages: Pages, built: str,
-                 before: dict[str, str]) -> tuple[dict[str, str], int]:  # fmt: skip
-    """Write the pages whose hash differs from `before`: (each page's hash, how many)."""
+def _write_pages(folder: Path, pages: Pages, built: str, before: dict[str, str],
+                 empty: bool = False) -> tuple[dict[str, str], int]:  # fmt: skip
+    """Write the pages whose hash differs from `before`: (each page's hash, how many).
+    `empty`: the folder held nothing when the build began (no page there to look for).
+
+    Paths as text and each page encoded once (105,176 pages, 681 MB at 100,000 tasks: a
+    Path, a stat and a second encoding per page cost 3 s of the first build's work)."""
     after: dict[str, str] = {}
-    made: set[Path] = set()
+    made: set[str] = set()
     written = 0
+    base, marker, stamp = os.fspath(folder), BUILT.encode(), built.encode("utf-8")
     for relpath, text in pages:
-        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        data = text.encode("utf-8")
+        key = hashlib.blake2b(data, digest_size=16).hexdigest()
         after[relpath] = key
-        target = folder / relpath
+        target = f"{base}/{relpath}"
         known = before.get(relpath)
-        if known == key and relpath not in ALWAYS and target.is_file():
+        if known == key and relpath not in ALWAYS and os.path.isfile(target):
             continue
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        exists = known is not None or target.exists()  # (--force: over a file of that name)
-        _replace(target, text.replace(BUILT, built, 1).encode("utf-8"), exists)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        # (--force: over a file of that name)
+        exists = known is not None or (not empty and os.path.exists(target))
+        _replace(target, data.replace(marker, stamp, 1), exists)
         written += 1
     return after, written
 
@@ -127,10 +157,11 @@ def _manifest(folder: Path, force: bool) -> dict[str, str]:
     return {}
 
 
-def _replace(path: Path, data: bytes, exists: bool = True) -> None:
+def _replace(path: str | Path, data: bytes, exists: bool = True) -> None:
     """Write `data` to `path`: a new file directly, an existing one through a temporary file
     beside it and a rename (a reader never sees half a page)."""
-    temp = path.with_name(f".{path.name}.tmp") if exists else path
+    folder, name = os.path.split(path)
+    temp = os.path.join(folder, f".{name}.tmp") if exists else path
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
@@ -143,6 +174,7 @@ def _replace(path: Path, data: bytes, exists: bool = True) -> None:
             os.replace(temp, path)
     except OSError as exc:
         if exists:
-            temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
         raise CdsError(_("cannot write {file}: {reason}").format(
             file=path, reason=exc.strerror or exc)) from None  # fmt: skip

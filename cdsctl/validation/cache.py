@@ -67,7 +67,7 @@ def code_files() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def _fingerprint() -> bytes:
+def code_fingerprint() -> bytes:
     """Changes whenever cdsctl's code does, so results of other rules are never reused."""
     h = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
     for path in code_files():
@@ -87,7 +87,7 @@ class Store:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.fingerprint = _fingerprint()
+        self.fingerprint = code_fingerprint()
 
     @classmethod
     def for_root(cls, cache_dir: Path, root: Path) -> Store:
