@@ -412,14 +412,21 @@ def _changed_since(result: dict[str, Any] | None, snapshot: Repository) -> bool:
 
 
 def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
-             result: Any = MISSING) -> Repository | None:  # fmt: skip
+             result: Any = MISSING, again: bool = True) -> Repository | None:  # fmt: skip
     """The repository of a snapshot kept for other stamps, made current by patching it
     (cdsctl.snapshot.patch: the files that changed read again); kept for the next query.
     `result`: what the last `validate` kept, if read already.  None when it cannot be
-    (every record is loaded instead)."""
+    (every record is loaded instead).
+
+    A command run right after the one before it may read that one's snapshot while the
+    child that keeps a new one (after the output) has begun to write it: the files the
+    snapshot read was made of are gone then.  The new one is waited for and used
+    (`again`: once), rather than every record loaded (bench/site.py: the next morning's
+    build, right after a build, took 2 GB and 41 s)."""
     from .load.files import Seen
     from .snapshot import store as snapshots
     from .snapshot.patch import patch, stamps_of
+    from .snapshot.store import serves
     from .validation import cache as kept_later
     from .validation.incremental import kept_files
     from .validation.pipeline import stored, validate
@@ -437,6 +444,14 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
             return None
         known = validation.diagnostics, validation.digest
     old = snapshots.made_of(store, stale.digest, files[0])
+    if old is None and again:
+        snapshots.settled(store)  # (one being kept now: there in a moment)
+        if store.read(snapshots.DIGEST) not in (None, stale.digest):
+            fresh = _from_snapshot(root, None, text, stale.where is not None)
+            if fresh is not None and serves(fresh.digest, fresh.written_ns, walking()):
+                return fresh
+            if fresh is not None:
+                return _patched(root, fresh, walking, text, again=False)  # (result: read anew)
     if old is None:
         return None
     errors = error_counts(known[0])

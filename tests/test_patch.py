@@ -188,6 +188,26 @@ def test_a_query_without_validate_patches_after_a_partial_validation(small: Path
     assert got.records.tasks["T2"].completed is not None
 
 
+def test_a_snapshot_kept_anew_while_one_is_read_is_used_not_every_record_loaded(
+    small: Path,
+) -> None:
+    """The race of two commands in a row: the second reads the first's snapshot while the
+    child keeping a newer one (after the first's output) writes it, and finds the files
+    the snapshot it read was made of gone.  It waits for the new snapshot and patches that
+    one (repository._patched), rather than loading every record."""
+    read_before = repository._from_snapshot(small, None, text=False)  # (what the second read)
+    assert read_before is not None
+    _write(small, {"tasks/T2.yaml": _task("T2", "SCT")})
+    _age(small, ["tasks/T2.yaml"])
+    repository.light(small)  # (the first command: patched and kept anew)
+    _write(small, {"tasks/T3.yaml": _task("T3", "SCT")})  # (then a file changes again)
+    _age(small, ["tasks/T3.yaml"])
+    with patches_counted() as made:
+        got = repository._patched(small, read_before, repository.Walking(small), False)
+    assert got is not None and made == [True]
+    assert_fresh(small, got)
+
+
 def test_agencies_changed_loads_every_record(small: Path) -> None:
     _write(small, {"agencies.yaml": AGENCIES + "  - {id: SYT, name: Sở Y tế}\n"})
     _age(small, ["agencies.yaml"])
