@@ -238,8 +238,7 @@ def test_show_without_a_walk_equals_show_from_the_records(root: Path) -> None:
     from cdsctl.output.show import describe
 
     day = date(2024, 3, 31)
-    overdue_ids(root, day)  # a query keeps the snapshot,
-    repository.light(root, where=True)  # the first show where each record is
+    overdue_ids(root, day)  # a query keeps the snapshot, and where each record is
     full = repository.load(root)
     ids = [*full.records.tasks, *full.records.directives, *full.records.meetings,
            *full.records.indicators, "ND-STTTT"]  # fmt: skip
@@ -256,17 +255,14 @@ def test_show_without_a_walk_steps_aside_when_a_folder_or_its_file_changed(root:
     task = "TB-128-2022.1"
     assert repository.one(root, task) is None  # nothing kept yet
     overdue_ids(root, date(2024, 3, 31))
-    assert repository.one(root, task) is None  # a query keeps the snapshot only
-    repository.light(root, where=True)
-    assert repository.one(root, task) is not None
+    assert repository.one(root, task) is not None  # a query keeps where each record is
     path = next(p for p in root.rglob("*.yaml") if f"id: {task}\n" in p.read_text())
     text = path.read_text()
     old = 1_600_000_500  # (not racy: only a stamp that differs tells the change)
     path.write_text(text + "# a note\n")  # edited in place: the folder keeps its stamp
     os.utime(path, (old, old))
     assert repository.one(root, task) is None
-    overdue_ids(root, date(2024, 3, 30))  # kept anew for the edited file
-    repository.light(root, where=True)
+    overdue_ids(root, date(2024, 3, 30))  # kept anew for the edited file (the patch)
     assert repository.one(root, task) is not None
     added = root / "reports" / "2099" / "new.yaml"  # a report elsewhere, in a new folder
     added.parent.mkdir()
