@@ -150,13 +150,15 @@ def load(
         located = functools.partial(_where, validation)  # (only if the snapshot is new)
         files = functools.partial(_made_of, store, validation, stamps)
         records, skipped, digest = repo.records, repo.skipped, validation.digest
-        soon(lambda: _keep(root, store, records, skipped, digest, located, files))
+        soon(lambda: _keep(root, store, records, skipped, digest, located, files, walking))
     return repo
 
 
 def _keep(root: Path, store: Store, records: model.Records, skipped: list[str], digest: bytes,
-          located: Callable[[], Located], files: Callable[[], Files | None]) -> None:  # fmt: skip
-    """Keep the snapshot of `records` and where each of them is (for `show`)."""
+          located: Callable[[], Located], files: Callable[[], Files | None],
+          walking: Walking | None) -> None:  # fmt: skip
+    """Keep the snapshot of `records` and where each of them is (for `show`; `walking`: the
+    walk of the load, whose stamps serve if it made them)."""
     from .snapshot import columns
     from .snapshot import store as snapshots
     from .snapshot.store import Where
@@ -167,7 +169,7 @@ def _keep(root: Path, store: Store, records: model.Records, skipped: list[str], 
         kept = snapshots.save(store, records, skipped, digest, where, files, agencies)
     if kept:
         ids, errors, whole = where()
-        _keep_index(root, store, Where(ids, errors, agencies, whole), records, digest, None)
+        _keep_index(root, store, Where(ids, errors, agencies, whole), records, digest, walking)
 
 
 def _keep_index(root: Path, store: Store, where: Where, records: model.Records, digest: bytes,
