@@ -44,6 +44,10 @@ class Repository:
     digest: bytes | None = None
     where: Where | None = None
     written_ns: int = 0
+    #: the records were vouched for by the cache just now (a snapshot that served, a
+    #: validation read whole that held): not read in this run, so not read in the racy
+    #: window either (what cdsctl.site.inputs_key needs to stand for the files' content)
+    settled: bool = False
 
     @property
     def validation(self) -> Validation:
@@ -136,6 +140,7 @@ def load(
         if whole.holds(walking()):
             validation = whole.validation
             repo = repo or from_validation(root, validation)
+            repo.settled = True
         else:
             repo = None
     if repo is None:  # (changed: the shards just read are handed on, the files walked with stat)
@@ -341,6 +346,8 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     found = _from_snapshot(root, None, text, where)
     if found is not None and not serves(found.digest, found.written_ns, walking()):
         found = _patched(root, found, walking, text)
+    elif found is not None:
+        found.settled = True
     if found is None:
         return load(root, walking=walking)
     if where and found.where is not None and found.digest is not None:

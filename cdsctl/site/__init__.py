@@ -68,7 +68,7 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
     if options.public:
         view = public_view(repo.records, agencies_of_reports(repo))
         repo = Repository(repo.root, view.records, repo.checked, repo.left_out, repo.digest,
-                          repo.where)  # fmt: skip
+                          repo.where, repo.written_ns, repo.settled)  # fmt: skip
         redact = view.redact
     git_root = options.git_root or repo.root
     provenance = _provenance(git_root, options.at)
@@ -101,9 +101,11 @@ def inputs_key(repo: Repository, options: Options,
     """One value for everything a build reads: the records (the digest of their files'
     stamps), the commit and the files changed since, the options, the language, cdsctl's
     code and assets, the minutes' templates and the `holidays` version.  The same value: the
-    same pages (output.current).  None when the records have no digest (no cache)."""
+    same pages (output.current).  None unless the records were vouched for by the cache
+    (Repository.settled): records read in this run may have been read in the racy window,
+    where a change can keep a file's stamp, and so its digest."""
     digest = repo.checked.digest if repo.checked is not None else repo.digest
-    if digest is None:
+    if digest is None or not repo.settled:
         return None
     from ..dates.workdays import package_version
     from ..render import search_path
