@@ -322,10 +322,10 @@ def entry_hash(path: str, stamp: Stamp) -> int:
 def digest(entries: Iterable[tuple[str, Stamp]]) -> bytes:
     """One value for a set of (path, stamp): each hashed on its own and summed, so the
     order does not matter and a walk can make it as it goes, without a map of every stamp
-    (105 MB at 305,061 files).  A change to any entry changes it (but for a chance of
-    2**-128); the count is part of it too."""
+    (105 MB at 305,061 files).  A change to one entry always changes it, two or more but for
+    a chance of 2**-64 (:func:`entry_hash`); the count is part of it too."""
     hashes = [entry_hash(path, stamp) for path, stamp in entries]
-    return _digest_of(hashes)
+    return _summed(sum(hashes), len(hashes))
 
 
 def patched_digest(before: bytes, gone: Iterable[tuple[str, Stamp]],
@@ -334,18 +334,19 @@ def patched_digest(before: bytes, gone: Iterable[tuple[str, Stamp]],
     taken out, `added` put in, `count` entries in all (a sum: no entry is hashed again)."""
     total = int.from_bytes(before[:16]) - sum(entry_hash(p, s) for p, s in gone)
     total += sum(entry_hash(p, s) for p, s in added)
+    return _summed(total, count)
+
+
+def _summed(total: int, count: int) -> bytes:
+    """The digest of `count` entries whose hashes add up to `total`."""
     return (total % 2**128).to_bytes(16) + count.to_bytes(8)
-
-
-def _digest_of(hashes: list[int]) -> bytes:
-    return (sum(hashes) % 2**128).to_bytes(16) + len(hashes).to_bytes(8)
 
 
 @dataclass(frozen=True, slots=True)
 class Seen:
     """What a walk found, in short: the :func:`digest` of every stamp, the newest
     modification time, and the newest of those in whole milliseconds (`coarse`: a file
-    system that keeps times no finer has a wider racy window: validation.cache.racy)."""
+    system that keeps times no finer has a wider racy window: cache.racy_bounds)."""
 
     digest: bytes
     newest: int
@@ -404,8 +405,7 @@ def seen_of_shares(shares: Iterable[tuple[dict[str, Stamp], int | None, int, int
         newest, coarse = max(newest, new), max(coarse, new_coarse)
     if total is None:
         return stamps, Seen(b"", newest, coarse)
-    summed = (total % 2**128).to_bytes(16) + len(stamps).to_bytes(8)
-    return stamps, Seen(summed, newest, coarse)
+    return stamps, Seen(_summed(total, len(stamps)), newest, coarse)
 
 
 def seen(root: Path) -> Seen:
@@ -433,7 +433,7 @@ def seen_of_parts(parts: Iterable[SeenPart]) -> Seen:
     for hashed, many, new, new_coarse in parts:
         total, count = total + hashed, count + many
         newest, coarse = max(newest, new), max(coarse, new_coarse)
-    return Seen((total % 2**128).to_bytes(16) + count.to_bytes(8), newest, coarse)
+    return Seen(_summed(total, count), newest, coarse)
 
 
 def seen_in(stamps: Mapping[str, Stamp]) -> Seen:
