@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from . import model
 from .dates.workdays import WorkCalendar
 from .diagnostics import Diagnostic, Severity
-from .load.files import FolderStamp, Seen, Stamp, seen, walk
+from .load.files import Seen, Stamp
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home, now_ns, soon
+from .validation.cache import MISSING, Answers, Store, cache_home, soon
 from .validation.gcpause import gc_paused
+from .validation.walking import Walking
 
 if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
     from .snapshot.patch import Files
@@ -161,15 +162,17 @@ def load(
 
 def _keep(root: Path, store: Store, records: model.Records, skipped: list[str], digest: bytes,
           located: Callable[[], Located], files: Callable[[], Files | None],
-          walking: Walking | None) -> None:  # fmt: skip
+          walking: Walking | None, agencies: dict[str, str] | None = None) -> None:  # fmt: skip
     """Keep the snapshot of `records` and where each of them is (for `show`; `walking`: the
-    walk of the load, whose stamps serve if it made them)."""
+    walk of the load, whose stamps serve if it made them; `agencies`: each report's, when
+    the records hold no reports but their items)."""
     from .snapshot import columns
     from .snapshot import store as snapshots
     from .snapshot.store import Where
 
     where = functools.cache(located)
-    agencies = columns.report_agencies(records)
+    if agencies is None:
+        agencies = columns.report_agencies(records)
     with snapshots.keeping(store):
         kept = snapshots.save(store, records, skipped, digest, where, files, agencies)
     if kept:
@@ -316,7 +319,7 @@ def answer(
             else:
                 if not stale and serves(snapshot.digest, snapshot.written_ns, walking()):
                     assert snapshot.digest is not None
-                    answers.save(key, value, snapshot.digest)
+                    _save(answers, key, value, snapshot.digest, walking)
                     return Answer(value["value"], value["skipped"])
             patched = _patched(root, snapshot, walking, text, result)
             if patched is not None:
@@ -324,16 +327,23 @@ def answer(
                     loaded(patched)
                 value = {"value": compute(patched), "skipped": len(patched.skipped)}
                 assert patched.digest is not None
-                answers.save(key, value, patched.digest)
+                _save(answers, key, value, patched.digest, walking)
                 return Answer(value["value"], value["skipped"])
-    repo = load(root, walking=walking)
+    repo = (_from_shards(root, walking) if light else None) or load(root, walking=walking)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
     digest = repo.checked.digest if repo.checked is not None else repo.digest
     if digest is not None:
-        answers.save(key, value, digest)
+        _save(answers, key, value, digest, walking)
     return Answer(value["value"], value["skipped"])
+
+
+def _save(answers: Answers, key: str, value: dict[str, Any], digest: bytes,
+          walking: Walking) -> None:  # fmt: skip
+    """Keep the answer after the output (0.1-0.2 s at 100,000 tasks: marshalled, written),
+    its racy window counted from when the walk that vouched for its records began."""
+    soon(lambda: answers.save(key, value, digest, walking.began_ns), first=True)
 
 
 def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
@@ -349,7 +359,7 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     elif found is not None:
         found.settled = True
     if found is None:
-        return load(root, walking=walking)
+        return _from_shards(root, walking, where) or load(root, walking=walking)
     if where and found.where is not None and found.digest is not None:
         from .snapshot import where as index
 
@@ -357,6 +367,31 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
         if not index.current(store, digest):  # kept for the next `show`
             soon(lambda: _keep_index(root, store, located, records, digest, walking))
     return found
+
+
+def _from_shards(root: Path, walking: Walking, where: bool = False) -> Repository | None:
+    """The records of the last validation as a snapshot holds them, made from its shards
+    one at a time (cdsctl.snapshot.fromshards: half a full load's memory), when the walk
+    vouches that the files are still those (`where`: with where each record is); their
+    snapshot and where each one is are kept after the output.  None when there is no such
+    validation (a full load then)."""
+    from .snapshot import fromshards
+
+    store = _store(root)
+    found = fromshards.made(store, walking, walking.done)
+    if found is None or not found.holds(walking()):
+        return None
+    located = functools.cache(found.where)
+    records, skipped, digest = found.records, found.skipped, found.digest
+
+    def keep() -> None:
+        now = located()
+        _keep(root, store, records, skipped, digest, lambda: (now.ids, now.errors, now.whole),
+              found.files, walking, now.report_agencies)  # fmt: skip
+
+    soon(keep)
+    return Repository(root, records, None, skipped, digest, located() if where else None,
+                      settled=True)  # fmt: skip
 
 
 def one(root: Path, record_id: str) -> Repository | None:
@@ -512,65 +547,6 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
     if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
         done.let_go()
     return Repository(root, done.records, None, done.skipped, done.digest, where)
-
-
-class Walking:
-    """The walk of a root that tells whether its files changed, started at once.
-
-    Called, it gives their stamps once :meth:`stamps` walked, else only their
-    :class:`~cdsctl.load.files.Seen` (a digest: no map of every stamp, 105 MB at 305,061
-    files), made by a child process (fork) while this one reads the cache (a stored
-    answer, the snapshot): about a second each at that size, on two cores at once.  (Threads
-    did not help: each stat hands the interpreter lock back and forth.)  `shares`: that
-    many children, each walking its share of the folders (for a process that only waits:
-    workers.walk_children).  :meth:`stamps` walks again when the map is wanted after all
-    (a validation)."""
-
-    def __init__(self, root: Path, shares: int = 1) -> None:
-        from .validation.workers import seen_in_child
-
-        self.root = root
-        self._stamps: dict[str, Stamp] | None = None
-        self._seen: Seen | None = None
-        self.folders: dict[str, FolderStamp] = {}
-        self.stamps_ns: int | None = None  # when :meth:`stamps` began its walk
-        # (pid, read end of its pipe) of each child
-        self._child = seen_in_child(root, shares) if shares > 0 else None
-
-    def __call__(self) -> dict[str, Stamp] | Seen:
-        if self._stamps is not None:
-            return self._stamps
-        if self._seen is None:
-            from .validation.workers import wait_for_seen
-
-            self._seen = wait_for_seen(self._child) if self._child else None
-            self._child = None
-            if self._seen is None:  # (no fork, or the child failed: walked here)
-                self._seen = seen(self.root)
-        return self._seen
-
-    @classmethod
-    def here(cls, root: Path) -> Walking:
-        """A walking that starts no child: :meth:`stamps` walks in this process."""
-        return cls(root, shares=0)
-
-    def done(self) -> bool:
-        """Whether :meth:`__call__` answers at once (the walk's child has finished)."""
-        if self._child is None:
-            return True
-        import select
-
-        pipes = [read for _, read in self._child]
-        return len(select.select(pipes, [], [], 0)[0]) == len(pipes)
-
-    def stamps(self) -> dict[str, Stamp]:
-        """Every file's stamp (and :attr:`folders`): a walk in this process."""
-        if self._stamps is None:
-            self.folders.clear()
-            self.stamps_ns = now_ns()  # (a validation of these stamps began then)
-            with gc_paused():
-                self._stamps = walk(self.root, ordered=False, folders=self.folders)
-        return self._stamps
 
 
 def full_record(root: Path, relpath: str) -> dict[str, Any]:

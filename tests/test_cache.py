@@ -211,7 +211,9 @@ def test_query_answers_are_reused_only_while_the_records_are_unchanged(
 
         return walk
 
-    monkeypatch.setattr(repository, "walk", counted("answers", repository.walk))
+    from cdsctl.validation import walking
+
+    monkeypatch.setattr(walking, "walk", counted("answers", walking.walk))
     monkeypatch.setattr(pipeline, "walk", counted("validation", pipeline.walk))
 
     def compute(repo: repository.Repository) -> list[str]:
@@ -267,6 +269,58 @@ def test_stored_answers_are_bounded_oldest_dropped_first(
                 if p.name.startswith(cache.ANSWER))  # fmt: skip
     assert total <= 4000 + 8 * 200  # (each file's header: magic, fingerprint, checksum)
     assert cache.Answers(root, tmp_path / "c").find("m7", lambda: stamps) == "y" * 900
+
+
+def test_an_answer_kept_after_the_output_counts_its_window_from_the_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer is written after the output (seconds after the walk that vouched for its
+    records); a file changed since that walk began could keep its stamp, so the racy
+    window runs from when the walk began, not from when the answer was written."""
+    from cdsctl.load.files import walk
+    from cdsctl.validation import cache
+
+    root = _root(tmp_path)
+    stamps = walk(root)
+    newest = max(stamp[1] for stamp in stamps.values())
+    digest = cache.stamps_digest(stamps)
+    monkeypatch.setattr(cache, "now_ns", lambda: newest + 10 * 10**9)  # written 10 s after
+
+    def found(started: int | None) -> Any:
+        answers = cache.Answers(root, tmp_path / f"c{started}")
+        answers.save("q", [1], digest, started)
+        return cache.Answers(root, tmp_path / f"c{started}").find("q", lambda: stamps)
+
+    assert found(newest + 5 * 10**7) is cache.MISSING  # the walk began 50 ms after the change
+    assert found(newest + 5 * 10**9) == [1]  # 5 s after: no change could hide
+    assert found(None) == [1]  # (judged by the time it was written, it would have served)
+
+
+def test_a_query_keeps_its_answer_first_after_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdsctl import repository
+    from cdsctl.validation import cache
+
+    root = _root(tmp_path)
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setattr(cache, "later", [])
+    began = cache.now_ns()
+    assert repository.answer(root, "k", lambda repo: sorted(repo.records.tasks)).value
+    work = list(cache.later)
+    assert len(work) > 1  # (the snapshot and the account are kept after it)
+    answers = cache.Answers(root, tmp_path / "c")
+    assert answers.find("k", lambda: walk_now(root)) is cache.MISSING  # not before the output
+    work[0]()
+    stored = cache.Answers(root, tmp_path / "c")
+    assert stored._read()["started_ns"] >= began
+    assert stored.find("k", lambda: walk_now(root))["value"] == ["TB-128-2022.1"]
+
+
+def walk_now(root: Path) -> Any:
+    from cdsctl.load.files import walk
+
+    return walk(root)
 
 
 def test_check_file_reads_one_record_on_its_own(tmp_path: Path) -> None:

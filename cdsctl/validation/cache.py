@@ -229,10 +229,14 @@ def unchanged(stamps: dict[str, Stamp] | Seen, cached: dict[str, Any]) -> bool:
 later: list[Callable[[], object]] | None = None
 
 
-def soon(work: Callable[[], object]) -> None:
-    """`work` now, or after the command's output when the caller asked so (:data:`later`)."""
+def soon(work: Callable[[], object], first: bool = False) -> None:
+    """`work` now, or after the command's output when the caller asked so (:data:`later`;
+    `first`: before what was asked till now, when it is quick and the next command may
+    want it at once)."""
     if later is None:
         work()
+    elif first:
+        later.insert(0, work)
     else:
         later.append(work)
 
@@ -344,10 +348,12 @@ class Answers:
             return MISSING  # gone or damaged: computed again
         return found["value"]
 
-    def save(self, key: str, value: Any, digest: bytes) -> None:
+    def save(self, key: str, value: Any, digest: bytes, started_ns: int | None = None) -> None:
         """Store `value` as the answer to `key` over the records whose stamps have `digest`
         (a validation's :attr:`~cdsctl.validation.pipeline.Validation.digest`); answers over
-        other stamps are dropped, and the oldest beyond the bound."""
+        other stamps are dropped, and the oldest beyond the bound.  `started_ns`: when the
+        walk that vouched for those records began (the racy window is counted from it, so
+        the answer may be kept after the output: :func:`racy_bounds`)."""
         stored = self._read()
         key = self._key(key)
         try:
@@ -364,7 +370,7 @@ class Answers:
             del kept[next(iter(kept))]  # the oldest first
         if not self.store.write_marshalled(name, payload):
             return
-        stored = {"digest": digest, "written_ns": now_ns(), "answers": kept}
+        stored = {"digest": digest, **times(now_ns(), started_ns), "answers": kept}
         self._stored = stored
         if self.store.write(QUERIES, stored):
             self.store.remove_except([name for name, _ in kept.values()], prefix=ANSWER)

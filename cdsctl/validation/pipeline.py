@@ -222,12 +222,10 @@ def read_whole(root: Path, today: date | None = None, cache_dir: Path | None = N
     since the manifest names the digest of the stamps they hold.  None when there is no
     such run (or `today` is out of the span of days its result holds for)."""
     store = Store.for_root(_cache_dir(cache_dir), root)
-    prior, manifest = store.read(RESULT), store.read(FILES)
-    if not isinstance(prior, dict) or not isinstance(manifest, dict):
+    last = last_whole(store, today)
+    if last is None:
         return None
-    day = (today or date.today()).isoformat()
-    if manifest.get("digest") != prior.get("digest") or not _in_span(prior.get("days"), day):
-        return None
+    prior, _ = last
     with gc_paused():
         cached = cached_entries(store)
         if not cached.entries:
@@ -239,14 +237,30 @@ def read_whole(root: Path, today: date | None = None, cache_dir: Path | None = N
         known = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
     found = Validation(root, known, gathered.summaries, len(gathered.stamps), 0, gathered.blobs,
                        prior["digest"])  # fmt: skip
+    return Whole(found, cached, whole_times(prior, cached.written_ns, cached.started_ns))
+
+
+def last_whole(store: Store, today: date | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any]] | None:  # fmt: skip
+    """The last run's result and the manifest of its shards, when they are of the same
+    files and `today` is in the span of days the result holds for (else None)."""
+    prior, manifest = store.read(RESULT), store.read(FILES)
+    if not isinstance(prior, dict) or not isinstance(manifest, dict):
+        return None
+    day = (today or date.today()).isoformat()
+    if manifest.get("digest") != prior.get("digest") or not _in_span(prior.get("days"), day):
+        return None
+    return prior, manifest
+
+
+def whole_times(prior: dict[str, Any], written_ns: int, started_ns: int | None
+                ) -> dict[str, Any]:  # fmt: skip
+    """What a walk is compared with (cache.unchanged) to vouch for the last run's result
+    `prior` and the shards written at `written_ns` by a run begun at `started_ns`."""
     began = prior.get("started_ns")
-    started = (min(cached.started_ns, began)
-               if cached.started_ns is not None and isinstance(began, int) else None)  # fmt: skip
-    kept = {
-        "digest": prior["digest"],
-        **times(min(cached.written_ns, prior["written_ns"]), started),
-    }
-    return Whole(found, cached, kept)
+    started = (min(started_ns, began)
+               if started_ns is not None and isinstance(began, int) else None)  # fmt: skip
+    return {"digest": prior["digest"], **times(min(written_ns, prior["written_ns"]), started)}
 
 
 def last_result(root: Path, cache_dir: Path | None = None) -> dict[str, Any] | None:

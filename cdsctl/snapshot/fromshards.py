@@ -1,0 +1,181 @@
+"""A snapshot's records made straight from the validation cache's shards, one shard at a
+time, when no snapshot is kept yet for the files (the first query or site after a
+`validate`): what :func:`cdsctl.repository.load` gives a query, without holding every
+file's summary and values at once.
+
+A full load holds each of the 305,061 files' summary (the whole values of every report),
+the marshalled values of every other record and then the typed records: 1.2 GB at 100,000
+tasks and 200,000 reports, 4.2 GB at a million files.  Here each shard's files are made
+into what a snapshot keeps (:mod:`.columns`) as the shard is read: a task into its typed
+record, a report into its items on each task (dates as ISO text, as a decoded snapshot
+has them) and its agency, the few other records kept as values until the end.  The
+records are then those of a full load (the same files left out for errors, the first
+holder of an id in path order): tests/test_snapshot.py compares the two.
+"""
+
+from __future__ import annotations
+
+import marshal
+import operator
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+from .. import model
+from ..diagnostics import Diagnostic, Severity
+from ..load.files import Seen, Stamp
+from ..validation.cache import Store, unchanged
+from ..validation.gcpause import gc_paused
+from ..validation.pipeline import last_whole, whole_times
+from .patch import Files, Where
+
+#: how many shards are read between two looks at whether the walk beside has found a change
+#: (then the records are not made whole: a validation will run)
+LOOK_EVERY = 64
+
+
+@dataclass(slots=True)
+class Made:
+    """The records of the last validation's files without errors, as a snapshot holds them,
+    and what keeping a snapshot of them needs; :meth:`holds` tells whether they are still
+    the files' (given a walk of them now)."""
+
+    records: model.Records
+    skipped: list[str]
+    digest: bytes
+    kept: dict[str, Any]  # the digest and the times a walk is compared with
+    errors: dict[str, int]
+    agencies: dict[str, str]  # each report's agency
+    #: every file of the shards, in the shards' order, its stamp and its record's (kind, id)
+    names: list[str]
+    flat: array[int]
+    owners: list[tuple[str, str | None]]
+
+    def holds(self, seen: dict[str, Stamp] | Seen) -> bool:
+        return unchanged(seen, self.kept)
+
+    def where(self) -> Where:
+        """Where each record is (the first holder of an id in path order); worked out
+        when asked (0.3 s at 305,061 files: a query asks after its output)."""
+        located: dict[str, tuple[str, str]] = {}
+        whole: list[tuple[str, str]] = []
+        files, owners = self.names, self.owners
+        for i in self._order():
+            kind, record_id = owners[i]
+            if record_id is not None:
+                located.setdefault(record_id, (kind, files[i]))
+            elif kind:
+                whole.append((kind, files[i]))
+        return Where(located, self.errors, self.agencies, whole)
+
+    def files(self) -> Files:
+        """The files the records were made of, in path order (cdsctl.snapshot.patch)."""
+        order, files, owners = self._order(), self.names, self.owners
+        if order == list(range(len(files))):  # (the usual: the shards of a run are in order)
+            names, stamps = files, self.flat
+        else:
+            names = [files[i] for i in order]
+            flat = self.flat
+            stamps = array("q", chain.from_iterable(flat[4 * i : 4 * i + 4] for i in order))
+        held = {files[i]: owner for i, owner in enumerate(owners) if owner[0]}
+        return Files.of(names, stamps, held, self.errors)
+
+    def _order(self) -> list[int]:
+        return sorted(range(len(self.names)), key=self.names.__getitem__)
+
+
+def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None,
+         done: Callable[[], bool] | None = None) -> Made | None:  # fmt: skip
+    """The records of the validation kept in `store`, or None when there is none for today
+    (or a shard is missing or damaged).  `seen`/`done`: a walk under way beside; once it is
+    done and tells that files changed since, the shards are read no further (None)."""
+    last = last_whole(store)
+    if last is None:
+        return None
+    prior, manifest = last
+    try:
+        kept = whole_times(prior, manifest.get("written_ns", 0), manifest.get("started_ns"))
+        errors = _errors(prior["diagnostics"])
+        names = manifest["shards"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    with gc_paused():  # hundreds of thousands of small objects, no cycles
+        return _made(store, names, prior["digest"], errors, kept, seen, done)
+
+
+def _errors(wires: list[Any]) -> dict[str, int]:
+    """How many errors each file with errors has."""
+    found: dict[str, int] = {}
+    for d in map(Diagnostic.from_wire, wires):
+        if d.severity is Severity.ERROR:
+            found[d.file] = found.get(d.file, 0) + 1
+    return found
+
+
+def _made(store: Store, shard_names: list[str], digest: bytes, errors: dict[str, int],
+          kept: dict[str, Any], seen: Callable[[], dict[str, Stamp] | Seen] | None,
+          done: Callable[[], bool] | None) -> Made | None:  # fmt: skip
+    """Each shard read in turn: a task made its typed record, a report its items on each
+    task at once (an id held twice is an error of the later file, checks.crossfile's
+    `duplicate-id`, and files with errors are left out: each report here is its id's only
+    holder, wherever its shard is), the other records kept as values."""
+    build_task, loads, source = model.task, marshal.loads, model.Source
+    files: list[str] = []
+    flat: array[int] = array("q")
+    owners: list[tuple[str, str | None]] = []  # each file's (kind, id); ("", None): no record
+    tasks: list[tuple[str, str, model.Task]] = []
+    others: list[tuple[str, str, str | None, dict[str, Any]]] = []
+    entries: dict[str, list[tuple[str, str, str, Any, Any]]] = {}
+    agencies: dict[str, str] = {}  # each report's agency, as written (ids after aliases below)
+    internal: set[str] = set()
+    none = ("", None)
+    for n, name in enumerate(shard_names):
+        if seen is not None and done is not None and n % LOOK_EVERY == 0:  # noqa: SIM102
+            if done() and not unchanged(seen(), kept):
+                return None
+        shard = store.read(name)
+        if not isinstance(shard, list):
+            return None  # (missing or damaged: as validation.shards.cached_entries)
+        for stamp, wire in shard:
+            file, _, summary, blob = wire
+            files.append(file)
+            flat.extend(stamp)
+            if summary is None:
+                owners.append(none)
+                continue
+            kind, record_id, values = summary[0], summary[1], summary[3]
+            owners.append((kind, record_id))
+            if file in errors:
+                continue
+            if kind == "report":  # (its summary's values are all of it: checks.index.WHOLE_VIEW)
+                day, period = values["date"], values.get("period")
+                agencies[record_id] = values["agency"]
+                for v in values["tasks"]:
+                    entry = (day, record_id, v["status"], v.get("progress"), period)
+                    entries.setdefault(v["task"], []).append(entry)
+                if values.get("visibility") == "internal":
+                    internal.add(record_id)
+            elif kind == "task":
+                values = loads(blob)
+                if values.get("visibility") == "internal":
+                    internal.add(record_id)
+                tasks.append((file, record_id, build_task(values, source(file))))
+            else:
+                others.append((file, kind, record_id, loads(blob)))
+    by_date_and_id = operator.itemgetter(0, 1)
+    for found in entries.values():
+        if len(found) > 1:
+            found.sort(key=by_date_and_id)
+    first = operator.itemgetter(0)
+    records = model.Records(internal=internal, report_entries=entries)
+    for file, kind, record_id, values in sorted(others, key=first):
+        records.add(kind, record_id, file, values)
+    for _, record_id, task in sorted(tasks, key=first):  # (in path order, as a full load)
+        records.tasks[record_id] = task
+    records.use_agency_ids()
+    ids = records.agency_ids
+    if ids:
+        agencies = {report: ids.get(agency, agency) for report, agency in agencies.items()}
+    return Made(records, sorted(errors), digest, kept, errors, agencies, files, flat, owners)

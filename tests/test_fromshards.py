@@ -1,0 +1,215 @@
+"""The records made from the validation cache's shards (cdsctl.snapshot.fromshards) are a
+full load's, as the snapshot keeps them: for the bundled records, for generated ones, for
+records with errors, duplicate ids, aliases and internal records, and whatever the order of
+the shards and of the files in them (a cache updated after edits puts new files in new
+shards)."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cdsctl import repository
+from cdsctl.snapshot import columns, fromshards
+from cdsctl.snapshot import store as snapshots
+from cdsctl.validation.cache import Store
+from cdsctl.validation.shards import FILES
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "records"
+OLD = 1_600_000_000  # every file well before the cache's writing (the racy rule)
+
+
+def aged(root: Path) -> Path:
+    for path in root.rglob("*"):
+        os.utime(path, (OLD, OLD))
+    return root
+
+
+def awkward(tmp: Path) -> Path:
+    """The bundled records with a file with errors, a task id held twice, a report id held
+    twice (the second in another folder), an internal task and an alias used as a lead."""
+    root = tmp / "records"
+    shutil.copytree(BUNDLED, root)
+    tasks = sorted((root / "tasks").rglob("*.yaml"))
+    reports = sorted((root / "reports").rglob("*.yaml"))
+    first = tasks[0].read_text("utf-8")
+    (tasks[0].parent / ("zz-" + tasks[0].name)).write_text(first, "utf-8")  # id held twice
+    tasks[1].write_text(tasks[1].read_text("utf-8") + "visibility: internal\n", "utf-8")
+    tasks[2].write_text(tasks[2].read_text("utf-8").replace("title:", "title: [", 1), "utf-8")
+    (root / "reports" / "zz").mkdir()
+    shutil.copy(reports[0], root / "reports" / "zz" / reports[0].name)  # report id twice
+    return aged(root)
+
+
+def full_and_made(root: Path, cache: Path) -> tuple[repository.Repository, fromshards.Made]:
+    full = repository.load(root, cache_dir=cache)
+    made = fromshards.made(Store.for_root(cache, root))
+    assert made is not None, "a validation was kept for today"
+    return full, made
+
+
+def assert_same(full: repository.Repository, made: fromshards.Made, cache: Path) -> None:
+    assert columns.encode(made.records) == columns.encode(full.records)
+    assert made.records.tasks and made.records.report_entries
+    assert made.skipped == full.skipped
+    assert made.digest == full.validation.digest
+    ids, errors, whole = repository._where(full.validation)
+    where = made.where()
+    assert where.ids == ids
+    assert where.errors == errors
+    assert where.whole == whole
+    assert where.report_agencies == columns.report_agencies(full.records)
+    kept = repository._made_of(Store.for_root(cache, full.root), full.validation, None)
+    files = made.files()
+    assert kept is not None
+    assert (files.names, files.flat, files.kinds, files.ids, files.errors) == (
+        kept.names, kept.flat, kept.kinds, kept.ids, kept.errors)  # fmt: skip
+
+
+def check(root: Path, cache: Path) -> fromshards.Made:
+    full, made = full_and_made(root, cache)
+    assert_same(full, made, cache)
+    return made
+
+
+def test_bundled_records(tmp_path: Path) -> None:
+    check(aged(shutil.copytree(BUNDLED, tmp_path / "records")), tmp_path / "cache")
+
+
+def test_records_with_errors_duplicates_aliases_and_internal(tmp_path: Path) -> None:
+    root = awkward(tmp_path)
+    made = check(root, tmp_path / "cache")
+    assert made.skipped, "a file with errors is left out"
+    assert made.records.internal, "the internal task is named"
+    assert any(e > 0 for e in made.where().errors.values())
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A root of bench/gen.py: 300 tasks and 600 reports, over several shards."""
+    out = tmp_path_factory.mktemp("gen") / "root"
+    gen = [sys.executable, str(ROOT / "bench" / "gen.py"), str(out)]
+    subprocess.run([*gen, "--tasks", "300", "--reports", "600", "--seed", "5"], check=True,
+                   capture_output=True)  # fmt: skip
+    return aged(out)
+
+
+def test_generated_records(generated: Path, tmp_path: Path) -> None:
+    made = check(generated, tmp_path / "cache")
+    assert len(made.files().names) > 900
+
+
+def reorder(store: Store, seed: int) -> None:
+    """The shards named in another order, and the files of each shard shuffled."""
+    rng = random.Random(seed)
+    manifest = store.read(FILES)
+    names = list(manifest["shards"])
+    rng.shuffle(names)
+    for name in names:
+        shard = store.read(name)
+        rng.shuffle(shard)
+        store.write(name, shard)
+    store.write(FILES, {**manifest, "shards": names})
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(seed=st.integers(0, 2**32 - 1))
+def test_any_order_of_shards_and_files(generated: Path, tmp_path: Path, seed: int) -> None:
+    cache = tmp_path / f"cache-{seed}"
+    full = repository.load(generated, cache_dir=cache)
+    store = Store.for_root(cache, generated)
+    reorder(store, seed)
+    made = fromshards.made(store)
+    assert made is not None
+    assert_same(full, made, cache)
+    shutil.rmtree(cache)
+
+
+def test_a_damaged_shard_gives_none(generated: Path, tmp_path: Path) -> None:
+    repository.load(generated, cache_dir=tmp_path)
+    store = Store.for_root(tmp_path, generated)
+    shard = store.read(FILES)["shards"][1]
+    (store.folder / shard).write_bytes(b"not marshal")
+    assert fromshards.made(store) is None
+
+
+def test_no_validation_for_today_gives_none(generated: Path, tmp_path: Path) -> None:
+    store = Store.for_root(tmp_path, generated)
+    assert fromshards.made(store) is None  # (none kept)
+    repository.load(generated, cache_dir=tmp_path)
+    result = store.read("result")
+    store.write("result", {**result, "days": ("1999-01-01", "1999-01-02")})
+    assert fromshards.made(store) is None
+
+
+# -- through a query -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    return awkward(tmp_path)
+
+
+def overdue(root: Path, day: date) -> list[str]:
+    def compute(repo: repository.Repository) -> list[str]:
+        return sorted(s.id for s in repo.states(day) if s.state == "overdue")
+
+    return repository.answer(root, f"ids|{day}", compute, light=True).value
+
+
+def uncached(root: Path, day: date) -> list[str]:
+    repo = repository.load(root, cache_dir=False)
+    return sorted(s.id for s in repo.states(day) if s.state == "overdue")
+
+
+def test_the_first_query_after_validate_reads_the_shards(root: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:  # fmt: skip
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    day, later = date(2024, 6, 30), date(2025, 1, 31)
+    want, then = uncached(root, day), uncached(root, later)
+    assert want
+
+    def no_full_load(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("every record loaded")
+
+    monkeypatch.setattr(repository, "load", no_full_load)
+    assert overdue(root, day) == want
+    store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
+    assert store.read(snapshots.DIGEST) is not None, "its snapshot is kept"
+    assert repository.one(root, sorted(repository.light(root).records.tasks)[0]) is not None
+    assert overdue(root, later) == then  # (from the snapshot kept)
+
+
+def test_a_file_changed_since_validate_is_read(root: Path) -> None:
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    task = sorted((root / "tasks").rglob("*.yaml"))[3]
+    text = task.read_text("utf-8")
+    task.write_text(text.replace("title:", "title: Đổi tên -", 1), "utf-8")
+    day = date(2024, 6, 30)
+    assert overdue(root, day) == uncached(root, day)
+    light = repository.light(root)
+    assert light.records.tasks[record_id(task)].title.startswith("Đổi tên -")
+
+
+def record_id(task: Path) -> str:
+    import yaml
+
+    return yaml.safe_load(task.read_text("utf-8"))["id"]
