@@ -461,6 +461,37 @@ def test_the_pages_are_the_same_made_by_any_number_of_processes(
     assert done.written == done.pages  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="module")
+def record_pages(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from cdsctl.site.facts import Facts
+    from cdsctl.site.html import Stamp
+    from cdsctl.site.record_pages import RecordPages
+
+    repo = repository.load(SAMPLE, cache_dir=tmp_path_factory.mktemp("cache"))
+    facts = Facts(repo, date(2024, 6, 30), {})
+    facts.prepare()
+    return RecordPages(facts, Stamp(date(2024, 6, 30), None, False, None, "Ban"))
+
+
+@settings(max_examples=12, deadline=None)
+@given(shares=st.integers(2, 7))
+def test_the_record_pages_are_cut_into_parts_a_folder_after_another(
+    record_pages: Any, shares: int
+) -> None:
+    """Every page in exactly one part, the same as one process makes; the parts about the
+    same work; each part makes one folder's pages after another (two processes seldom
+    add names to one folder at once: the system lets one do it at a time)."""
+    whole = dict(record_pages.all())
+    parts = [[path for path, _ in record_pages.all(i, shares)] for i in range(shares)]
+    assert [p for part in parts for p in part] == list(whole)  # cut, not dealt out in turn
+    for part in parts:
+        folders = [path.split("/")[0] for path in part]
+        runs = [f for n, f in enumerate(folders) if n == 0 or folders[n - 1] != f]
+        assert len(runs) == len(set(runs)), runs  # (no folder left and come back to)
+    sizes = [len(part) for part in parts]
+    assert max(sizes) - min(sizes) < len(whole) / 2  # (the tasks dealt out, not all in one)
+
+
 def test_a_share_that_fails_in_a_child_fails_the_build_with_its_own_error() -> None:
     from cdsctl.validation.workers import shared_out
 
