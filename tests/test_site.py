@@ -552,3 +552,13 @@ def test_every_task_page_shows_its_state_as_a_badge(site: tuple[Path, dict[str, 
     for s in one_off:
         css = str(s.state).replace("-", "_")
         assert f'class="state state-{css}"' in pages[f"tasks/{s.task.id}.html"], s.id
+
+
+@given(st.one_of(st.text(), st.text(alphabet="&<>\"'ab "), st.integers(), st.floats()))
+def test_esc_is_html_escape(value: Any) -> None:
+    """Text with none of the five characters is given back as it is: the same as escaping."""
+    from html import escape
+
+    from cdsctl.site.html import esc
+
+    assert esc(value) == escape(str(value))

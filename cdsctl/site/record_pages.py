@@ -10,7 +10,7 @@ from ..model import Agency, Directive, Indicator, Meeting, Task
 from ..repository import full_record
 from ..state import State, TaskState
 from . import charts
-from .facts import Facts
+from .facts import LATEST, Facts
 from .html import (
     FOLDERS,
     Stamp,
@@ -42,7 +42,7 @@ STATE_ORDER = (
     State.CANCELLED,
 )
 #: how many commits a task's page lists, and how many reports an agency's
-COMMITS, REPORTS = 10, 50
+COMMITS, REPORTS = 10, LATEST
 #: the states of a task not yet finished: an agency's page lists those it supports
 UNFINISHED = frozenset({State.OVERDUE, State.OPEN, State.NO_DEADLINE})
 
@@ -186,16 +186,16 @@ class RecordPages:
 
     def report_table(self, agency_id: str) -> str:
         """The agency's latest reports (:data:`REPORTS` of them), newest first."""
-        reports = self.facts.reports_by_agency.get(agency_id, [])
+        reports, count = self.facts.reports_by_agency.get(agency_id, ([], 0))
         rows = [[day(r.day), self._report(r.id), esc(r.period or ""),
                  ", ".join(link(UP, "task", t) for t in r.tasks)]
-                for r in reports[:REPORTS]]  # fmt: skip
+                for r in reports]  # fmt: skip
         shown = table([tr("Date"), tr("Report"), tr("Period"), tr("Tasks")], rows,
                       empty=_("No report yet."))  # fmt: skip
-        if len(reports) <= REPORTS:
+        if count <= REPORTS:
             return shown
         note = tr("The {shown} latest of its {count} reports; each task's page lists its own.")
-        return f'<p class="note">{note.format(shown=REPORTS, count=len(reports))}</p>{shown}'
+        return f'<p class="note">{note.format(shown=REPORTS, count=count)}</p>{shown}'
 
     def _report(self, report_id: str) -> str:
         """A report's id; a link to its file on the git host when `--base-url` is given."""

@@ -57,12 +57,22 @@ def fold(text: str) -> str:
     >>> fold("ĐẮK LẮK")
     'dak lak'
     """
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not _is_mark(c))
+    bare = unicodedata.normalize("NFD", text).translate(_MARKS)
     return " ".join(bare.replace("đ", "d").replace("Đ", "d").lower().split())
 
 
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")
+class _Marks(dict[int, "int | None"]):
+    """What str.translate makes of each character: nothing for a combining mark (Unicode
+    category M: what search.js's \\p{M} removes), itself for any other; each character's
+    category looked up once (a call per character took 0.9 s of 105,000 entries)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)).startswith("M") else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
 
 
 def haystack(entry: Entry) -> str:
