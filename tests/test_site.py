@@ -562,3 +562,27 @@ def test_esc_is_html_escape(value: Any) -> None:
     from cdsctl.site.html import esc
 
     assert esc(value) == escape(str(value))
+
+
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.text(max_size=5), min_size=n, max_size=n),
+    st.lists(st.lists(st.text(alphabet="{}<a1 ", max_size=6), min_size=n, max_size=n),
+             max_size=4),
+    st.sets(st.integers(0, n - 1)))))  # fmt: skip
+def test_a_table_holds_each_cell_as_given(case: tuple[list[str], list[list[str]], set[int]]
+                                          ) -> None:  # fmt: skip
+    """Cells with braces (a row is one format: its cells are values, never read as one)."""
+    from cdsctl.site.html import table
+
+    headers, rows, numeric = case
+    made = table(headers, rows, numeric=numeric, empty="none")
+    if not rows:
+        assert made == '<p class="empty">none</p>'
+        return
+    cells = re.findall(r"<td(?: class=\"num\")?>(.*?)</td>", made, re.S)
+    assert cells == [c for row in rows for c in row]
+    right = re.findall(r"<td( class=\"num\")?>", made)
+    assert right == [' class="num"' if i in numeric else "" for _ in rows
+                     for i in range(len(headers))]  # fmt: skip
+    with pytest.raises(ValueError):
+        table(headers, [[*rows[0], "more"]])
