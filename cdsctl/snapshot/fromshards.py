@@ -10,7 +10,7 @@ into what a snapshot keeps (:mod:`.columns`) as the shard is read: a task into i
 record, a report into its items on each task (dates as ISO text, as a decoded snapshot
 has them) and its agency, the few other records kept as values until the end.  The
 records are then those of a full load (the same files left out for errors, the first
-holder of an id in path order): tests/test_snapshot.py compares the two.
+holder of an id in path order): tests/test_fromshards.py compares the two.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class Made:
     names: list[str]
     flat: array[int]
     owners: list[tuple[str, str | None]]
+    _sorted: list[int] | None = None  # their places in path order (:meth:`_order`)
 
     def holds(self, seen: dict[str, Stamp] | Seen) -> bool:
         return unchanged(seen, self.kept)
@@ -83,7 +84,10 @@ class Made:
         return Files.of(names, stamps, held, self.errors)
 
     def _order(self) -> list[int]:
-        return sorted(range(len(self.names)), key=self.names.__getitem__)
+        """The files' places in path order, sorted once for :meth:`where` and :meth:`files`."""
+        if self._sorted is None:
+            self._sorted = sorted(range(len(self.names)), key=self.names.__getitem__)
+        return self._sorted
 
 
 def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None,
