@@ -16,7 +16,7 @@ from .dates.workdays import WorkCalendar
 from .diagnostics import Diagnostic, Severity
 from .load.files import Seen, Stamp
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home, soon
+from .validation.cache import MISSING, Answers, Store, cache_home, soon, soon_holding
 from .validation.gcpause import gc_paused
 from .validation.walking import Walking
 
@@ -156,8 +156,16 @@ def load(
         located = functools.partial(_where, validation)  # (only if the snapshot is new)
         files = functools.partial(_made_of, store, validation, stamps)
         records, skipped, digest = repo.records, repo.skipped, validation.digest
-        soon(lambda: _keep(root, store, records, skipped, digest, located, files, walking))
+        _keep_later(store, lambda: _keep(root, store, records, skipped, digest, located, files,
+                                         walking))  # fmt: skip
     return repo
+
+
+def _keep_later(store: Store, work: Callable[[], None]) -> None:
+    """Keep a snapshot after the output, holding its lock from now (cache.soon_holding)."""
+    from .snapshot.store import LOCK
+
+    soon_holding(store, LOCK, work)
 
 
 def _keep(root: Path, store: Store, records: model.Records, skipped: list[str], digest: bytes,
@@ -389,7 +397,7 @@ def _from_shards(root: Path, walking: Walking, where: bool = False) -> Repositor
         _keep(root, store, records, skipped, digest, lambda: (now.ids, now.errors, now.whole),
               found.files, walking, now.report_agencies)  # fmt: skip
 
-    soon(keep)
+    _keep_later(store, keep)
     return Repository(root, records, None, skipped, digest, located() if where else None,
                       settled=True)  # fmt: skip
 
@@ -543,7 +551,7 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
         if kept:
             _keep_index(root, store, now, done.records, done.digest, walking)
 
-    soon(keep)
+    _keep_later(store, keep)
     if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
         done.let_go()
     return Repository(root, done.records, None, done.skipped, done.digest, where)

@@ -213,3 +213,31 @@ def record_id(task: Path) -> str:
     import yaml
 
     return yaml.safe_load(task.read_text("utf-8"))["id"]
+
+
+def test_the_snapshot_lock_is_held_from_before_the_output(root: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:  # fmt: skip
+    """The snapshot is kept after the output; its lock is taken before it, so a command
+    started in between waits for the new snapshot instead of reading the old one."""
+    import fcntl
+
+    from cdsctl.validation import cache
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    monkeypatch.setattr(cache, "later", [])
+    overdue(root, date(2024, 6, 30))
+    store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
+    fd = os.open(store.folder / snapshots.LOCK, os.O_RDONLY)
+    try:
+        with pytest.raises(BlockingIOError):  # (another open file: as another process)
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        assert store.read(snapshots.DIGEST) is None
+        for work in cache.later:
+            work()
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # free once it is kept
+        assert store.read(snapshots.DIGEST) is not None
+    finally:
+        os.close(fd)
+    assert not cache._held.get(snapshots.LOCK)

@@ -244,6 +244,36 @@ def soon(work: Callable[[], object], first: bool = False) -> None:
 _held: dict[str, int] = {}  # locks held by this process
 
 
+def soon_holding(store: Store, lock: str, work: Callable[[], object]) -> None:
+    """`work` after the output (:func:`soon`), with `lock` taken now, before the output,
+    and held until `work` is done: a command started in between waits for what `work`
+    keeps (:func:`settled`) rather than reading what it replaces and then what it kept,
+    both at once (a site's next build, started right after one, held two snapshots: 1.3
+    GB).  The lock passes to the child that does the work: a flock belongs to the open
+    file, which the fork shares.  Taken only if free at once (else `work` takes it)."""
+    if later is None or fcntl is None or _held.get(lock):
+        soon(work)
+        return
+    store.folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store.folder / lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # (another command's keeper holds it: `work` waits for it, as before)
+        os.close(fd)
+        soon(work)
+        return
+    _held[lock] = _held.get(lock, 0) + 1
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            _held[lock] = max(0, _held.get(lock, 0) - 1)
+            os.close(fd)
+
+    soon(run)
+
+
 @contextmanager
 def keeping(store: Store, lock: str) -> Iterator[None]:
     """Hold `lock` (a file in the store's folder) while something is being kept that
