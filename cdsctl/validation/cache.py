@@ -254,8 +254,7 @@ def soon_holding(store: Store, lock: str, work: Callable[[], object]) -> None:
     if later is None or fcntl is None or _held.get(lock):
         soon(work)
         return
-    store.folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(store.folder / lock, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = _lock_file(store, lock)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:  # (another command's keeper holds it: `work` waits for it, as before)
@@ -285,8 +284,7 @@ def keeping(store: Store, lock: str) -> Iterator[None]:
         finally:
             _held[lock] -= 1
         return
-    store.folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(store.folder / lock, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = _lock_file(store, lock)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         _held[lock] = _held.get(lock, 0) + 1
@@ -294,6 +292,12 @@ def keeping(store: Store, lock: str) -> Iterator[None]:
     finally:
         _held[lock] = max(0, _held.get(lock, 0) - 1)
         os.close(fd)
+
+
+def _lock_file(store: Store, lock: str) -> int:
+    """The lock's file in the store's folder, opened to be locked (made if missing)."""
+    store.folder.mkdir(parents=True, exist_ok=True)
+    return os.open(store.folder / lock, os.O_RDWR | os.O_CREAT, 0o666)
 
 
 def settled(store: Store, lock: str, timeout: float) -> None:
