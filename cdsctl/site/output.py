@@ -8,6 +8,13 @@ last build read) and removes the pages it no longer makes; another page whose co
 same keeps the commit it was built from (its content is that commit's as much as this
 one's).  A folder with files and no manifest is somebody else's: cdsctl refuses it unless
 `--force`.
+
+A page of the manifest is rewritten in place (:func:`_overwrite`), not through a temporary
+file and a rename: on ext4 a rename over a file flushes the new one to the disk at once and
+frees the old one's blocks (the next morning's 105,125 pages at 100,000 tasks: 185 µs a
+page against 15).  While a build runs, :data:`BUILDING` is in the folder; a build that
+finds it trusts no hash of the manifest (the build before was cut short, and a page may hold
+what no manifest says) and writes every page.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +34,8 @@ from ..validation.workers import shared_out
 from .html import BUILT
 
 MANIFEST = ".cdsctl-site.json"
+#: in the folder while a build writes it: the manifest's hashes may not say what the pages hold
+BUILDING = ".cdsctl-site.building"
 FORMAT = 1
 
 
@@ -58,6 +68,7 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     if not (folder / MANIFEST).is_file():  # (so that a build cut short is still ours)
         folder.mkdir(parents=True, exist_ok=True)
         _save(folder, {})
+    (folder / BUILDING).touch()
 
     def one(i: int) -> tuple[dict[str, str], int]:
         return _write_pages(folder, share(i, shares), built, before, empty)
@@ -71,6 +82,7 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     for relpath in removed:
         (folder / relpath).unlink(missing_ok=True)
     _save(folder, after, key)
+    (folder / BUILDING).unlink()
     return Written(len(after), written, len(removed))
 
 
@@ -83,6 +95,8 @@ def current(folder: Path, key: str) -> Written | None:
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    if (folder / BUILDING).exists():
         return None
     pages = data.get("pages")
     base = os.fspath(folder)
@@ -121,21 +135,27 @@ def _write_pages(folder: Path, pages: Pages, built: str, before: dict[str, str],
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
+        data = data.replace(marker, stamp, 1)
+        if known is not None and _overwrite(target, data):
+            written += 1
+            continue
         # (--force: over a file of that name)
-        exists = known is not None or (not empty and os.path.exists(target))
-        _replace(target, data.replace(marker, stamp, 1), exists)
+        _replace(target, data, known is not None or (not empty and os.path.exists(target)))
         written += 1
     return after, written
 
 
 def _manifest(folder: Path, force: bool) -> dict[str, str]:
-    """The pages of the build before (none for a new or empty folder)."""
+    """The pages of the build before and their hashes (none for a new or empty folder; no
+    hash, "", when that build was cut short: :data:`BUILDING`)."""
     if folder.exists() and not folder.is_dir():
         raise CdsError(_("{folder} is a file, not a folder").format(folder=folder))
     path = folder / MANIFEST
     try:
         data = json.loads(path.read_text("utf-8"))
         if data.get("format") == FORMAT and isinstance(data.get("pages"), dict):
+            if (folder / BUILDING).exists():
+                return dict.fromkeys(map(str, data["pages"]), "")
             return {str(k): str(v) for k, v in data["pages"].items()}
     except FileNotFoundError:
         pass
@@ -157,17 +177,49 @@ def _manifest(folder: Path, force: bool) -> dict[str, str]:
     return {}
 
 
+def _overwrite(path: str, data: bytes) -> bool:
+    """Write `data` over the page at `path` in place; False, nothing done, unless it is a
+    regular file of one name (not a link, nor hard-linked elsewhere: a copy made with
+    `cp -al` keeps its pages)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return False
+        _write_all(fd, data)
+        if info.st_size > len(data):
+            os.ftruncate(fd, len(data))
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    finally:
+        os.close(fd)
+    return True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _cannot_write(path: str | Path, exc: OSError) -> CdsError:
+    return CdsError(_("cannot write {file}: {reason}").format(
+        file=path, reason=exc.strerror or exc))  # fmt: skip
+
+
 def _replace(path: str | Path, data: bytes, exists: bool = True) -> None:
-    """Write `data` to `path`: a new file directly, an existing one through a temporary file
-    beside it and a rename (a reader never sees half a page)."""
+    """Write `data` to `path`: a new file directly; an existing one (the manifest, a file
+    cdsctl did not write, a page :func:`_overwrite` would not write over) through a
+    temporary file beside it and a rename."""
     folder, name = os.path.split(path)
     temp = os.path.join(folder, f".{name}.tmp") if exists else path
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            _write_all(fd, data)
         finally:
             os.close(fd)
         if exists:
@@ -176,5 +228,4 @@ def _replace(path: str | Path, data: bytes, exists: bool = True) -> None:
         if exists:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        raise CdsError(_("cannot write {file}: {reason}").format(
-            file=path, reason=exc.strerror or exc)) from None  # fmt: skip
+        raise _cannot_write(path, exc) from None
