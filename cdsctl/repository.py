@@ -337,7 +337,9 @@ def answer(
                 assert patched.digest is not None
                 _save(answers, key, value, patched.digest, walking)
                 return Answer(value["value"], value["skipped"])
-    repo = (_from_shards(root, walking) if light else None) or load(root, walking=walking)
+    repo = (_from_shards(root, walking, text=text) if light else None) or load(
+        root, walking=walking
+    )
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -367,7 +369,7 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     elif found is not None:
         found.settled = True
     if found is None:
-        return _from_shards(root, walking, where) or load(root, walking=walking)
+        return _from_shards(root, walking, where, text) or load(root, walking=walking)
     if where and found.where is not None and found.digest is not None:
         from .snapshot import where as index
 
@@ -377,25 +379,27 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     return found
 
 
-def _from_shards(root: Path, walking: Walking, where: bool = False) -> Repository | None:
+def _from_shards(root: Path, walking: Walking, where: bool = False,
+                 text: bool = False) -> Repository | None:  # fmt: skip
     """The records of the last validation as a snapshot holds them, made from its shards
-    one at a time (cdsctl.snapshot.fromshards: half a full load's memory), when the walk
-    vouches that the files are still those (`where`: with where each record is); their
-    snapshot and where each one is are kept after the output.  None when there is no such
-    validation (a full load then)."""
+    one at a time (cdsctl.snapshot.fromshards: a third of a full load's memory), when the
+    walk vouches that the files are still those (`where`: with where each record is;
+    `text`: with the tasks' descriptions); their snapshot and where each one is are kept
+    after the output.  None when there is no such validation (a full load then)."""
     from .snapshot import fromshards
 
     store = _store(root)
-    found = fromshards.made(store, walking, walking.done)
+    found = fromshards.made(store, walking, walking.done, lean=not (where or text))
     if found is None or not found.holds(walking()):
         return None
     located = functools.cache(found.where)
     records, skipped, digest = found.records, found.skipped, found.digest
 
-    def keep() -> None:
-        now = located()
-        _keep(root, store, records, skipped, digest, lambda: (now.ids, now.errors, now.whole),
-              found.files, walking, now.report_agencies)  # fmt: skip
+    def keep() -> None:  # (a lean one reads the shards again for what it left out)
+        if found.whole(store):
+            now = located()
+            _keep(root, store, records, skipped, digest, lambda: (now.ids, now.errors, now.whole),
+                  found.files, walking, now.report_agencies)  # fmt: skip
 
     _keep_later(store, keep)
     return Repository(root, records, None, skipped, digest, located() if where else None,

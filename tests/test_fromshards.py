@@ -125,16 +125,64 @@ def reorder(store: Store, seed: int) -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(seed=st.integers(0, 2**32 - 1))
-def test_any_order_of_shards_and_files(generated: Path, tmp_path: Path, seed: int) -> None:
-    cache = tmp_path / f"cache-{seed}"
+@given(seed=st.integers(0, 2**32 - 1), lean=st.booleans())
+def test_any_order_of_shards_and_files(generated: Path, tmp_path: Path, seed: int,
+                                       lean: bool) -> None:  # fmt: skip
+    cache = tmp_path / f"cache-{seed}-{lean}"
     full = repository.load(generated, cache_dir=cache)
     store = Store.for_root(cache, generated)
     reorder(store, seed)
-    made = fromshards.made(store)
+    made = fromshards.made(store, lean=lean)
     assert made is not None
+    assert made.whole(store)
     assert_same(full, made, cache)
     shutil.rmtree(cache)
+
+
+def without_descriptions(records: Any) -> Any:
+    from dataclasses import replace
+
+    return {i: replace(t, description=None) for i, t in records.tasks.items()}
+
+
+@pytest.mark.parametrize("which", ["bundled", "awkward"])
+def test_lean_leaves_out_the_descriptions_and_the_files_until_whole(
+    tmp_path: Path, which: str
+) -> None:
+    """A lean one (a query's: no descriptions, nothing of each file) holds the records of a
+    full load but the tasks' descriptions; read whole again, it is a full one."""
+    if which == "awkward":
+        root = awkward(tmp_path)
+    else:
+        root = aged(shutil.copytree(BUNDLED, tmp_path / "records"))
+    cache = tmp_path / "cache"
+    full, store = repository.load(root, cache_dir=cache), Store.for_root(cache, root)
+    lean = fromshards.made(store, lean=True)
+    assert lean is not None and lean.of_files is None
+    assert any(t.description for t in full.records.tasks.values())
+    assert not any(t.description for t in lean.records.tasks.values())
+    assert without_descriptions(lean.records) == without_descriptions(full.records)
+    assert lean.records.report_entries == fromshards.made(store).records.report_entries
+    with pytest.raises(ValueError, match="lean"):
+        lean.where()
+    assert lean.whole(store) and lean.whole(store)  # (once: then it is whole)
+    assert_same(full, lean, cache)
+
+
+def test_lean_is_not_made_whole_from_shards_rewritten_since(generated: Path,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    """The shards are named by number, and a validation after an edit rewrites some: what is
+    read again must be of the same files, else nothing is kept."""
+    repository.load(generated, cache_dir=tmp_path)
+    store = Store.for_root(tmp_path, generated)
+    lean = fromshards.made(store, lean=True)
+    assert lean is not None
+    name = store.read(FILES)["shards"][2]
+    shard = store.read(name)
+    (stamp, wire), *rest = shard
+    store.write(name, [([*stamp[:1], stamp[1] + 1, *stamp[2:]], wire), *rest])
+    assert not lean.whole(store)
+    assert lean.of_files is None and not any(t.description for t in lean.records.tasks.values())
 
 
 def test_a_damaged_shard_gives_none(generated: Path, tmp_path: Path) -> None:
@@ -188,10 +236,18 @@ def test_the_first_query_after_validate_reads_the_shards(root: Path,
     def no_full_load(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("every record loaded")
 
+    described = {
+        i: t.description for i, t in repository.load(root, cache_dir=False).records.tasks.items()
+    }
     monkeypatch.setattr(repository, "load", no_full_load)
     assert overdue(root, day) == want
     store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
     assert store.read(snapshots.DIGEST) is not None, "its snapshot is kept"
+    kept = repository.light(root, text=True)
+    assert (
+        kept.checked is None
+        and {i: t.description for i, t in kept.records.tasks.items()} == described
+    )
     assert repository.one(root, sorted(repository.light(root).records.tasks)[0]) is not None
     assert overdue(root, later) == then  # (from the snapshot kept)
 
