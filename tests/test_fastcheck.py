@@ -191,3 +191,46 @@ def test_a_file_checked_on_the_fast_path_gets_the_exact_paths_result(
         return
     exact = _check_exactly(source, relpath).to_wire()
     assert _canon_wire(wire) == _canon_wire(exact), text
+
+
+# -- summaries share their texts -----------------------------------------------------------------
+
+_TEXT = st.text(max_size=50)
+_VIEWS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_TEXT, _VIEWS, max_size=6))
+def test_interning_a_view_changes_no_value(view: dict[str, Any]) -> None:
+    from cdsctl.validation.onefile import _interned
+
+    shared = _interned(copy.deepcopy(view))
+    assert shared == view
+    assert json.dumps(shared, sort_keys=True) == json.dumps(view, sort_keys=True)  # (types too)
+
+
+def test_summaries_read_back_share_each_key_and_short_text(tmp_path: Any) -> None:
+    """A cold validation holds every file's summary: two reports' summaries, each marshalled
+    (a worker's chunk, a shard) and read back apart, hold one string for each key and each
+    short text they both have."""
+    reports = sorted((SAMPLE / "reports").rglob("*.yaml"))[:2]
+    loaded = []
+    for path in reports:
+        relpath = path.relative_to(SAMPLE).as_posix()
+        _, wire = check_file_wire(SAMPLE, relpath)
+        loaded.append(marshal.loads(marshal.dumps(wire))[2])
+    (kind0, id0, _, view0, names0), (kind1, id1, _, view1, names1) = loaded
+    assert kind0 is kind1
+    shared_keys = [k for k in view0 if k in view1]
+    assert shared_keys and all(k is next(j for j in view1 if j == k) for k in shared_keys)
+    item0, item1 = view0["tasks"][0], view1["tasks"][0]
+    assert all(k is next(j for j in item1 if j == k) for k in item0 if k in item1)
+    assert any(view0[k] == view1[k] for k in ("agency", "date", "kind"))
+    for key in ("agency", "date", "kind"):
+        if view0[key] == view1[key]:
+            assert view0[key] is view1[key]
+    assert id0 != id1

@@ -8,6 +8,7 @@ parsed again by the position-aware loader, so every diagnostic carries its line.
 from __future__ import annotations
 
 import marshal
+import sys
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,9 +107,9 @@ def check_bytes_wire(relpath: str, data: bytes) -> tuple[Any, ...]:
         text = source.yaml if source.body is None else source.yaml + source.body
         checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
         if checked is not None and checked.kind is not None:  # the happy path
-            view = cross_view(checked.kind, checked.values)
-            summary = (checked.kind, checked.id, relpath, view, group_references(checked))
-            return (relpath, (), summary, _blob(checked))
+            view, names = _shared(checked)
+            kind, record_id = _intern(checked.kind), checked.id
+            return (relpath, (), (kind, record_id, relpath, view, names), _blob(checked))
     return _check_exactly(source, relpath).to_wire()
 
 
@@ -170,9 +171,46 @@ def locate(relpath: str, finding: Finding, positions: Positions) -> Diagnostic:
 def _result(relpath: str, diagnostics: list[Diagnostic], checked: Checked | None) -> FileResult:
     if checked is None or checked.kind is None:
         return FileResult(relpath, diagnostics, None)
-    view = cross_view(checked.kind, checked.values)
-    summary = Summary(checked.kind, checked.id, relpath, view, group_references(checked))
+    view, names = _shared(checked)
+    summary = Summary(_intern(checked.kind), checked.id, relpath, view, names)
     return FileResult(relpath, diagnostics, summary, _blob(checked))
+
+
+def _shared(checked: Checked) -> tuple[dict[str, Any], dict[tuple[str, ...], list[str]]]:
+    """A summary's view (:func:`cross_view`) and names (:func:`group_references`), every key
+    and short text in them interned: marshal writes an interned string as such, and
+    reading it back gives the one string of that text.  A cold validation holds every
+    file's summary (a report's whole values): 534 MB at 100,000 tasks and 200,000 reports
+    with a string for each key and value of each, 361 MB with them shared."""
+    view = _interned(cross_view(checked.kind, checked.values))
+    names = {kinds: [_intern(n) if type(n) is str else n for n in found]
+             for kinds, found in group_references(checked).items()}  # fmt: skip
+    return view, names
+
+
+_intern = sys.intern
+#: text longer than this is rarely written twice (a title, a note): not interned
+SHARED_LENGTH = 40
+
+
+def _interned(view: dict[str, Any]) -> dict[str, Any]:
+    """`view` with its keys and short texts interned (but its own id: written once)."""
+    out = {}
+    for key, value in view.items():
+        kind = type(value)
+        if kind is str:
+            out[_intern(key)] = (
+                _intern(value) if len(value) <= SHARED_LENGTH and key != "id" else value
+            )
+        elif kind is list:
+            out[_intern(key)] = [_interned(v) if type(v) is dict else
+                                 _intern(v) if type(v) is str and len(v) <= SHARED_LENGTH else v
+                                 for v in value]  # fmt: skip
+        elif kind is dict:
+            out[_intern(key)] = _interned(value)
+        else:
+            out[_intern(key)] = value
+    return out
 
 
 def group_references(checked: Checked) -> dict[tuple[str, ...], list[str]]:
