@@ -15,13 +15,14 @@ from . import model
 from .dates.workdays import WorkCalendar
 from .diagnostics import Diagnostic, Severity
 from .load.files import Seen, Stamp
+from .snapshot import keeping
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home, soon, soon_holding
+from .validation.cache import MISSING, Answers, Store, cache_home, soon
 from .validation.gcpause import gc_paused
 from .validation.walking import Walking
 
 if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
-    from .snapshot.patch import Files
+    from .snapshot.patch import Files, Patched
     from .snapshot.store import Located, Where
     from .validation.pipeline import Validation
 
@@ -156,61 +157,9 @@ def load(
         located = functools.partial(_where, validation)  # (only if the snapshot is new)
         files = functools.partial(_made_of, store, validation, stamps)
         records, skipped, digest = repo.records, repo.skipped, validation.digest
-        _keep_later(store, lambda: _keep(root, store, records, skipped, digest, located, files,
-                                         walking))  # fmt: skip
+        keeping.later(store, lambda: keeping.keep(root, store, records, skipped, digest, located,
+                                                 files, walking))  # fmt: skip
     return repo
-
-
-def _keep_later(store: Store, work: Callable[[], None]) -> None:
-    """Keep a snapshot after the output, holding its lock from now (cache.soon_holding)."""
-    from .snapshot.store import LOCK
-
-    soon_holding(store, LOCK, work)
-
-
-def _keep(root: Path, store: Store, records: model.Records, skipped: list[str], digest: bytes,
-          located: Callable[[], Located], files: Callable[[], Files | None],
-          walking: Walking | None, agencies: dict[str, str] | None = None) -> None:  # fmt: skip
-    """Keep the snapshot of `records` and where each of them is (for `show`; `walking`: the
-    walk of the load, whose stamps serve if it made them; `agencies`: each report's, when
-    the records hold no reports but their items)."""
-    from .snapshot import columns
-    from .snapshot import store as snapshots
-    from .snapshot.store import Where
-
-    where = functools.cache(located)
-    if agencies is None:
-        agencies = columns.report_agencies(records)
-    with snapshots.keeping(store):
-        kept = snapshots.save(store, records, skipped, digest, where, files, agencies)
-    if kept:
-        ids, errors, whole = where()
-        _keep_index(root, store, Where(ids, errors, agencies, whole), records, digest, walking)
-
-
-def _keep_index(root: Path, store: Store, where: Where, records: model.Records, digest: bytes,
-                walking: Walking | None) -> None:  # fmt: skip
-    """Keep where each record is for `cdsctl show` (cdsctl.snapshot.where), with the stamp
-    of every file and folder as a walk sees them now (`walking`'s, or a walk here): kept
-    only if they are the stamps the records were read with (`digest`).  The first query
-    after a change keeps it after its output, so the first `show` after it reads only its
-    own files (1.3 s at 100,000 tasks when it had to walk and keep this itself)."""
-    from .load.files import seen_in
-    from .snapshot import where as index
-    from .snapshot.columns import report_entries
-
-    if index.current(store, digest):
-        return
-    if walking is None:
-        walking = Walking.here(root)
-    stamps = walking.stamps()
-    if seen_in(stamps).digest != digest:  # (changed since: the next show walks)
-        return
-    entries = records.report_entries
-    if entries is None:
-        entries = report_entries(records)  # type: ignore[assignment]
-    on = {task: [e[1] for e in items] for task, items in (entries or {}).items()}
-    index.save(store, where, on, stamps, walking.folders, digest)
 
 
 def _made_of(store: Store, validation: Validation, stamps: dict[str, Stamp] | None) -> Files | None:
@@ -311,8 +260,17 @@ def answer(
         from .validation.pipeline import last_result
 
         snapshot = _from_snapshot(root, None, text)
+        result = last_result(root) if snapshot is not None else None  # (read once, for all)
+        if snapshot is not None and _changed_since(result, snapshot):
+            early = _patched_early(root, snapshot, walking, text, result)
+            if early is not None:  # an edit and a `validate` since: patched while walking
+                found = _computed(early.repo, compute, loaded, early.vouch)
+                if found is not None:
+                    assert early.repo is not None and early.repo.digest is not None
+                    _save(answers, key, found, early.repo.digest, walking)
+                    return Answer(found["value"], found["skipped"])
+                snapshot = _from_snapshot(root, None, text)  # (its records were changed)
         if snapshot is not None:
-            result = last_result(root)  # (what `validate` kept: read once, for both below)
             stale = _changed_since(result, snapshot) or (
                 walking.done() and not serves(snapshot.digest, snapshot.written_ns, walking())
             )
@@ -349,6 +307,25 @@ def answer(
     return Answer(value["value"], value["skipped"])
 
 
+def _computed(repo: Repository | None, compute: Callable[[Repository], Any],
+              loaded: Callable[[Repository], None] | None,
+              vouch: Callable[[], bool]) -> dict[str, Any] | None:  # fmt: skip
+    """`compute(repo)` as an answer, when `vouch()` (asked after it) holds; an exception
+    raised by `compute` is raised only then (an unknown --agency, say: an error only if
+    the records are current)."""
+    if repo is None:
+        return None
+    if loaded is not None:
+        loaded(repo)
+    try:
+        value = {"value": compute(repo), "skipped": len(repo.skipped)}
+    except Exception:
+        if vouch():
+            raise
+        return None
+    return value if vouch() else None
+
+
 def _save(answers: Answers, key: str, value: dict[str, Any], digest: bytes,
           walking: Walking) -> None:  # fmt: skip
     """Keep the answer after the output (0.1-0.2 s at 100,000 tasks: marshalled, written),
@@ -361,11 +338,19 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
     record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`)."""
     from .snapshot.store import serves
+    from .validation.pipeline import last_result
 
     walking = Walking(root)  # (a child, while the snapshot is read here)
     found = _from_snapshot(root, None, text, where)
+    result = last_result(root) if found is not None else None
+    if found is not None and _changed_since(result, found):
+        early = _patched_early(root, found, walking, text, result)
+        if early is not None and early.repo is not None and early.vouch():
+            return early.repo
+        if early is not None:
+            found = _from_snapshot(root, None, text, where)  # (its records were changed)
     if found is not None and not serves(found.digest, found.written_ns, walking()):
-        found = _patched(root, found, walking, text)
+        found = _patched(root, found, walking, text, result)
     elif found is not None:
         found.settled = True
     if found is None:
@@ -375,7 +360,7 @@ def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
 
         store, located, records, digest = _store(root), found.where, found.records, found.digest
         if not index.current(store, digest):  # kept for the next `show`
-            soon(lambda: _keep_index(root, store, located, records, digest, walking))
+            soon(lambda: keeping.keep_index(root, store, located, records, digest, walking))
     return found
 
 
@@ -398,10 +383,11 @@ def _from_shards(root: Path, walking: Walking, where: bool = False,
     def keep() -> None:  # (a lean one reads the shards again for what it left out)
         if found.whole(store):
             now = located()
-            _keep(root, store, records, skipped, digest, lambda: (now.ids, now.errors, now.whole),
-                  found.files, walking, now.report_agencies)  # fmt: skip
+            ids = lambda: (now.ids, now.errors, now.whole)  # noqa: E731
+            keeping.keep(root, store, records, skipped, digest, ids, found.files, walking,
+                         now.report_agencies)  # fmt: skip
 
-    _keep_later(store, keep)
+    keeping.later(store, keep)
     return Repository(root, records, None, skipped, digest, located() if where else None,
                       settled=True)  # fmt: skip
 
@@ -505,7 +491,6 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
     from .snapshot import store as snapshots
     from .snapshot.patch import patch, stamps_of
     from .snapshot.store import serves
-    from .validation import cache as kept_later
     from .validation.incremental import kept_files
     from .validation.pipeline import stored, validate
 
@@ -532,33 +517,64 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
                 return _patched(root, fresh, walking, text, again=False)  # (result: read anew)
     if old is None:
         return None
-    errors = error_counts(known[0])
-    was = stale.digest
-    done = patch(root, stale.records, old, was, stale.written_ns, files, errors)
+    done = patch(root, stale.records, old, stale.digest, stale.written_ns, files,
+                 error_counts(known[0]))  # fmt: skip
     if done is None or done.digest != known[1]:
         return None
+    repo = _of_patch(root, stale, done)
+    keeping.keep_patched(root, store, stale.digest, done, repo.where, walking, text)
+    return repo
+
+
+def _of_patch(root: Path, stale: Repository, done: Patched) -> Repository:
     where = done.locate(stale.where) if stale.where is not None else None
-
-    def keep() -> None:  # where each record is, and descriptions: read and patched now
-        now = where
-        if now is None:
-            found = snapshots.where_of(store, was)
-            now = done.locate(found) if found is not None else None
-        texts = None if text else snapshots.texts_of(store, was)
-        if now is None or (texts is None and not text):
-            return
-        described = done.texts(texts) if texts is not None else None
-        with snapshots.keeping(store):
-            kept = snapshots.save(store, done.records, done.skipped, done.digest,
-                                  lambda: (now.ids, now.errors, now.whole), done.made_of,
-                                  now.report_agencies, described)  # fmt: skip
-        if kept:
-            _keep_index(root, store, now, done.records, done.digest, walking)
-
-    _keep_later(store, keep)
-    if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
-        done.let_go()
     return Repository(root, done.records, None, done.skipped, done.digest, where)
+
+
+@dataclass(slots=True)
+class _Early:
+    """A snapshot patched for the files the last `validate` saw, before the walk tells
+    whether they are still those (:func:`_patched_early`)."""
+
+    repo: Repository | None  # None: it could not be patched (the snapshot is spoilt)
+    vouch: Callable[[], bool]  # whether the walk finds those files: then it is kept
+
+
+def _patched_early(root: Path, stale: Repository, walking: Walking, text: bool,
+                   result: Any) -> _Early | None:  # fmt: skip
+    """The snapshot `stale` patched for the files of the last `validate` (`result`), made
+    while the walk runs: after an edit and a `validate`, the walk (1.2 s at 305,061 files)
+    is the one thing to wait for.  None when nothing was done; `stale`'s records are
+    changed otherwise, whatever the outcome (read it again to patch it another way)."""
+    from .snapshot import store as snapshots
+    from .snapshot.patch import patch
+    from .validation.incremental import kept_files
+    from .validation.pipeline import last_run, stored
+
+    run, was = last_run(result), stale.digest
+    if run is None or was is None:
+        return None
+    then = Seen(run[0], 0)  # (the files as that run saw them)
+    store = _store(root)
+    known = stored(root, then, kept=result)
+    files = kept_files(store, then) if known is not None else None
+    old = snapshots.made_of(store, was, files[0]) if files is not None else None
+    if known is None or files is None or old is None:
+        return None
+    done = patch(root, stale.records, old, was, stale.written_ns, files,
+                 error_counts(known[0]))  # fmt: skip
+    if done is None or done.digest != known[1]:
+        return _Early(None, lambda: False)
+    repo = _of_patch(root, stale, done)
+
+    def vouch() -> bool:
+        now = stored(root, walking(), kept=result)
+        if now is None or now[1] != done.digest:
+            return False
+        keeping.keep_patched(root, store, was, done, repo.where, walking, text)
+        return True
+
+    return _Early(repo, vouch)
 
 
 def full_record(root: Path, relpath: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Where each record is, for `cdsctl show` without a walk of the whole root.
 
 Kept with the snapshot, after the output of the query (or `show`) that keeps it
-(repository._keep_index), from the records and a walk made then: for each id its kind,
+(snapshot.keeping.keep_index), from the records and a walk made then: for each id its kind,
 file, the file's stamp, its errors (its own and across files) and, for a task, the reports
 that name it; in :data:`SHARDS` files by a hash of the id, so one lookup reads a small
 file.  Beside it, the stamp of every folder as the walk listed it.

@@ -107,7 +107,7 @@ def check_bytes_wire(relpath: str, data: bytes) -> tuple[Any, ...]:
         text = source.yaml if source.body is None else source.yaml + source.body
         checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
         if checked is not None and checked.kind is not None:  # the happy path
-            view, names = _shared(checked)
+            view, names = _shared(checked.kind, checked)
             kind, record_id = _intern(checked.kind), checked.id
             return (relpath, (), (kind, record_id, relpath, view, names), _blob(checked))
     return _check_exactly(source, relpath).to_wire()
@@ -171,18 +171,18 @@ def locate(relpath: str, finding: Finding, positions: Positions) -> Diagnostic:
 def _result(relpath: str, diagnostics: list[Diagnostic], checked: Checked | None) -> FileResult:
     if checked is None or checked.kind is None:
         return FileResult(relpath, diagnostics, None)
-    view, names = _shared(checked)
+    view, names = _shared(checked.kind, checked)
     summary = Summary(_intern(checked.kind), checked.id, relpath, view, names)
     return FileResult(relpath, diagnostics, summary, _blob(checked))
 
 
-def _shared(checked: Checked) -> tuple[dict[str, Any], dict[tuple[str, ...], list[str]]]:
+def _shared(kind: str, checked: Checked) -> tuple[dict[str, Any], dict[tuple[str, ...], list[str]]]:
     """A summary's view (:func:`cross_view`) and names (:func:`group_references`), every key
     and short text in them interned: marshal writes an interned string as such, and
     reading it back gives the one string of that text.  A cold validation holds every
     file's summary (a report's whole values): 534 MB at 100,000 tasks and 200,000 reports
     with a string for each key and value of each, 361 MB with them shared."""
-    view = _interned(cross_view(checked.kind, checked.values))
+    view = _interned(cross_view(kind, checked.values))
     names = {kinds: [_intern(n) if type(n) is str else n for n in found]
              for kinds, found in group_references(checked).items()}  # fmt: skip
     return view, names
