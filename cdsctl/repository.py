@@ -548,6 +548,7 @@ def _patched_early(root: Path, stale: Repository, walking: Walking, text: bool,
     changed otherwise, whatever the outcome (read it again to patch it another way)."""
     from .snapshot import store as snapshots
     from .snapshot.patch import patch
+    from .validation import cache as kept_later
     from .validation.incremental import kept_files
     from .validation.pipeline import last_run, stored
 
@@ -566,6 +567,8 @@ def _patched_early(root: Path, stale: Repository, walking: Walking, text: bool,
     if done is None or done.digest != known[1]:
         return _Early(None, lambda: False)
     repo = _of_patch(root, stale, done)
+    if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
+        done.let_go()
 
     def vouch() -> bool:
         now = stored(root, walking(), kept=result)
