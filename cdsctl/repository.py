@@ -333,14 +333,17 @@ def _save(answers: Answers, key: str, value: dict[str, Any], digest: bytes,
     soon(lambda: answers.save(key, value, digest, walking.began_ns), first=True)
 
 
-def light(root: Path, *, where: bool = False, text: bool = False) -> Repository:
+def light(root: Path, *, where: bool = False, text: bool = False,
+          walking: Walking | None = None) -> Repository:  # fmt: skip
     """The repository of `root` from the snapshot of its files when one is kept for them
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
-    record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`)."""
+    record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`).
+    `walking`: a walk of the files begun already."""
     from .snapshot.store import serves
     from .validation.pipeline import last_result
 
-    walking = Walking(root)  # (a child, while the snapshot is read here)
+    if walking is None:
+        walking = Walking(root)  # (a child, while the snapshot is read here)
     found = _from_snapshot(root, None, text, where)
     result = last_result(root) if found is not None else None
     if found is not None and _changed_since(result, found):

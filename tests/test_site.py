@@ -326,7 +326,7 @@ def test_a_build_from_the_same_inputs_makes_no_page(
     written)."""
     from dataclasses import replace
 
-    from cdsctl.site import inputs_key
+    from cdsctl.site import inputs_key, inputs_said
 
     root = _copy(tmp_path)
     out = tmp_path / "site"
@@ -356,17 +356,67 @@ def test_a_build_from_the_same_inputs_makes_no_page(
     assert later.written > 1  # (the pages made again: those that differ written)
     repo = repository.light(root, where=True, text=True)
     options = Options(AS_OF)
-    key = inputs_key(repo, options, None)
+
+    def key_for(repo: repository.Repository, options: Options) -> str | None:
+        return inputs_key(repo, inputs_said(repo.root, options, None))
+
+    key = key_for(repo, options)
     assert key is not None
     others = [replace(options, as_of=date(2023, 1, 1)), replace(options, public=True),
               replace(options, base_url="https://x"), replace(options, title="T")]  # fmt: skip
-    assert len({key, *(inputs_key(repo, o, None) for o in others)}) == 1 + len(others)
+    assert len({key, *(key_for(repo, o) for o in others)}) == 1 + len(others)
     # records read in this run (a validation, a patch) may have been read in the racy window
-    assert inputs_key(repository.load(root, cache_dir=tmp_path / "fresh"), options, None) is None
+    assert key_for(repository.load(root, cache_dir=tmp_path / "fresh"), options) is None
     templates = root / "templates"
     templates.mkdir(exist_ok=True)
     (templates / "minutes.html.j2").write_text("{{ meeting.title }}", "utf-8")
-    assert inputs_key(repo, options, None) != key
+    assert key_for(repo, options) != key
+
+
+def test_the_command_knows_an_unchanged_build_from_a_walk_without_reading_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run again with nothing changed, `cdsctl site` walks the files and reads no record
+    (site.built_already): the build's key is that of the files' stamps and of the rest;
+    it still says which files with errors were left out.  A record changed, an option or
+    the language, and the records are read and the pages made again."""
+    root = _copy(tmp_path, git=False)
+    broken = root / "tasks" / "2022" / "TB-128-2022.8.yaml"
+    broken.write_text(broken.read_text("utf-8").replace("title:", "title: [", 1), "utf-8")
+    past = time.time() - 60  # (not racy: the cache vouches for the records)
+    for path in root.rglob("*"):
+        os.utime(path, (past, past), follow_symlinks=False)
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "site"
+    args = ["site", "-o", str(out), "--records", str(root), "--as-of", AS_OF.isoformat()]
+
+    def run(*more: str) -> Any:
+        result = CliRunner().invoke(app, [*args, *more])
+        assert result.exit_code == 0, result.output
+        return result
+
+    run()
+    first = run()  # (from the snapshot the first kept: its key kept)
+    warned = re.search(r"\d+ file\(s\) with errors left out", first.stderr)
+    assert warned
+    read: list[bool] = []
+    light = repository.light
+
+    def counted(*a: Any, **k: Any) -> Any:
+        read.append(True)
+        return light(*a, **k)
+
+    monkeypatch.setattr(repository, "light", counted)
+    again = run()
+    assert not read and " 0 written" in again.stdout
+    assert warned[0] in again.stderr
+    run("--lang", "en")
+    assert read == [True]
+    done = root / "tasks" / "2022" / "TB-128-2022.1.yaml"
+    done.write_text(done.read_text("utf-8").replace("title:", "title: Sửa -", 1), "utf-8")
+    os.utime(done, (past + 1, past + 1))
+    edited = run()
+    assert read == [True, True] and " 0 written" not in edited.stdout
 
 
 def test_a_page_no_longer_made_is_removed_and_other_files_are_refused(tmp_path: Path) -> None:
@@ -553,8 +603,8 @@ def test_a_page_is_rewritten_in_place_but_never_through_a_link(tmp_path: Path) -
     repo = repository.load(root, cache_dir=False)
     out = tmp_path / "site"
     build(repo, out, Options(AS_OF))
-    page, linked, copied = (out / "tasks" / f"{n}.html"
-                            for n in ("TB-128-2022.1", "TB-128-2022.2", "TB-128-2022.3"))  # fmt: skip
+    names = ("TB-128-2022.1", "TB-128-2022.2", "TB-128-2022.3")
+    page, linked, copied = (out / "tasks" / f"{n}.html" for n in names)
     inode = page.stat().st_ino
     outside = tmp_path / "elsewhere.html"
     outside.write_text("của người khác", "utf-8")

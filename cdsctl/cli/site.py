@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,7 @@ from .options import (
 
 if TYPE_CHECKING:
     from ..repository import Repository
+    from ..validation.walking import Walking
 
 
 @command
@@ -79,13 +80,18 @@ def site(
     """
     from .. import site as sites
     from ..gitstore import resolve
+    from ..validation.walking import Walking
 
     day = as_of_date(as_of)
     named = records_root(records)
     commit = resolve(named, at, "--at") if at is not None else None
-    repo = load_repository(records, at) if at is not None else _snapshot(named)
     options = sites.Options(day, public, base_url, commit, named, title, force, _pages_lang(named))
-    done = sites.build(repo, output, options)
+    walking = Walking(named) if at is None else None
+    done = _built_already(named, output, options, walking) if walking is not None else None
+    if done is None:
+        repo = load_repository(records, at) if walking is None else _snapshot(named, walking)
+        done = sites.build(repo, output, options)
+    warn_skipped(done.left_out)
     line = _(
         "Built {pages} pages as of {day} in {folder}: {written} written, {removed} removed; "
         "open {index}"
@@ -111,12 +117,24 @@ def _pages_lang(root: Path) -> str | None:
     return "vi"
 
 
-def _snapshot(root: Path) -> Repository:
+def _built_already(root: Path, output: Path, options: Any, walking: Walking) -> Any:
+    """The build in `output` when nothing it was made of changed (site.built_already), told
+    by a walk of the records' files, which the build goes on with otherwise."""
+    from .. import site as sites
+    from ..load.files import Seen, seen_in
+
+    def digest() -> bytes:
+        seen = walking()
+        return seen.digest if isinstance(seen, Seen) else seen_in(seen).digest
+
+    return sites.built_already(root, output, options, digest)
+
+
+def _snapshot(root: Path, walking: Walking) -> Repository:
     """The records as the snapshot kept for their files holds them (validated and loaded
     when there is none): a site reads nothing else (docs/site.md, "Speed")."""
     from .. import repository
 
-    repo = repository.light(root, where=True, text=True)
+    repo = repository.light(root, where=True, text=True, walking=walking)
     keep(repo)
-    warn_skipped(len(repo.skipped))
     return repo

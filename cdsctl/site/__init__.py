@@ -10,9 +10,10 @@ writes only the pages that changed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,7 @@ from . import search
 from .facts import Facts, agencies_of_reports
 from .home import OverviewPages
 from .html import FOLDERS, Stamp, built, href, reset
-from .output import Written, current, write
+from .output import Written, current, kept_said, write
 from .public import public as public_view
 from .record_pages import COMMITS, RecordPages
 
@@ -52,13 +53,19 @@ class Options:
 
 def build(repo: Repository, folder: Path, options: Options) -> Written:
     """The site of `repo`'s records as of `options.as_of`, written into `folder`."""
+    with _in_language(options):
+        reset()
+        with gc_paused():  # (a build makes millions of strings and tuples, and no cycle)
+            return _build(repo, folder, options)
+
+
+@contextlib.contextmanager
+def _in_language(options: Options) -> Iterator[None]:
     before = i18n.chosen()
     if options.lang is not None:
         i18n.use(options.lang)
-    reset()
     try:
-        with gc_paused():  # (a build makes millions of strings and tuples, and no cycle)
-            return _build(repo, folder, options)
+        yield
     finally:
         i18n.use(*before)
 
@@ -72,7 +79,8 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
         redact = view.redact
     git_root = options.git_root or repo.root
     provenance = _provenance(git_root, options.at)
-    key = inputs_key(repo, options, provenance)
+    said = inputs_said(repo.root, options, provenance)
+    key = inputs_key(repo, said)
     if key is not None and (kept := current(folder, key)) is not None:
         return kept  # (the same inputs: the same pages, all there)
     touches = gitstore.touches(git_root, provenance.commit, COMMITS) if provenance else {}
@@ -93,34 +101,60 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
             return pages
         return ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
 
-    return write(folder, share, built(stamp), options.force, shares(), key)
+    return write(folder, share, built(stamp), options.force, shares(), (key, said),
+                 len(repo.skipped))  # fmt: skip
 
 
-def inputs_key(repo: Repository, options: Options,
-               provenance: gitstore.Built | None) -> str | None:  # fmt: skip
+def inputs_key(repo: Repository, said: str) -> str | None:
     """One value for everything a build reads: the records (the digest of their files'
-    stamps), the commit and the files changed since, the options, the language, cdsctl's
-    code and assets, the minutes' templates and the `holidays` version.  The same value: the
-    same pages (output.current).  None unless the records were vouched for by the cache
+    stamps) and what else it is made of (:func:`inputs_said`).  The same value: the same
+    pages (output.current).  None unless the records were vouched for by the cache
     (Repository.settled): records read in this run may have been read in the racy window,
     where a change can keep a file's stamp, and so its digest."""
     digest = repo.checked.digest if repo.checked is not None else repo.digest
     if digest is None or not repo.settled:
         return None
+    return key_of(digest, said)
+
+
+def key_of(digest: bytes, said: str) -> str:
+    return hashlib.blake2b(digest + said.encode(), digest_size=16).hexdigest()
+
+
+def inputs_said(root: Path, options: Options, provenance: gitstore.Built | None) -> str:
+    """One value for what a build reads besides the records: the commit and the files
+    changed since, the options, the language, cdsctl's code and assets, the minutes'
+    templates and the `holidays` version."""
     from ..dates.workdays import package_version
     from ..render import search_path
     from ..validation.cache import code_fingerprint
 
-    h = hashlib.blake2b(digest + code_fingerprint(), digest_size=16)
+    h = hashlib.blake2b(code_fingerprint(), digest_size=16)
     said = (options.as_of.isoformat(), options.public, options.base_url, options.title,
             i18n.current(), package_version(),
             (provenance.commit, provenance.changed) if provenance else None)  # fmt: skip
     h.update(repr(said).encode("utf-8", "surrogatepass"))
-    for folder in [ASSETS, *search_path(repo.root)]:
+    for folder in [ASSETS, *search_path(root)]:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             st = path.stat()
             h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def built_already(root: Path, folder: Path, options: Options,
+                  digest: Callable[[], bytes]) -> Written | None:  # fmt: skip
+    """The build in `folder` when it was made from the inputs it would be made of now,
+    known without reading a record: what else it reads is the same (:func:`inputs_said`),
+    and the records' files have the stamps they had (`digest()`: of a walk of them now,
+    asked only then).  At 100,000 tasks: 1.3 s, rather than 6 when the snapshot of the
+    build before is still being kept.  A build keeps its key only if its records were
+    vouched for by the cache (:func:`inputs_key`), so files with those stamps are those
+    records."""
+    with _in_language(options):
+        said = inputs_said(root, options, _provenance(options.git_root or root, options.at))
+    if kept_said(folder) != said:
+        return None
+    return current(folder, key_of(digest(), said))
 
 
 def shares() -> int:

@@ -46,6 +46,7 @@ class Written:
     pages: int  # every page the site has
     written: int  # those written now (new or changed)
     removed: int  # pages of the previous build the site no longer has
+    left_out: int = 0  # record files with errors left out of it (kept for :func:`current`)
 
 
 #: the pages written on every build: the home page always says what the last build read
@@ -57,12 +58,14 @@ Pages = Iterable[tuple[str, str]]
 
 
 def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: bool,
-          shares: int = 1, key: str | None = None) -> Written:  # fmt: skip
+          shares: int = 1, key: tuple[str | None, str] | None = None,
+          left_out: int = 0) -> Written:  # fmt: skip
     """Write the pages of every share (`share(i, shares)`) whose content changed, and
     :data:`ALWAYS`; `built` replaces :data:`BUILT` in each page written.  The shares after
     the first are made and written in forked processes, one per core (a share must not
-    depend on another's).  `key`: a value for everything the pages were made from, kept
-    in the manifest for :func:`current`."""
+    depend on another's).  `key`: a value for everything the pages were made from (None
+    when unknown), and one for all of it but the records, kept in the manifest for
+    :func:`current` and :func:`kept_said` (with `left_out`, the record files left out)."""
     empty = not folder.is_dir() or not any(folder.iterdir())  # (no page to look for)
     before = _manifest(folder, force)
     if not (folder / MANIFEST).is_file():  # (so that a build cut short is still ours)
@@ -81,9 +84,9 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     removed = [p for p in before if p not in after]
     for relpath in removed:
         (folder / relpath).unlink(missing_ok=True)
-    _save(folder, after, key)
+    _save(folder, after, key, left_out)
     (folder / BUILDING).unlink()
-    return Written(len(after), written, len(removed))
+    return Written(len(after), written, len(removed), left_out)
 
 
 def current(folder: Path, key: str) -> Written | None:
@@ -102,13 +105,27 @@ def current(folder: Path, key: str) -> Written | None:
     base = os.fspath(folder)
     if not isinstance(pages, dict) or not all(os.path.isfile(f"{base}/{p}") for p in pages):
         return None
-    return Written(len(pages), 0, 0)
+    left_out = data.get("left_out", 0)
+    return Written(len(pages), 0, 0, left_out if isinstance(left_out, int) else 0)
 
 
-def _save(folder: Path, pages: dict[str, str], key: str | None = None) -> None:
-    manifest = {"format": FORMAT, "pages": dict(sorted(pages.items()))}
+def kept_said(folder: Path) -> str | None:
+    """What the build in `folder` read besides the records (site.inputs_said), if known."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    said = data.get("said") if isinstance(data, dict) else None
+    return said if isinstance(said, str) else None
+
+
+def _save(folder: Path, pages: dict[str, str], key: tuple[str | None, str] | None = None,
+          left_out: int = 0) -> None:  # fmt: skip
+    manifest: dict[str, object] = {"format": FORMAT, "pages": dict(sorted(pages.items()))}
     if key is not None:
-        manifest["key"] = key
+        manifest["said"] = key[1]
+        if key[0] is not None:
+            manifest["key"], manifest["left_out"] = key[0], left_out
     _replace(folder / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
 
 
