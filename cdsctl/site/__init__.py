@@ -101,8 +101,8 @@ def _build(repo: Repository, folder: Path, options: Options) -> Written:
             return pages
         return ((p, t if p.startswith("assets/") else redact(t)) for p, t in pages)
 
-    return write(folder, share, built(stamp), options.force, shares(), (key, said),
-                 len(repo.skipped))  # fmt: skip
+    keys = (key, said) if key is not None else None
+    return write(folder, share, built(stamp), options.force, shares(), keys, len(repo.skipped))
 
 
 def inputs_key(repo: Repository, said: str) -> str | None:

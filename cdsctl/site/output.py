@@ -58,14 +58,14 @@ Pages = Iterable[tuple[str, str]]
 
 
 def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: bool,
-          shares: int = 1, key: tuple[str | None, str] | None = None,
+          shares: int = 1, key: tuple[str, str] | None = None,
           left_out: int = 0) -> Written:  # fmt: skip
     """Write the pages of every share (`share(i, shares)`) whose content changed, and
     :data:`ALWAYS`; `built` replaces :data:`BUILT` in each page written.  The shares after
     the first are made and written in forked processes, one per core (a share must not
-    depend on another's).  `key`: a value for everything the pages were made from (None
-    when unknown), and one for all of it but the records, kept in the manifest for
-    :func:`current` and :func:`kept_said` (with `left_out`, the record files left out)."""
+    depend on another's).  `key`: a value for everything the pages were made from, and
+    one for all of it but the records, kept in the manifest for :func:`current` and
+    :func:`kept_said` (with `left_out`, the record files left out)."""
     empty = not folder.is_dir() or not any(folder.iterdir())  # (no page to look for)
     before = _manifest(folder, force)
     if not (folder / MANIFEST).is_file():  # (so that a build cut short is still ours)
@@ -85,7 +85,7 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     for relpath in removed:
         (folder / relpath).unlink(missing_ok=True)
     _save(folder, after, key, left_out)
-    (folder / BUILDING).unlink()
+    (folder / BUILDING).unlink(missing_ok=True)
     return Written(len(after), written, len(removed), left_out)
 
 
@@ -119,13 +119,11 @@ def kept_said(folder: Path) -> str | None:
     return said if isinstance(said, str) else None
 
 
-def _save(folder: Path, pages: dict[str, str], key: tuple[str | None, str] | None = None,
+def _save(folder: Path, pages: dict[str, str], key: tuple[str, str] | None = None,
           left_out: int = 0) -> None:  # fmt: skip
     manifest: dict[str, object] = {"format": FORMAT, "pages": dict(sorted(pages.items()))}
     if key is not None:
-        manifest["said"] = key[1]
-        if key[0] is not None:
-            manifest["key"], manifest["left_out"] = key[0], left_out
+        manifest["key"], manifest["said"], manifest["left_out"] = *key, left_out
     _replace(folder / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
 
 
@@ -199,7 +197,7 @@ def _overwrite(path: str, data: bytes) -> bool:
     regular file of one name (not a link, nor hard-linked elsewhere: a copy made with
     `cp -al` keeps its pages)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # (a FIFO: no wait)
     except OSError:
         return False
     try:

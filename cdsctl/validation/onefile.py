@@ -193,23 +193,24 @@ _intern = sys.intern
 SHARED_LENGTH = 40
 
 
-def _interned(view: dict[str, Any]) -> dict[str, Any]:
-    """`view` with its keys and short texts interned (but its own id: written once)."""
+def _interned(view: dict[Any, Any]) -> dict[Any, Any]:
+    """`view` with its keys and short texts interned (but its own id: written once).  A
+    key need not be text in a record with errors (YAML reads `2022:` as a number)."""
     out = {}
     for key, value in view.items():
+        if type(key) is str:
+            key = _intern(key)
         kind = type(value)
         if kind is str:
-            out[_intern(key)] = (
-                _intern(value) if len(value) <= SHARED_LENGTH and key != "id" else value
-            )
+            out[key] = _intern(value) if len(value) <= SHARED_LENGTH and key != "id" else value
         elif kind is list:
-            out[_intern(key)] = [_interned(v) if type(v) is dict else
-                                 _intern(v) if type(v) is str and len(v) <= SHARED_LENGTH else v
-                                 for v in value]  # fmt: skip
+            out[key] = [_interned(v) if type(v) is dict else
+                        _intern(v) if type(v) is str and len(v) <= SHARED_LENGTH else v
+                        for v in value]  # fmt: skip
         elif kind is dict:
-            out[_intern(key)] = _interned(value)
+            out[key] = _interned(value)
         else:
-            out[_intern(key)] = value
+            out[key] = value
     return out
 
 
