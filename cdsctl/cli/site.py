@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,7 @@ from .options import (
 
 if TYPE_CHECKING:
     from ..repository import Repository
+    from ..site import Options, Written
     from ..validation.walking import Walking
 
 
@@ -117,7 +118,8 @@ def _pages_lang(root: Path) -> str | None:
     return "vi"
 
 
-def _built_already(root: Path, output: Path, options: Any, walking: Walking) -> Any:
+def _built_already(root: Path, output: Path, options: Options,
+                   walking: Walking) -> Written | None:  # fmt: skip
     """The build in `output` when nothing it was made of changed (site.built_already), told
     by a walk of the records' files, which the build goes on with otherwise."""
     from .. import site as sites

@@ -28,7 +28,7 @@ from . import search
 from .facts import Facts, agencies_of_reports
 from .home import OverviewPages
 from .html import FOLDERS, Stamp, built, href, reset
-from .output import Written, current, kept_said, write
+from .output import Written, current, kept, write
 from .public import public as public_view
 from .record_pages import COMMITS, RecordPages
 
@@ -152,9 +152,10 @@ def built_already(root: Path, folder: Path, options: Options,
     records."""
     with _in_language(options):
         said = inputs_said(root, options, _provenance(options.git_root or root, options.at))
-    if kept_said(folder) != said:
+    manifest = kept(folder)
+    if manifest is None or manifest.get("said") != said:
         return None
-    return current(folder, key_of(digest(), said))
+    return current(folder, key_of(digest(), said), manifest)
 
 
 def shares() -> int:

@@ -27,6 +27,7 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import CdsError
 from ..i18n import _
@@ -65,7 +66,7 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     the first are made and written in forked processes, one per core (a share must not
     depend on another's).  `key`: a value for everything the pages were made from, and
     one for all of it but the records, kept in the manifest for :func:`current` and
-    :func:`kept_said` (with `left_out`, the record files left out)."""
+    :func:`kept` (with `left_out`, the record files left out)."""
     empty = not folder.is_dir() or not any(folder.iterdir())  # (no page to look for)
     before = _manifest(folder, force)
     if not (folder / MANIFEST).is_file():  # (so that a build cut short is still ours)
@@ -89,15 +90,13 @@ def write(folder: Path, share: Callable[[int, int], Pages], built: str, force: b
     return Written(len(after), written, len(removed), left_out)
 
 
-def current(folder: Path, key: str) -> Written | None:
+def current(folder: Path, key: str, manifest: dict[str, Any] | None = None) -> Written | None:
     """The build in `folder` when it was made from inputs of `key` (:func:`write`) and each
     of its pages is there: nothing to make (at 100,000 tasks, 15 s to make every page and
-    find none changed).  None otherwise."""
-    try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+    find none changed).  None otherwise.  `manifest`: the folder's, if read already
+    (:func:`kept`: 0.1 s at 105,176 pages)."""
+    data = manifest if manifest is not None else kept(folder)
+    if data is None or data.get("format") != FORMAT or data.get("key") != key:
         return None
     if (folder / BUILDING).exists():
         return None
@@ -109,14 +108,14 @@ def current(folder: Path, key: str) -> Written | None:
     return Written(len(pages), 0, 0, left_out if isinstance(left_out, int) else 0)
 
 
-def kept_said(folder: Path) -> str | None:
-    """What the build in `folder` read besides the records (site.inputs_said), if known."""
+def kept(folder: Path) -> dict[str, Any] | None:
+    """The manifest of the build in `folder` as written (None: none, or not readable): its
+    pages, and the keys of what it read (:func:`write`; `said`: all but the records)."""
     try:
         data = json.loads((folder / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    said = data.get("said") if isinstance(data, dict) else None
-    return said if isinstance(said, str) else None
+    return data if isinstance(data, dict) else None
 
 
 def _save(folder: Path, pages: dict[str, str], key: tuple[str, str] | None = None,
