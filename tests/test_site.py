@@ -481,6 +481,11 @@ def test_the_command_builds_and_says_where(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["site", "-o", str(tmp_path / "x"), "--records", str(root),
                                       "--at", "--output=oops"])  # fmt: skip
     assert result.exit_code == 2 and not (root / "oops").exists()
+    at = tmp_path / "at-head"  # (records of a commit: no walk, no snapshot, every page made)
+    result = CliRunner().invoke(app, ["site", "-o", str(at), "--records", str(root), "--at",
+                                      "HEAD", "--as-of", AS_OF.isoformat()])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _pages(at).keys() == _pages(out).keys()
 
 
 def test_the_footer_says_when_record_files_differ_from_the_commit(tmp_path: Path) -> None:
