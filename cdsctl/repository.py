@@ -22,6 +22,8 @@ from .validation.gcpause import gc_paused
 from .validation.walking import Walking
 
 if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none of them)
+    from array import array
+
     from .snapshot.patch import Files, Patched
     from .snapshot.store import Located, Where
     from .validation.pipeline import Validation
@@ -492,7 +494,7 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
     build, right after a build, took 2 GB and 41 s)."""
     from .load.files import Seen
     from .snapshot import store as snapshots
-    from .snapshot.patch import patch, stamps_of
+    from .snapshot.patch import stamps_of
     from .snapshot.store import serves
     from .validation.incremental import kept_files
     from .validation.pipeline import stored, validate
@@ -518,20 +520,31 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
                 return fresh
             if fresh is not None:
                 return _patched(root, fresh, walking, text, again=False)  # (result: read anew)
-    if old is None:
+    patched = _patch_for(root, stale, stale.digest, old, files, known) if old is not None else None
+    if patched is None:
         return None
-    done = patch(root, stale.records, old, stale.digest, stale.written_ns, files,
-                 error_counts(known[0]))  # fmt: skip
-    if done is None or done.digest != known[1]:
-        return None
-    repo = _of_patch(root, stale, done)
+    done, repo = patched
     keeping.keep_patched(root, store, stale.digest, done, repo.where, walking, text)
     return repo
 
 
-def _of_patch(root: Path, stale: Repository, done: Patched) -> Repository:
+def _patch_for(root: Path, stale: Repository, was: bytes, old: Files,
+               files: tuple[list[str], array[int]], known: tuple[list[Diagnostic], bytes]
+               ) -> tuple[Patched, Repository] | None:  # fmt: skip
+    """`stale` (made of the files `old`, their digest `was`) patched for the files `files`,
+    which a validation saw as `known` says (its diagnostics and digest): None when it
+    cannot be, or comes out of other files.  Its files are kept marshalled until the
+    snapshot is kept after the output (Patched.let_go)."""
+    from .snapshot.patch import patch
+    from .validation import cache as kept_later
+
+    done = patch(root, stale.records, old, was, stale.written_ns, files, error_counts(known[0]))
+    if done is None or done.digest != known[1]:
+        return None
     where = done.locate(stale.where) if stale.where is not None else None
-    return Repository(root, done.records, None, done.skipped, done.digest, where)
+    if kept_later.later is not None:
+        done.let_go()
+    return done, Repository(root, done.records, None, done.skipped, done.digest, where)
 
 
 @dataclass(slots=True)
@@ -550,8 +563,6 @@ def _patched_early(root: Path, stale: Repository, walking: Walking, text: bool,
     is the one thing to wait for.  None when nothing was done; `stale`'s records are
     changed otherwise, whatever the outcome (read it again to patch it another way)."""
     from .snapshot import store as snapshots
-    from .snapshot.patch import patch
-    from .validation import cache as kept_later
     from .validation.incremental import kept_files
     from .validation.pipeline import last_run, stored
 
@@ -565,13 +576,10 @@ def _patched_early(root: Path, stale: Repository, walking: Walking, text: bool,
     old = snapshots.made_of(store, was, files[0]) if files is not None else None
     if known is None or files is None or old is None:
         return None
-    done = patch(root, stale.records, old, was, stale.written_ns, files,
-                 error_counts(known[0]))  # fmt: skip
-    if done is None or done.digest != known[1]:
+    patched = _patch_for(root, stale, was, old, files, known)
+    if patched is None:
         return _Early(None, lambda: False)
-    repo = _of_patch(root, stale, done)
-    if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
-        done.let_go()
+    done, repo = patched
 
     def vouch() -> bool:
         now = stored(root, walking(), kept=result)

@@ -78,7 +78,6 @@ def keep_patched(root: Path, store: Store, was: bytes, done: Patched, where: Whe
                   walking: Walking, text: bool) -> None:  # fmt: skip
     """Keep the patched snapshot after the output (`was`: the digest of the one it was
     patched from)."""
-    from ..validation import cache as kept_later
     from . import store as snapshots
 
     def keep() -> None:  # where each record is, and descriptions: read and patched now
@@ -98,5 +97,3 @@ def keep_patched(root: Path, store: Store, was: bytes, done: Patched, where: Whe
             keep_index(root, store, now, done.records, done.digest, walking)
 
     later(store, keep)
-    if kept_later.later is not None:  # (kept after the output: till then, files marshalled)
-        done.let_go()
