@@ -110,12 +110,12 @@ class Repository:
         own = self.records.calendar
         return WorkCalendar(own.days_off, own.working_days)
 
-    def states(self, as_of: date, only: Collection[str] | None = None,
-               horizon: Horizon | None = None) -> list[TaskState]:  # fmt: skip
+    def states(self, as_of: date, only: Collection[str] | None = None, horizon: Horizon |
+               None = None, coming: bool = False) -> list[TaskState]:  # fmt: skip
         """Every task (or those in `only`) and recurring instance as of `as_of`, with its
-        state (spec §4); `horizon`: also the recurring instances still to come (state.py)."""
+        state (spec §4); `horizon`, `coming`: the instances still to come (task_states)."""
         with gc_paused():
-            return task_states(self.records, as_of, self.calendar(), only, horizon)
+            return task_states(self.records, as_of, self.calendar(), only, horizon, coming)
 
 
 def load(

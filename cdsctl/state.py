@@ -287,9 +287,10 @@ def _series_limit(task: Task, as_of: date) -> date | None:
 Horizon = Callable[[Task], "date | None"]
 
 
-def _instances(task: Task, as_of: date, reports: ReportIndex,
-               horizon: date | None = None) -> Iterator[TaskState]:  # fmt: skip
-    """The instances of spec §4 as of D, then (with a `horizon`) those still to come due by it."""
+def _instances(task: Task, as_of: date, reports: ReportIndex, horizon: date | None = None,
+               coming: bool = False) -> Iterator[TaskState]:  # fmt: skip
+    """The instances of spec §4 as of D, then (with a `horizon`) those still to come due by
+    it; `coming`: those still to come alone."""
     if task.every is None or task.start is None:
         return
     limit = _series_limit(task, as_of)
@@ -297,7 +298,10 @@ def _instances(task: Task, as_of: date, reports: ReportIndex,
     known = _period_of(task.every, as_of) if task.start <= as_of else (0, 0)
     ahead = max(as_of, horizon) if horizon is not None else as_of
     last = min(d for d in (ahead, limit, cancelled) if d is not None)  # no periods after these
-    for year, index in periods(task.every, task.start, last):
+    first = max(task.start, as_of) if coming else task.start
+    for year, index in periods(task.every, first, last):
+        if coming and (year, index) <= known:
+            continue  # (begun by D: known, the caller has it)
         due = instance_due(task, year, index)
         if due < task.start or (limit is not None and due > limit):
             continue  # the period's due day falls outside the obligation
@@ -312,12 +316,13 @@ def _instances(task: Task, as_of: date, reports: ReportIndex,
 
 
 def task_states(records: Records, as_of: date, calendar: Calendar,
-                only: Collection[str] | None = None,
-                horizon: Horizon | None = None) -> list[TaskState]:  # fmt: skip
+                only: Collection[str] | None = None, horizon: Horizon | None = None,
+                coming: bool = False) -> list[TaskState]:  # fmt: skip
     """Every task and recurring instance known on `as_of`, with its state (spec §4).
 
     `only`: the ids of the tasks wanted (all when None), as `show` wants one.
-    `horizon`: also the recurring instances still to come, due by `horizon(task)`.
+    `horizon`: also the recurring instances still to come, due by `horizon(task)`;
+    `coming`: those alone (the caller has the rest).
     """
     gathered = records.report_entries
     reports = (ReportIndex(records, as_of, only) if gathered is None
@@ -330,8 +335,8 @@ def task_states(records: Records, as_of: date, calendar: Calendar,
             continue  # not yet assigned on D
         if task.every is not None:
             ahead = horizon(task) if horizon is not None else None
-            out.extend(_instances(task, as_of, reports, ahead))
-        else:
+            out.extend(_instances(task, as_of, reports, ahead, coming))
+        elif not coming:
             out.append(_one_off(task, records, calendar, as_of, reports))
     return out
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -105,3 +108,16 @@ def invoke(*args: str) -> tuple[int, str]:
 def validate_json(root: Path, *args: str) -> tuple[int, list[dict[str, object]]]:
     code, out = invoke("validate", "--records", str(root), "--format", "json", *args)
     return code, json.loads(out)
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A root of bench/gen.py: 400 tasks (one-off, recurring, extended, done, cancelled)
+    and 800 reports."""
+    out = tmp_path_factory.mktemp("gen") / "root"
+    gen = [sys.executable, str(REPO / "bench" / "gen.py"), str(out)]
+    subprocess.run([*gen, "--tasks", "400", "--reports", "800", "--seed", "13"], check=True,
+                   capture_output=True)  # fmt: skip
+    for path in out.rglob("*"):  # older than any cache written after: not racy
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    return out

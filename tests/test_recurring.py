@@ -140,6 +140,19 @@ def test_due_holds_every_instance_due_in_the_window(case: tuple[Duty, date], spa
 
 
 @settings(max_examples=200, deadline=None)
+@given(case=duties(), span=st.integers(0, 800))
+def test_coming_gives_the_instances_still_to_come_alone(case: tuple[Duty, date],
+                                                        span: int) -> None:  # fmt: skip
+    """`coming`: what a horizon adds to the states of D, no more (the site's week ahead)."""
+    duty, as_of = case
+    records, horizon = duty.records(), window(as_of + timedelta(days=span))
+    known = {s.id for s in task_states(records, as_of, CAL)}
+    every = task_states(records, as_of, CAL, horizon=horizon)
+    coming = task_states(records, as_of, CAL, horizon=horizon, coming=True)
+    assert coming == [s for s in every if s.id not in known]
+
+
+@settings(max_examples=200, deadline=None)
 @given(case=duties())
 def test_calendar_holds_instances_to_the_end_or_a_year_ahead(case: tuple[Duty, date]) -> None:
     duty, as_of = case

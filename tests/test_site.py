@@ -3,6 +3,7 @@ the overdue trend against the states of each day, and the CLI."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -22,15 +23,20 @@ from typer.testing import CliRunner
 
 from cdsctl import repository
 from cdsctl.cli import app
+from cdsctl.dates.workdays import WorkCalendar
 from cdsctl.diagnostics import CdsError
+from cdsctl.model import Report, Task
 from cdsctl.site import Options, build
 from cdsctl.site.facts import month_ends, overdue_counts
 from cdsctl.site.output import BUILDING, MANIFEST
 from cdsctl.site.public import BLOT, public
-from cdsctl.state import State
+from cdsctl.state import State, task_states
 from cdsctl.text import fold
 
 from .conftest import SAMPLE
+from .test_state import CAL, cancel, monthly, one_off_records, report
+from .test_state import directive as state_directive
+from .test_state import records as state_records
 
 AS_OF = date(2023, 6, 30)
 
@@ -454,6 +460,69 @@ def test_the_trend_counts_what_the_states_of_each_day_count(
     states = sample.states(as_of)
     want = [sum(s.state.value == "overdue" for s in sample.states(day)) for day in days]
     assert overdue_counts(states, sample.records, sample, days) == want
+
+
+@pytest.fixture(scope="module")
+def generated_repo(generated: Path) -> repository.Repository:
+    return repository.load(generated, cache_dir=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.dates(min_value=date(2023, 6, 1), max_value=date(2026, 6, 30)),
+       st.lists(st.integers(min_value=0, max_value=900), min_size=1, max_size=8))  # fmt: skip
+def test_the_trend_counts_the_states_of_generated_records(
+    generated_repo: repository.Repository, as_of: date, back: list[int]
+) -> None:
+    """bench/gen.py's records: extended, done late, cancelled and recurring tasks; days in
+    any order, some the same."""
+    repo = generated_repo
+    days = [as_of - timedelta(days=n) for n in back]
+    want = [sum(s.state is State.OVERDUE for s in repo.states(day)) for day in days]
+    assert overdue_counts(repo.states(as_of), repo.records, repo, days) == want
+
+
+class _Calendar:
+    """What overdue_counts asks of a repository: its working-day calendar."""
+
+    def calendar(self) -> WorkCalendar:
+        return CAL
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases=st.lists(one_off_records(), min_size=1, max_size=4),
+       recurring=st.lists(st.tuples(st.dates(date(2021, 6, 1), date(2023, 6, 30)),
+                                    st.none() | st.dates(date(2021, 6, 1), date(2024, 6, 30)),
+                                    st.lists(st.dates(date(2021, 6, 1), date(2024, 6, 30)),
+                                             max_size=4)), max_size=2),
+       issued=st.dates(date(2021, 1, 1), date(2023, 6, 30)),
+       as_of=st.dates(date(2022, 1, 1), date(2024, 12, 31)),
+       back=st.lists(st.integers(min_value=0, max_value=700), min_size=1, max_size=6))  # fmt: skip
+def test_the_trend_counts_the_states_of_drawn_records(
+    cases: list[tuple[Task, list[Report]]],
+    recurring: list[tuple[date, date | None, list[date]]],
+    issued: date,
+    as_of: date,
+    back: list[int],
+) -> None:
+    """Completed and reported done on different days, extended, cancelled (a recurring
+    duty cancelled within a period): each day's count is the states' of that day."""
+    items: list[Task | Report] = []
+    for n, (t, reports) in enumerate(cases):
+        items.append(dataclasses.replace(t, id=f"T{n}"))
+        for r in reports:
+            item = dataclasses.replace(r.tasks[0], task=f"T{n}")
+            items.append(dataclasses.replace(r, id=f"{r.id}-{n}", tasks=(item,)))
+    for n, (start, cancelled, done) in enumerate(recurring):
+        duty = monthly(start=start.isoformat(),
+                       cancelled=cancel(cancelled.isoformat()) if cancelled else None)
+        items.append(dataclasses.replace(duty, id=f"M{n}"))
+        for k, on in enumerate(done):
+            period = f"{on.year}-{on.month:02d}"
+            items.append(report(on.isoformat(), f"M{n}", "done", period=period, id=f"B{n}-{k}"))
+    recs = state_records(*items, directives=[state_directive(issued=issued.isoformat())])
+    days = [as_of - timedelta(days=k) for k in back]
+    want = [sum(s.state is State.OVERDUE for s in task_states(recs, day, CAL)) for day in days]
+    assert overdue_counts(task_states(recs, as_of, CAL), recs, _Calendar(), days) == want
 
 
 def test_month_ends() -> None:

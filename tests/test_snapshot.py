@@ -123,19 +123,6 @@ def period_report(task_id: str, start: date) -> Report:
     return report(start.isoformat(), task_id, "done", period=month, id=f"BC-{task_id}")
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A root of bench/gen.py: 400 tasks (one-off, recurring, extended, done, cancelled)
-    and 800 reports."""
-    out = tmp_path_factory.mktemp("gen") / "root"
-    gen = [sys.executable, str(ROOT / "bench" / "gen.py"), str(out)]
-    subprocess.run([*gen, "--tasks", "400", "--reports", "800", "--seed", "13"], check=True,
-                   capture_output=True)  # fmt: skip
-    for path in out.rglob("*"):  # older than any cache written after: not racy
-        os.utime(path, (1_600_000_000, 1_600_000_000))
-    return out
-
-
 def test_generated_root_states_equal(generated: Path, tmp_path: Path) -> None:
     repo = repository.load(generated, cache_dir=tmp_path)
     found = snapshots.load(_store(tmp_path, generated), lambda: walk(generated))

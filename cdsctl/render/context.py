@@ -21,7 +21,7 @@ from typing import Any
 from ..dates.iso import period_span
 from ..diagnostics import CdsError
 from ..i18n import _
-from ..model import Indicator
+from ..model import Indicator, Task
 from ..queries import stats
 from ..repository import Repository, full_record
 from ..state import DONE, State, TaskState, base_due, window
@@ -113,12 +113,24 @@ class Sources:
             found[s.task.id].append(s)
         return found
 
+    def tasks_of(self, directive_id: str) -> list[Task]:
+        """The tasks of a directive, as the records list them."""
+        return self._tasks_by_directive.get(directive_id, [])
+
+    @cached_property
+    def _tasks_by_directive(self) -> dict[str, list[Task]]:
+        found: dict[str, list[Task]] = defaultdict(list)
+        for t in self.records.tasks.values():
+            found[t.directive].append(t)
+        return found
+
     def about(self, record_id: str | None) -> Sources:
         """The same sources for another record, sharing what is worked out once for all
         (every record by id, every task's states) rather than each working it out again."""
         self.summaries  # noqa: B018  (worked out here, so that every copy has it)
         if "states" in self.__dict__:
             self._states_by_task  # noqa: B018
+            self._tasks_by_directive  # noqa: B018
         other = copy.copy(self)
         other.record_id = record_id
         return other
@@ -297,7 +309,7 @@ def _directive(src: Sources) -> dict[str, Any] | None:
 def _recurring(src: Sources, directive_id: str) -> list[dict[str, Any]]:
     """The directive's recurring tasks (`every`), as written, by item: `tasks` lists the
     one-off tasks only (a recurring task has instances, not one state)."""
-    found = [t for t in src.records.tasks.values() if t.directive == directive_id and t.every]
+    found = [t for t in src.tasks_of(directive_id) if t.every]
     found.sort(key=lambda t: _item_key(t.item, t.id))
     return [src.whole(t.id) for t in found]
 
@@ -307,7 +319,7 @@ def _tasks(src: Sources) -> list[dict[str, Any]]:
     directive_id = _directive_id(src)
     if directive_id is None:
         return []
-    ids = {t.id for t in src.records.tasks.values() if t.directive == directive_id}
+    ids = {t.id for t in src.tasks_of(directive_id)}
     states = [s for s in src.states_of(ids) if s.period is None]
     rows, workdays = [], src.repo.calendar()
     for s in sorted(states, key=lambda s: _item_key(s.task.item, s.id)):

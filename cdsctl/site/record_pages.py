@@ -47,11 +47,12 @@ COMMITS, REPORTS = 10, LATEST
 UNFINISHED = frozenset({State.OVERDUE, State.OPEN, State.NO_DEADLINE})
 
 Page = tuple[str, str]  # (path below the site root, the page's HTML)
-#: what making a page costs, in task pages (≈ 180 µs each, made and written, at 100,000
+#: what making a page costs, in task pages (≈ 85 µs each, made and written, at 100,000
 #: tasks): one, and this much per task listed on it (agencies, directives), and this much
-#: for reading a directive's file again (its body is not kept).  Measured: the two parts
-#: of 105,176 pages took 9.4 and 9.7 s of CPU
-ROW, READ = 0.04, 1.0
+#: for reading a directive's file again (its body is not kept).  Measured at 100,000 tasks:
+#: an agency's page, 8,600 rows and 1.7 MB, 36 ms; a directive's, 34 rows, 0.32 ms.  With
+#: 0.04 a row, the part with the agencies took 9.2 s of CPU and the other 8.0 s
+ROW, READ = 0.05, 1.0
 
 
 def cost(rows: int, read: bool = False) -> float:
