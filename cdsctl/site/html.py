@@ -9,7 +9,7 @@ Every value that comes from a record goes through :func:`esc` (tests/test_site.p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -60,6 +60,14 @@ def status_name(status: str) -> str:
     return _(STATUSES[status]) if status in STATUSES else status
 
 
+def status_html(status: str) -> str:
+    """:func:`status_name` escaped for HTML, worked out once per build."""
+    found = _STATUSES.get(status)
+    if found is None:
+        found = _STATUSES[status] = esc(status_name(status))
+    return found
+
+
 def esc(value: object) -> str:
     """Text for HTML (quotes too: it may stand in an attribute).  Most text holds none of
     the five characters: it is given back as it is (a site of 100,000 tasks escapes 2.4
@@ -79,11 +87,14 @@ _HREFS: dict[tuple[str, str], str] = {}
 _DAYS: dict[date, str] = {}
 _BADGES: dict[State, str] = {}
 _SHELLS: dict[tuple[str, Stamp], tuple[tuple[str, str], str]] = {}
+_STATUSES: dict[str, str] = {}
+#: a table's head and the format of its rows, by its headers and its numeric columns
+_TABLES: dict[tuple[tuple[str, ...], tuple[int, ...]], tuple[str, Callable[..., str]]] = {}
 
 
 def reset() -> None:
     """Forget what was worked out for an earlier build (maybe in another language)."""
-    for memo in (_TEXTS, _HREFS, _DAYS, _BADGES, _SHELLS):
+    for memo in (_TEXTS, _HREFS, _DAYS, _BADGES, _SHELLS, _STATUSES, _TABLES):
         memo.clear()
 
 
@@ -149,16 +160,33 @@ def table(
     empty: str | None = None,
 ) -> str:
     """A table of cells and headers already made HTML; `numeric`: the columns aligned right."""
-    right = set(numeric)
-    head = "".join(f'<th scope="col"{_num(i, right)}>{h}</th>' for i, h in enumerate(headers))
+    head, one = table_parts(headers, numeric)
     rows = list(rows)
     if any(len(row) != len(headers) for row in rows):
         raise ValueError("a row of another length than the headers")
-    # one format per row (its cells are values: braces in them are not read): the pages of
-    # 100,000 tasks hold a million rows, 2.5 times faster so than joined cell by cell
-    one = ("<tr>" + "".join(f"<td{_num(i, right)}>{{}}</td>" for i in range(len(headers)))
-           + "</tr>").format  # fmt: skip
-    body = "".join([one(*row) for row in rows])
+    return table_of(head, "".join([one(*row) for row in rows]), empty)
+
+
+def table_parts(headers: Sequence[str],
+                numeric: Iterable[int] = ()) -> tuple[str, Callable[..., str]]:  # fmt: skip
+    """A table's head, and the format of one row of its cells (each a value: braces in one
+    are not read).  Worked out once per build for each kind of table: the pages of 100,000
+    tasks hold 137,000 tables and a million rows (one format per row: 2.5 times faster
+    than joining cell by cell)."""
+    key = (tuple(headers), tuple(numeric))
+    found = _TABLES.get(key)
+    if found is None:
+        right = set(key[1])
+        head = "".join(f'<th scope="col"{_num(i, right)}>{h}</th>' for i, h in enumerate(headers))
+        one = ("<tr>" + "".join(f"<td{_num(i, right)}>{{}}</td>" for i in range(len(headers)))
+               + "</tr>").format  # fmt: skip
+        found = _TABLES[key] = (head, one)
+    return found
+
+
+def table_of(head: str, body: str, empty: str | None = None) -> str:
+    """A table of the rows `body` under `head` (:func:`table_parts`); `empty`: what to say
+    when there is no row."""
     if not body:
         empty = empty or _("Nothing to show.")
         return f'<p class="empty">{esc(empty)}</p>'
