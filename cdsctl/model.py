@@ -5,7 +5,8 @@ a frozen dataclass sets each field through object.__setattr__, which made buildi
 tasks and 200,000 reports take 7.8 s instead of about 2 s.)
 
 Long text (bodies, descriptions, meeting minutes) is not part of these objects: the
-library reads it from the file when a command needs it (:func:`cdsctl.repository.full_record`).
+library reads it from the file when a command needs it
+(:func:`cdsctl.validation.onefile.full_record`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ the answers of queries over it, stored while no record file changes (:func:`answ
 from __future__ import annotations
 
 import functools
-import marshal
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -257,7 +256,8 @@ def answer(
     found = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
-    if light:  # computed from the snapshot while the walk runs, used once it vouches
+    beside = _made_beside(root, walking, text=text) if light else None
+    if light and beside is None:  # computed from the snapshot while the walk runs, if vouched
         from .snapshot.store import serves
         from .validation.pipeline import last_result
 
@@ -297,9 +297,8 @@ def answer(
                 assert patched.digest is not None
                 _save(answers, key, value, patched.digest, walking)
                 return Answer(value["value"], value["skipped"])
-    repo = (_from_shards(root, walking, text=text) if light else None) or load(
-        root, walking=walking
-    )
+    repo = beside or (_from_shards(root, walking, text=text) if light else None)
+    repo = repo or load(root, walking=walking)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -341,11 +340,13 @@ def light(root: Path, *, where: bool = False, text: bool = False,
     (records as :func:`answer`'s `light` computations see them; `where`: with where each
     record is, for `show`; `text`: with the tasks' descriptions), else loaded (:func:`load`).
     `walking`: a walk of the files begun already."""
-    from .snapshot.store import serves
+    from .snapshot import store as snapshots
     from .validation.pipeline import last_result
 
     if walking is None:
         walking = Walking(root)  # (a child, while the snapshot is read here)
+    if (beside := _made_beside(root, walking, where, text)) is not None:
+        return beside
     found = _from_snapshot(root, None, text, where)
     result = last_result(root) if found is not None else None
     if found is not None and _changed_since(result, found):
@@ -354,7 +355,7 @@ def light(root: Path, *, where: bool = False, text: bool = False,
             return early.repo
         if early is not None:
             found = _from_snapshot(root, None, text, where)  # (its records were changed)
-    if found is not None and not serves(found.digest, found.written_ns, walking()):
+    if found is not None and not snapshots.serves(found.digest, found.written_ns, walking()):
         found = _patched(root, found, walking, text, result)
     elif found is not None:
         found.settled = True
@@ -369,14 +370,14 @@ def light(root: Path, *, where: bool = False, text: bool = False,
     return found
 
 
-def _from_shards(root: Path, walking: Walking, where: bool = False,
-                 text: bool = False) -> Repository | None:  # fmt: skip
+def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool = False,
+                 keep: bool = True) -> Repository | None:  # fmt: skip
     """The records of the last validation as a snapshot holds them, made from its shards
-    one at a time (cdsctl.snapshot.fromshards: a third of a full load's memory), when the
-    walk vouches that the files are still those (`where`: with where each record is;
-    `text`: with the tasks' descriptions); their snapshot and where each one is are kept
-    after the output.  None when there is no such validation (a full load then)."""
+    one at a time (snapshot.fromshards), when the walk vouches that the files are still
+    those (`where`, `text`: as :func:`light`); their snapshot and where each one is are
+    kept after the output (`keep`).  None when there is no such validation."""
     from .snapshot import fromshards
+    from .snapshot import store as snapshots
 
     store = _store(root)
     found = fromshards.made(store, walking, walking.done, lean=not (where or text))
@@ -385,72 +386,42 @@ def _from_shards(root: Path, walking: Walking, where: bool = False,
     located = functools.cache(found.where)
     records, skipped, digest = found.records, found.skipped, found.digest
 
-    def keep() -> None:  # (a lean one reads the shards again for what it left out)
+    def kept() -> None:  # (a lean one reads the shards again for what it left out)
         if found.whole(store):
             now = located()
             ids = lambda: (now.ids, now.errors, now.whole)  # noqa: E731
             keeping.keep(root, store, records, skipped, digest, ids, found.files, walking,
                          now.report_agencies)  # fmt: skip
 
-    keeping.later(store, keep)
+    if keep:
+        keeping.later(store, kept, snapshots.SHARDS)
     return Repository(root, records, None, skipped, digest, located() if where else None,
                       settled=True)  # fmt: skip
 
 
+def _made_beside(root: Path, walking: Walking, where: bool = False,
+                 text: bool = False) -> Repository | None:  # fmt: skip
+    """The records made from the last validation's shards, as :func:`_from_shards`, when
+    another process is keeping the snapshot it makes of them (store.from_shards): made here
+    too, not waited for (the second query after `validate`, at 100,000 tasks: 8.4 s, as
+    long as the first and the keeping together, against 3.5 s)."""
+    from .snapshot import store as snapshots
+
+    if not snapshots.from_shards(_store(root)):
+        return None
+    return _from_shards(root, walking, where, text, keep=False)
+
+
 def one(root: Path, record_id: str) -> Repository | None:
-    """What `show` needs of one record, from its own files, without a walk: where it is,
-    the reports on it and its directive come from the index kept with the snapshot
-    (cdsctl.snapshot.where), and those files, agencies.yaml and calendar.yaml are read
-    again.  None when the index cannot vouch (a folder or one of those files changed)."""
-    from .snapshot import where
-    from .snapshot.store import Where
+    """What `show` needs of one record, from its own files, without a walk (None when the
+    index kept with the snapshot cannot vouch: cdsctl.snapshot.single)."""
+    from .snapshot import single
 
-    store = _store(root)
-    meta = where.read(store, str(root))
-    if meta is None:
+    found = single.found(root, record_id)
+    if found is None:
         return None
-    task_id = record_id.split("@", 1)[0]
-    found = where.lookup(store, meta, {task_id, record_id})
-    entry = found.get(task_id)
-    if entry is not None and entry[0] == "task":
-        reports = where.lookup(store, meta, entry[4])
-        directive = full_record(root, entry[1]).get("directive")
-        if len(reports) != len(entry[4]) or not isinstance(directive, str):
-            return None
-        found |= reports | where.lookup(store, meta, [directive])
-    whole = [(kind, file, stamp, 0) for kind, file, stamp in meta["whole"]]
-    records = _read_again(root, meta, [*whole, *(e[:4] for e in found.values())])
-    if records is None:
-        return None
-    ids = {i: (e[0], e[1]) for i, e in found.items()}
-    errors = {e[1]: e[3] for e in found.values() if e[3]}
-    skipped = list(meta["skipped"])  # (the root's, as a validation gives them)
-    return Repository(root, records, None, skipped, None, Where(ids, errors, {}))
-
-
-def _read_again(root: Path, meta: dict[str, Any],
-                files: list[tuple[str, str, Stamp, int]]) -> model.Records | None:  # fmt: skip
-    """Typed records from these files (kind, file, stamp, errors), each read again; those
-    with errors left out, as a validation leaves them.  None if one is not as the index
-    saw it."""
-    from .snapshot import where
-    from .validation.onefile import check_file
-
-    records = model.Records()
-    with gc_paused():
-        for kind, file, stamp, errors in files:
-            if not where.unchanged(str(root), file, stamp, meta):
-                return None
-            if errors:
-                continue
-            result = check_file(root, file)
-            summary = result.summary
-            if summary is None or summary.kind != kind:
-                return None
-            values = summary.values if result.blob is None else marshal.loads(result.blob)
-            records.add(summary.kind, summary.id, summary.file, values)
-        records.use_agency_ids()
-    return records
+    records, skipped, where = found
+    return Repository(root, records, None, skipped, None, where)
 
 
 def _store(root: Path, cache_dir: Path | bool | None = None) -> Store:
@@ -484,18 +455,13 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
              result: Any = MISSING, again: bool = True) -> Repository | None:  # fmt: skip
     """The repository of a snapshot kept for other stamps, made current by patching it
     (cdsctl.snapshot.patch: the files that changed read again); kept for the next query.
-    `result`: what the last `validate` kept, if read already.  None when it cannot be
-    (every record is loaded instead).
-
-    A command run right after the one before it may read that one's snapshot while the
-    child that keeps a new one (after the output) has begun to write it: the files the
-    snapshot read was made of are gone then.  The new one is waited for and used
-    (`again`: once), rather than every record loaded (bench/site.py: the next morning's
-    build, right after a build, took 2 GB and 41 s)."""
+    `result`: what the last `validate` kept, if read already.  None when it cannot be.
+    A snapshot read while a newer one is being written (the files it was made of gone) is
+    waited for and used (`again`: once), rather than every record loaded (a build right
+    after a build: 2 GB and 41 s)."""
     from .load.files import Seen
     from .snapshot import store as snapshots
     from .snapshot.patch import stamps_of
-    from .snapshot.store import serves
     from .validation.incremental import kept_files
     from .validation.pipeline import stored, validate
 
@@ -516,7 +482,7 @@ def _patched(root: Path, stale: Repository, walking: Walking, text: bool,
         snapshots.settled(store)  # (one being kept now: there in a moment)
         if store.read(snapshots.DIGEST) not in (None, stale.digest):
             fresh = _from_snapshot(root, None, text, stale.where is not None)
-            if fresh is not None and serves(fresh.digest, fresh.written_ns, walking()):
+            if fresh is not None and snapshots.serves(fresh.digest, fresh.written_ns, walking()):
                 return fresh
             if fresh is not None:
                 return _patched(root, fresh, walking, text, again=False)  # (result: read anew)
@@ -589,12 +555,3 @@ def _patched_early(root: Path, stale: Repository, walking: Walking, text: bool,
         return True
 
     return _Early(repo, vouch)
-
-
-def full_record(root: Path, relpath: str) -> dict[str, Any]:
-    """Every field of one record as written (bodies included), for showing and rendering."""
-    from .load.reading import read_source
-    from .validation.onefile import load_positions
-
-    data = load_positions(read_source(root / relpath)).data
-    return data if isinstance(data, dict) else {}

@@ -297,3 +297,112 @@ def test_the_snapshot_lock_is_held_from_before_the_output(root: Path,
     finally:
         os.close(fd)
     assert not cache._held.get(snapshots.LOCK)
+
+
+def _held_elsewhere(store: Store, note: bytes) -> int:
+    """The snapshot's lock taken as another process keeping one takes it, with `note`:
+    through a file opened apart (a flock belongs to the open file).  Its descriptor."""
+    import fcntl
+
+    store.folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store.folder / snapshots.LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.ftruncate(fd, 0)
+    os.write(fd, note)
+    return fd
+
+
+def test_a_query_beside_the_keeping_of_the_shards_snapshot_makes_it_too(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second query after `validate`, started while the first one's child keeps the
+    snapshot it made from the shards: it makes the records from the shards as well rather
+    than waiting for that child (which then holds the lock), and keeps nothing itself."""
+    from cdsctl.validation import cache
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    day = date(2024, 6, 30)
+    want = uncached(root, day)
+    described = {
+        i: t.description for i, t in repository.load(root, cache_dir=False).records.tasks.items()
+    }
+    store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
+
+    def no_wait(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("waited for the snapshot being kept")
+
+    def no_full_load(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("every record loaded")
+
+    monkeypatch.setattr(cache, "settled", no_wait)
+    monkeypatch.setattr(repository, "load", no_full_load)
+    monkeypatch.setattr(cache, "later", [])
+    fd = _held_elsewhere(store, snapshots.SHARDS)
+    try:
+        assert overdue(root, day) == want
+        light = repository.light(root, text=True, where=True)
+        assert {i: t.description for i, t in light.records.tasks.items()} == described
+        assert light.where is not None and light.settled
+        for work in cache.later:  # (what this process keeps after its output: no snapshot)
+            work()
+        assert store.read(snapshots.DIGEST) is None
+    finally:
+        os.close(fd)
+
+
+def test_a_query_waits_for_a_snapshot_kept_from_elsewhere(root: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:  # fmt: skip
+    """A snapshot being kept that is not the shards' (a patched one, say) is waited for."""
+    from cdsctl.validation import cache
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    waited: list[str] = []
+    monkeypatch.setattr(cache, "settled", lambda store, lock, timeout: waited.append(lock))
+    monkeypatch.setattr(cache, "later", [])  # (what it keeps: after the output, not here)
+    fd = _held_elsewhere(Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root), b"")
+    try:
+        day = date(2024, 6, 30)
+        assert overdue(root, day) == uncached(root, day)
+    finally:
+        os.close(fd)
+    assert waited == [snapshots.LOCK]
+
+
+def test_the_keeper_lets_go_of_the_lock_once_the_snapshot_is_kept(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where each record is, for `show`, is kept after the snapshot, the lock let go: a
+    query waits for the snapshot only."""
+    import fcntl
+
+    from cdsctl.snapshot import keeping
+    from cdsctl.validation import cache
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    monkeypatch.setattr(cache, "later", [])
+    overdue(root, date(2024, 6, 30))
+    store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
+    assert (store.folder / snapshots.LOCK).read_bytes() == snapshots.SHARDS
+    free: list[bool] = []
+    index = keeping.keep_index
+
+    def keep_index(*args: Any, **kwargs: Any) -> None:
+        fd = os.open(store.folder / snapshots.LOCK, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            free.append(store.read(snapshots.DIGEST) is not None)
+        except BlockingIOError:
+            free.append(False)
+        finally:
+            os.close(fd)
+        index(*args, **kwargs)
+
+    monkeypatch.setattr(keeping, "keep_index", keep_index)
+    for work in cache.later:
+        work()
+    assert free == [True]
+    assert not cache._held.get(snapshots.LOCK)

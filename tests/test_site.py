@@ -513,8 +513,9 @@ def test_the_trend_counts_the_states_of_drawn_records(
             item = dataclasses.replace(r.tasks[0], task=f"T{n}")
             items.append(dataclasses.replace(r, id=f"{r.id}-{n}", tasks=(item,)))
     for n, (start, cancelled, done) in enumerate(recurring):
-        duty = monthly(start=start.isoformat(),
-                       cancelled=cancel(cancelled.isoformat()) if cancelled else None)
+        duty = monthly(
+            start=start.isoformat(), cancelled=cancel(cancelled.isoformat()) if cancelled else None
+        )
         items.append(dataclasses.replace(duty, id=f"M{n}"))
         for k, on in enumerate(done):
             period = f"{on.year}-{on.month:02d}"

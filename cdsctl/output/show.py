@@ -16,9 +16,10 @@ from ..diagnostics import CdsError
 from ..i18n import _, shown_date
 from ..model import Task
 from ..queries import task_row
-from ..repository import Repository, full_record
+from ..repository import Repository
 from ..state import base_due
 from ..text import one_line
+from ..validation.onefile import full_record
 
 
 def describe(repo: Repository, record_id: str, as_of: date) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from ..diagnostics import CdsError
 from ..i18n import _
 from ..model import Indicator, Task
 from ..queries import stats
-from ..repository import Repository, full_record
+from ..repository import Repository
 from ..state import DONE, State, TaskState, base_due, window
 from ..text import vn_sort_key
+from ..validation.onefile import full_record
 from .filters import STATE_NAMES
 
 #: how far ahead `due_soon` looks

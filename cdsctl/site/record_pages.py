@@ -9,8 +9,8 @@ from typing import Any
 
 from ..i18n import N_, _, state_name
 from ..model import Agency, Directive, Indicator, Meeting, Task
-from ..repository import full_record
 from ..state import State, TaskState
+from ..validation.onefile import full_record
 from . import charts
 from .facts import LATEST, Facts
 from .html import (

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import model
-from ..validation.cache import Store, soon_holding
+from ..validation.cache import Store, release, soon_holding
 from ..validation.walking import Walking
 
 if TYPE_CHECKING:
@@ -22,11 +22,12 @@ if TYPE_CHECKING:
     from .store import Located, Where
 
 
-def later(store: Store, work: Callable[[], None]) -> None:
-    """Keep a snapshot after the output, holding its lock from now (cache.soon_holding)."""
+def later(store: Store, work: Callable[[], None], note: bytes = b"") -> None:
+    """Keep a snapshot after the output, holding its lock from now (cache.soon_holding;
+    `note`: what is kept, store.from_shards)."""
     from .store import LOCK
 
-    soon_holding(store, LOCK, work)
+    soon_holding(store, LOCK, work, note)
 
 
 def keep(root: Path, store: Store, records: model.Records, skipped: list[str], digest: bytes,
@@ -44,6 +45,7 @@ def keep(root: Path, store: Store, records: model.Records, skipped: list[str], d
         agencies = columns.report_agencies(records)
     with snapshots.keeping(store):
         kept = snapshots.save(store, records, skipped, digest, where, files, agencies)
+    release(snapshots.LOCK)  # (a query waits for the snapshot, not for what `show` reads)
     if kept:
         ids, errors, whole = where()
         keep_index(root, store, Where(ids, errors, agencies, whole), records, digest, walking)
@@ -93,6 +95,7 @@ def keep_patched(root: Path, store: Store, was: bytes, done: Patched, where: Whe
             kept = snapshots.save(store, done.records, done.skipped, done.digest,
                                   lambda: (now.ids, now.errors, now.whole), done.made_of,
                                   now.report_agencies, described)  # fmt: skip
+        release(snapshots.LOCK)
         if kept:
             keep_index(root, store, now, done.records, done.digest, walking)
 

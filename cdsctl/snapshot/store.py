@@ -51,6 +51,16 @@ def settled(store: Store, timeout: float = WAIT_SECONDS) -> None:
     cache.settled(store, LOCK, timeout)
 
 
+#: the note of a snapshot being kept from the last validation's shards (:func:`from_shards`)
+SHARDS = b"shards"
+
+
+def from_shards(store: Store) -> bool:
+    """Whether another process is keeping the snapshot of the last validation, made from
+    its shards: a command made from them too needs not wait for it."""
+    return cache.held_for(store, LOCK) == SHARDS
+
+
 @dataclass(slots=True)
 class Snapshot:
     """Typed records of a root as of its files' stamps (`digest`), and the files left out."""

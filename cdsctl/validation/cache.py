@@ -242,21 +242,27 @@ def soon(work: Callable[[], object], first: bool = False) -> None:
 
 
 _held: dict[str, int] = {}  # locks held by this process
+#: the locks :func:`soon_holding` took, by name: their files (:func:`release` lets go early)
+_handed: dict[str, int] = {}
 
 
-def soon_holding(store: Store, lock: str, work: Callable[[], object]) -> None:
+def soon_holding(store: Store, lock: str, work: Callable[[], object], note: bytes = b"") -> None:
     """`work` after the output (:func:`soon`), with `lock` taken now, before the output,
-    and held until `work` is done: a command started in between waits for what `work`
-    keeps (:func:`settled`) rather than reading what it replaces and then what it kept,
-    both at once (a site's next build, started right after one, held two snapshots: 1.3
-    GB).  The lock passes to the child that does the work: a flock belongs to the open
-    file, which the fork shares.  Taken only if free at once (else `work` takes it)."""
+    and held until `work` is done (or :func:`release`): a command started in between waits
+    for what `work` keeps (:func:`settled`) rather than reading what it replaces and then
+    what it kept, both at once (a site's next build, started right after one, held two
+    snapshots: 1.3 GB).  The lock passes to the child that does the work: a flock belongs
+    to the open file, which the fork shares.  Taken only if free at once (else `work` takes
+    it).  `note`: written in the lock's file, for another command to read while the lock is
+    held (:func:`held_for`): what is being kept."""
     if later is None or fcntl is None or _held.get(lock):
         soon(work)
         return
     fd = _lock_file(store, lock)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.ftruncate(fd, 0)  # (a note of a keeper before is not this one's)
+        os.pwrite(fd, note, 0)
     except OSError:  # (another command's keeper holds it: `work` waits for it, as before)
         os.close(fd)
         soon(work)
@@ -264,13 +270,43 @@ def soon_holding(store: Store, lock: str, work: Callable[[], object]) -> None:
     _held[lock] = _held.get(lock, 0) + 1
 
     def run() -> None:
+        _handed[lock] = fd
         try:
             work()
         finally:
-            _held[lock] = max(0, _held.get(lock, 0) - 1)
+            if _handed.pop(lock, None) is not None:
+                _held[lock] = max(0, _held.get(lock, 0) - 1)
             os.close(fd)
 
     soon(run)
+
+
+def release(lock: str) -> None:
+    """Let go of `lock` before the work :func:`soon_holding` took it for is done: what the
+    commands waiting for it want is kept, and the rest of the work is not theirs to wait for
+    (where each record is, for `show`: 2.6 s at 100,000 tasks)."""
+    fd = _handed.pop(lock, None)
+    if fd is not None and fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        _held[lock] = max(0, _held.get(lock, 0) - 1)
+
+
+def held_for(store: Store, lock: str) -> bytes | None:
+    """The note of `lock` (:func:`soon_holding`) while another process holds it; None
+    when nobody does (or this process)."""
+    if fcntl is None or _held.get(lock):
+        return None
+    try:
+        fd = os.open(store.folder / lock, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # (let go as the file is closed)
+        return None
+    except BlockingIOError:
+        return os.pread(fd, 64, 0)
+    finally:
+        os.close(fd)
 
 
 @contextmanager

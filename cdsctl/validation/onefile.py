@@ -291,3 +291,9 @@ def locate_cross(
             line, column = positions.find(path, f.at_key)
             out.append((Diagnostic.make(relpath, line, column, f.code, f.message), f.abouts()))
     return out
+
+
+def full_record(root: Path, relpath: str) -> dict[str, Any]:
+    """Every field of one record as written (bodies included), for showing and rendering."""
+    data = load_positions(read_source(root / relpath)).data
+    return data if isinstance(data, dict) else {}
