@@ -125,9 +125,10 @@ ROWS = {  # in the table's order
     "answers-size": f"7. cache folder after {ANSWER_DATES} dates of `overdue --format json` (MB)",
     "answers-stored": "7. … of which stored answers (MB)",
     "answers-17": f"7. `overdue --format json`, {ANSWER_DATES + 1}th new date",
+    "coldquery": "8. `overdue --format json` with no validation kept (a first run, a new cdsctl)",
 }
-SCENARIOS = ("cold", "warm", "newday", "edit", "queries", "show", "answers")  # 1..7
-RUN_ORDER = ("cold", "warm", "queries", "show", "answers", "edit", "newday")
+SCENARIOS = ("cold", "warm", "newday", "edit", "queries", "show", "answers", "coldquery")  # 1..8
+RUN_ORDER = ("coldquery", "cold", "warm", "queries", "show", "answers", "edit", "newday")
 
 
 @dataclass(frozen=True)
@@ -472,6 +473,16 @@ class Bench:
             if name in scenarios and self.live(binaries):
                 note(f"run {i + 1}: {name} ({', '.join(b.name for b in self.live(binaries))})")
                 getattr(self, f"scenario_{name}")(binaries)
+
+    def scenario_coldquery(self, binaries: list[Binary]) -> None:
+        day = self.new_date("coldquery")
+        for b in self.live(binaries):
+            self.new_cache(b).code = b.code()
+            out = self.scratch / f"{b.name}-coldquery.out"
+            self.cdsctl(b, [*QUERIES["q-overdue-json"], "--as-of", day], "coldquery", out)
+            self.rows[f"coldquery@{b.name}"] = day, rows_in(out, True)
+            quiet([b.exe])  # (its child keeping the snapshot: not beside the next command)
+            self.new_cache(b)  # (the other scenarios begin with an empty cache, as ever)
 
     def scenario_cold(self, binaries: list[Binary]) -> None:
         for b in self.live(binaries):

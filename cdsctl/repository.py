@@ -298,7 +298,7 @@ def answer(
                 _save(answers, key, value, patched.digest, walking)
                 return Answer(value["value"], value["skipped"])
     repo = beside or (_from_shards(root, walking, text=text) if light else None)
-    repo = repo or load(root, walking=walking)
+    repo = repo or (_validated(root, walking, text=text) if light else load(root, walking=walking))
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -360,7 +360,7 @@ def light(root: Path, *, where: bool = False, text: bool = False,
     elif found is not None:
         found.settled = True
     if found is None:
-        return _from_shards(root, walking, where, text) or load(root, walking=walking)
+        return _from_shards(root, walking, where, text) or _validated(root, walking, where, text)
     if where and found.where is not None and found.digest is not None:
         from .snapshot import where as index
 
@@ -397,6 +397,25 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
         keeping.later(store, kept, snapshots.SHARDS)
     return Repository(root, records, None, skipped, digest, located() if where else None,
                       settled=True)  # fmt: skip
+
+
+def _validated(root: Path, walking: Walking, where: bool = False,
+               text: bool = False) -> Repository:  # fmt: skip
+    """The records of `root` with no validation of its files for today (a first run, a new
+    cdsctl, files changed without `validate`): validated in a child process, as `cdsctl
+    validate` does, then made from the shards that keeps, as after `validate` (at 100,000
+    tasks a query held the validation and the records made from it at once: 1.1 GB)."""
+    from .validation import cache
+    from .validation.pipeline import validate
+    from .validation.workers import apart
+
+    def check() -> None:  # (in the child, what `validate` keeps after the output: kept now)
+        cache.later = None
+        validate(root, summaries=False)
+
+    if not apart(check):
+        validate(root, summaries=False)
+    return _from_shards(root, walking, where, text) or load(root, walking=walking)
 
 
 def _made_beside(root: Path, walking: Walking, where: bool = False,

@@ -207,7 +207,12 @@ def test_no_validation_for_today_gives_none(generated: Path, tmp_path: Path) -> 
 
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from cdsctl.validation import cache
+
     monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    # (the locks this process holds: a test that leaves its keeping undone leaves them held)
+    monkeypatch.setattr(cache, "_held", {})
+    monkeypatch.setattr(cache, "_handed", {})
     return awkward(tmp_path)
 
 
@@ -369,6 +374,9 @@ def test_a_query_waits_for_a_snapshot_kept_from_elsewhere(root: Path,
     finally:
         os.close(fd)
     assert waited == [snapshots.LOCK]
+    for work in cache.later:
+        work()
+    assert not cache._held.get(snapshots.LOCK)
 
 
 def test_the_keeper_lets_go_of_the_lock_once_the_snapshot_is_kept(
@@ -406,3 +414,58 @@ def test_the_keeper_lets_go_of_the_lock_once_the_snapshot_is_kept(
         work()
     assert free == [True]
     assert not cache._held.get(snapshots.LOCK)
+
+
+def test_a_query_with_no_validation_validates_apart_then_reads_the_shards(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No validation kept (a first run, a new cdsctl): the query validates in a child, whose
+    memory goes with it, keeping what `validate` keeps (the account an edit's validation
+    starts from), then makes its records from the shards; never every record loaded."""
+    from cdsctl.validation import cache, workers
+    from cdsctl.validation.incremental import STATE_FILES
+
+    day = date(2024, 6, 30)
+    want = uncached(root, day)
+
+    def no_full_load(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("every record loaded")
+
+    children: list[bool] = []
+    apart = workers.apart
+
+    def counted(work: Any) -> bool:
+        children.append(done := apart(work))
+        return done
+
+    monkeypatch.setattr(repository, "load", no_full_load)
+    monkeypatch.setattr(workers, "apart", counted)
+    monkeypatch.setattr(cache, "later", [])  # (as from the CLI: kept after the output)
+    assert overdue(root, day) == want
+    assert children == [True]
+    store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
+    assert store.read(STATE_FILES) is not None, "the account of the run is kept"
+    for work in cache.later:
+        work()
+    assert not cache._held.get(snapshots.LOCK)
+
+
+def test_without_fork_the_query_validates_here(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdsctl.validation import workers
+
+    monkeypatch.setattr(workers, "_in_child", lambda make: None)
+    day = date(2024, 6, 30)
+    assert overdue(root, day) == uncached(root, day)
+
+
+def test_apart_runs_the_work_in_a_child(tmp_path: Path) -> None:
+    from cdsctl.validation.workers import apart
+
+    mark = tmp_path / "pid"
+    assert apart(lambda: mark.write_text(str(os.getpid())))
+    assert int(mark.read_text()) != os.getpid()
+
+    def fails() -> None:
+        raise ValueError("no")
+
+    assert apart(fails) is False

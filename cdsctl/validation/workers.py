@@ -265,6 +265,15 @@ def shared_out(shares: int, work: Callable[[int], Any]) -> list[Any]:
 _FAILED = object()
 
 
+def apart(work: Callable[[], object]) -> bool:
+    """`work()` in a forked child, waited for: what it leaves behind (the cache it writes)
+    is what counts, and the memory it took goes with the child.  False when it did not run
+    there to the end (no fork, or it failed: the caller runs it here, to raise as it
+    would)."""
+    child = _in_child(lambda: (work(), b"done")[1])
+    return child is not None and _read_child(child) == b"done"
+
+
 def _marshalled(work: Callable[[int], Any], share: int) -> bytes:
     return marshal.dumps(work(share))
 
