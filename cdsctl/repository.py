@@ -405,15 +405,10 @@ def _validated(root: Path, walking: Walking, where: bool = False,
     cdsctl, files changed without `validate`): validated in a child process, as `cdsctl
     validate` does, then made from the shards that keeps, as after `validate` (at 100,000
     tasks a query held the validation and the records made from it at once: 1.1 GB)."""
-    from .validation import cache
     from .validation.pipeline import validate
     from .validation.workers import apart
 
-    def check() -> None:  # (in the child, what `validate` keeps after the output: kept now)
-        cache.later = None
-        validate(root, summaries=False)
-
-    if not apart(check):
+    if not apart(functools.partial(validate, root, summaries=False)):
         validate(root, summaries=False)
     return _from_shards(root, walking, where, text) or load(root, walking=walking)
 

@@ -469,3 +469,17 @@ def test_apart_runs_the_work_in_a_child(tmp_path: Path) -> None:
         raise ValueError("no")
 
     assert apart(fails) is False
+
+
+def test_a_lock_taken_without_a_note_clears_the_note_before(tmp_path: Path) -> None:
+    """What a keeper noted is not what the next holder of the lock keeps."""
+    import fcntl
+
+    from cdsctl.validation import cache
+
+    store = Store(tmp_path / "cache")
+    fd = _held_elsewhere(store, snapshots.SHARDS)
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    with cache.keeping(store, snapshots.LOCK):
+        assert (store.folder / snapshots.LOCK).read_bytes() == b""
+    os.close(fd)

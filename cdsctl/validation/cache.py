@@ -323,6 +323,7 @@ def keeping(store: Store, lock: str) -> Iterator[None]:
     fd = _lock_file(store, lock)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)  # (no note: what a keeper before noted is not what this keeps)
         _held[lock] = _held.get(lock, 0) + 1
         yield
     finally:

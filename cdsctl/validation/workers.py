@@ -37,6 +37,7 @@ from ..load.files import (
     walk_problem,
     walk_share,
 )
+from . import cache
 from .cache import Store
 from .gcpause import gc_paused
 from .shards import CHUNK, shard_name
@@ -267,10 +268,17 @@ _FAILED = object()
 
 def apart(work: Callable[[], object]) -> bool:
     """`work()` in a forked child, waited for: what it leaves behind (the cache it writes)
-    is what counts, and the memory it took goes with the child.  False when it did not run
-    there to the end (no fork, or it failed: the caller runs it here, to raise as it
+    is what counts, and the memory it took goes with the child; what it would do after the
+    command's output (cache.soon) it does there before it leaves.  False when it did not
+    run there to the end (no fork, or it failed: the caller runs it here, to raise as it
     would)."""
-    child = _in_child(lambda: (work(), b"done")[1])
+
+    def there() -> bytes:
+        cache.later = None  # (the child's own: soon() does it at once)
+        work()
+        return b"done"
+
+    child = _in_child(there)
     return child is not None and _read_child(child) == b"done"
 
 
