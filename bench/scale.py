@@ -73,6 +73,8 @@ from validate import (  # bench/ is not a package: found through sys.path
     BENCH,
     Samples,
     census,
+    child_env,
+    compiled,
     describe,
     ensure_data,
     find_cdsctl,
@@ -230,9 +232,7 @@ def spawn(
     this script's own peak when larger (Python spawns with vfork). With `day`, the command
     runs under `faketime DAY` (which leaves file times real here). FAKETIME_DONT_FAKE_MONOTONIC
     is not set: with it, `validate` at 10,000 tasks took 0.5–4.7 s instead of 0.3–0.5 s."""
-    env = dict(os.environ)
-    if cache is not None:
-        env["CDSCTL_CACHE_DIR"] = str(cache)
+    env = child_env(cache)
     if day is not None:
         cmd = [FAKETIME, day, *cmd]
     prefix = [GNU_TIME, "-f", RSS_MARK + "%M"] if GNU_TIME else []
@@ -843,6 +843,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             (Path(tmp) / "after-code").mkdir()
             binaries[-1] = frozen(binaries[-1], Path(tmp) / "after-code")
             versions["after"] += f", run from a copy made at the start: {binaries[-1].exe}"
+        for b in binaries:
+            if b.package is not None:
+                compiled(b.package)
         bench = Bench(
             data,
             binaries,

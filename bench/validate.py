@@ -163,10 +163,28 @@ def find_cdsctl() -> str | None:
     return shutil.which("cdsctl")
 
 
-def run(cmd: Sequence[str], cache: Path | None = None, keep_stdout: bool = True) -> Run:
+def child_env(cache: Path | None = None) -> dict[str, str]:
+    """The environment cdsctl runs in: this one, with its cache in `cache`, and the modules'
+    compiled forms written and read as an installed cdsctl's are (pip compiles them at
+    install).  PYTHONDONTWRITEBYTECODE, set on the development machine, made every run
+    compile the modules it imports again: 30 ms at each start, a tenth of a query at 10,000
+    tasks."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if cache is not None:
         env["CDSCTL_CACHE_DIR"] = str(cache)
+    return env
+
+
+def compiled(package: Path) -> None:
+    """Compile every module of `package` now, as an install does (not on its first run)."""
+    import compileall
+
+    compileall.compile_dir(package, quiet=1)
+
+
+def run(cmd: Sequence[str], cache: Path | None = None, keep_stdout: bool = True) -> Run:
+    env = child_env(cache)
     stdout = subprocess.PIPE if keep_stdout else subprocess.DEVNULL
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, stdout=stdout, stderr=subprocess.PIPE, check=False)
