@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import gitstore
-from .checks.index import Summary
+from .checks.index import AnySummary
 from .diagnostics import CdsError
 from .i18n import _
 from .load.files import is_markdown
@@ -197,7 +197,7 @@ class Target:
     agency: str | None = None
 
 
-def find(summaries: Iterable[Summary], record_id: str) -> Target:
+def find(summaries: Iterable[AnySummary], record_id: str) -> Target:
     """The file that holds `record_id`; :class:`CdsError` when no record has that id."""
     for summary in summaries:
         if summary.kind == "agencies" and _lists_agency(summary, record_id):
@@ -207,7 +207,7 @@ def find(summaries: Iterable[Summary], record_id: str) -> Target:
     raise CdsError(_("no record or agency has the id '{id}'").format(id=record_id))
 
 
-def _lists_agency(summary: Summary, agency: str) -> bool:
+def _lists_agency(summary: AnySummary, agency: str) -> bool:
     return any(isinstance(a, dict) and a.get("id") == agency
                for a in summary.values.get("agencies", ()))  # fmt: skip
 

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cdsctl.checks.crossfile import full_checks
-from cdsctl.checks.index import Summary
+from cdsctl.checks.index import AnySummary, summary_from_wire
 from cdsctl.checks.partial import (
     LOCAL,
     REFERENCE_CODES,
@@ -139,13 +139,15 @@ def _no_until() -> str:
     return EXPIRING.replace("    until: 2022-06-30\n", "")
 
 
-def summaries_of(files: dict[str, str]) -> tuple[dict[str, Summary], set[str]]:
-    """Each file's summary (those that have one) and the files with errors of their own."""
+def summaries_of(files: dict[str, str], whole: bool = False
+                 ) -> tuple[dict[str, AnySummary], set[str]]:  # fmt: skip
+    """Each file's summary (those that have one) and the files with errors of their own;
+    `whole`: a report's with its values, as a query holds it (else as a validation does)."""
     found, broken = {}, set()
     for path, text in sorted(files.items()):
         _, diagnostics, summary, _ = check_bytes_wire(path, text.encode())
         if summary is not None:
-            found[path] = Summary(*summary)
+            found[path] = summary_from_wire(summary, whole)
         if any(d[3] == Severity.ERROR for d in diagnostics):
             broken.add(path)
     return found, broken
@@ -166,15 +168,16 @@ def _state(state: CrossState) -> tuple[Any, ...]:
 def test_an_edit_rechecked_in_part_finds_what_a_full_run_finds(data: Any) -> None:
     files = data.draw(roots())
     edit = data.draw(edits(files))
-    before, broken_before = summaries_of(files)
+    whole = data.draw(st.booleans())  # (the rules read a report's summary either way)
+    before, broken_before = summaries_of(files, whole)
     after_files = {p: t for p, t in {**files, **edit}.items() if t is not None}
-    after, broken_after = summaries_of(after_files)
+    after, broken_after = summaries_of(after_files, whole)
     prior, _, days = full_checks(before.values(), TODAY, broken_before)
     state = account(before.values(), days)
     want, want_span, days = full_checks(after.values(), TODAY, broken_after)
     want_state = account(after.values(), days)
 
-    def load(wanted: set[str]) -> tuple[list[Summary], set[str]]:
+    def load(wanted: set[str]) -> tuple[list[AnySummary], set[str]]:
         return [after[f] for f in sorted(wanted) if f in after], wanted & broken_after
 
     changed = Edit([before[f] for f in edit if f in before], [after[f] for f in edit if f in after],
@@ -201,7 +204,7 @@ def test_a_report_no_longer_saying_done_leaves_its_task_led_by_a_ceased_agency()
     assert prior == []
     state = account(before.values(), days)
 
-    def load(wanted: set[str]) -> tuple[list[Summary], set[str]]:
+    def load(wanted: set[str]) -> tuple[list[AnySummary], set[str]]:
         return [after[f] for f in sorted(wanted) if f in after], set()
 
     edit = Edit([before["reports/R0.yaml"]], [], {"reports/R0.yaml"})

@@ -23,7 +23,7 @@ from .crossdates import (
     lead_days_by_file,
 )
 from .cycles import check_cycles
-from .index import CrossFinding, Index, Summary
+from .index import AnySummary, CrossFinding, Index
 
 # -- ids ---------------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def check_references(index: Index, today: str) -> Iterator[CrossFinding]:
     """
     accepted = index.accepted
     for summary in index.summaries:
-        for kinds, names in summary.references.items():
+        for kinds, names in summary.reference_items():
             good = accepted[kinds]
             if good.issuperset(names):
                 continue
@@ -118,13 +118,13 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
 )
 
 
-def run_cross_checks(summaries: Iterable[Summary], today: date,
+def run_cross_checks(summaries: Iterable[AnySummary], today: date,
                      broken: Collection[str] = ()) -> list[CrossFinding]:  # fmt: skip
     """Every cross-file finding; `broken`: the files with errors of their own."""
     return cross_checks(summaries, today, broken)[0]
 
 
-def cross_checks(summaries: Iterable[Summary], today: date, broken: Collection[str] = ()
+def cross_checks(summaries: Iterable[AnySummary], today: date, broken: Collection[str] = ()
                  ) -> tuple[list[CrossFinding], tuple[str | None, str | None]]:  # fmt: skip
     """Every cross-file finding, and the span of days [first, end) (ISO, None: unbounded)
     for which they are the same as on `today`: only :func:`check_expired_leads` reads the
@@ -133,7 +133,7 @@ def cross_checks(summaries: Iterable[Summary], today: date, broken: Collection[s
     return findings, span
 
 
-def full_checks(summaries: Iterable[Summary], today: date, broken: Collection[str] = ()
+def full_checks(summaries: Iterable[AnySummary], today: date, broken: Collection[str] = ()
                 ) -> tuple[list[CrossFinding], tuple[str | None, str | None],
                            dict[str, list[str]]]:  # fmt: skip
     """:func:`cross_checks`, and the days each file adds to the span (for the account a

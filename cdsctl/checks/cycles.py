@@ -9,7 +9,7 @@ from typing import Any
 
 from ..i18n import N_, Msg
 from ..load.yamltext import KeyPath
-from .index import CrossFinding, Index, Summary
+from .index import AnySummary, CrossFinding, Index
 
 # -- reference cycles --------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ _CYCLE_FIX = {
 RawLink = tuple[str, str, bool]
 
 
-def raw_links(summary: Summary) -> list[RawLink]:
+def raw_links(summary: AnySummary) -> list[RawLink]:
     """A task's `parent` and a directive's references to directives, as written."""
     if summary.id is None:
         return []

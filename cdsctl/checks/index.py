@@ -36,9 +36,141 @@ class Summary:
     def to_wire(self) -> tuple[Any, ...]:
         return (self.kind, self.id, self.file, self.values, self.references)
 
+    def reference_items(self) -> Iterable[tuple[tuple[str, ...], Collection[str]]]:
+        """(kinds, names) of what it refers to."""
+        return self.references.items()
+
     @classmethod
     def from_wire(cls, wire: tuple[Any, ...]) -> Summary:
         return cls(*wire)
+
+
+class ReportSummary:
+    """A report's summary: what the rules across files read of it, in a few slots.
+
+    A report's compact values are its summary's (:data:`WHOLE_VIEW`), and a cold validation
+    holds the summary of every file for the rules across files.  As a :class:`Summary`, a
+    report was dicts for its values, each item and its references, and lists: 1,250 bytes
+    each, 250 MB for the 200,000 reports of bench/'s 100,000 tasks; 300 bytes this way.  The
+    rules read its date, period, the task of each item (`tasks`, by the item's place; None:
+    an item without one) and which say done (`done`, a bit per item).  Its references are
+    those of `agency` and of the items' tasks (`refs` holds them only where they differ:
+    :func:`lean_wire`).  `whole`: the full values, kept where a caller reads them (queries);
+    a validation that only checks never has them (the workers send :func:`lean_wire`).
+    """
+
+    __slots__ = ("agency", "date", "done", "file", "id", "number", "period", "refs", "tasks",
+                 "whole")  # fmt: skip
+    kind = "report"
+
+    def __init__(self, record_id: str | None, file: str, date: str | None, period: str | None,
+                 number: str | None, agency: str | None, tasks: tuple[str | None, ...],
+                 done: int, refs: tuple[tuple[tuple[str, ...], list[str]], ...] | None,
+                 whole: dict[str, Any] | None = None) -> None:  # fmt: skip
+        self.id, self.file, self.date, self.period = record_id, file, date, period
+        self.number, self.agency, self.tasks, self.done = number, agency, tasks, done
+        self.refs, self.whole = refs, whole
+
+    def reference_items(self) -> Iterable[tuple[tuple[str, ...], Collection[str]]]:
+        """(kinds, names) of what it refers to, as :attr:`Summary.references`' items."""
+        return self.refs if self.refs is not None else _derived(self.agency, self.tasks)
+
+    @property
+    def references(self) -> dict[tuple[str, ...], list[str]]:
+        return {kinds: list(names) for kinds, names in self.reference_items()}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Its full values when kept (`whole`), else those of :meth:`get`'s fields."""
+        if self.whole is not None:
+            return self.whole
+        found = {"kind": "report", "id": self.id}
+        found.update((k, v) for k in _REPORT_FIELDS if (v := getattr(self, k)) is not None)
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A value by its field's name, as of a dict of its values (the index holds a
+        report as its own values: a did-you-mean shows its `number`)."""
+        if self.whole is not None:
+            return self.whole.get(key, default)
+        found = getattr(self, key) if key in _REPORT_FIELDS else None
+        return default if found is None else found
+
+    def done_tasks(self) -> list[str]:
+        """The tasks of the items that say done, in order."""
+        done, tasks = self.done, self.tasks
+        return [t for n, t in enumerate(tasks) if done >> n & 1 and t is not None]
+
+    def to_wire(self) -> tuple[Any, ...]:
+        """As a :class:`Summary`'s wire with the whole values; else :func:`lean_wire`'s."""
+        if self.whole is not None:
+            return ("report", self.id, self.file, self.whole, self.references)
+        return ("report", self.id, self.file, self.date, self.period, self.number,
+                self.agency, self.tasks, self.done, self.refs)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ReportSummary):
+            return NotImplemented
+        return (self._lean(), self.whole) == (other._lean(), other.whole)
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable, as a Summary)
+
+    def _lean(self) -> tuple[Any, ...]:
+        return (self.id, self.file, self.date, self.period, self.number, self.agency,
+                self.tasks, self.done, self.refs)  # fmt: skip
+
+    def __repr__(self) -> str:
+        return f"ReportSummary{self._lean()!r}"
+
+
+def lean_wire(wire: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A report's summary wire (a :class:`Summary`'s) as :class:`ReportSummary` holds it,
+    without the values: what a worker sends a validation that only checks."""
+    _, record_id, file, values, references = wire
+    items = values.get("tasks", ())
+    tasks = tuple([item.get("task") for item in items])
+    done = 0
+    for n, item in enumerate(items):
+        if item.get("status") == "done" and "task" in item:
+            done |= 1 << n
+    agency = values.get("agency")
+    found = list(references.items())
+    refs = None if found == _derived(agency, tasks) else tuple(found)
+    return ("report", record_id, file, values.get("date"), values.get("period"),
+            values.get("number"), agency, tasks, done, refs)  # fmt: skip
+
+
+def _derived(agency: str | None, tasks: tuple[str | None, ...]
+             ) -> list[tuple[tuple[str, ...], Collection[str]]]:  # fmt: skip
+    """The references of a report's agency and items' tasks, as a check groups them."""
+    out: list[tuple[tuple[str, ...], Collection[str]]] = []
+    if agency is not None:
+        out.append((_AGENCY_KINDS, [agency]))
+    names = [t for t in tasks if t is not None]
+    if names:
+        out.append((_TASK_KINDS, names))
+    return out
+
+
+#: a summary of any kind: what the rules across files read (:class:`ReportSummary`'s
+#: attributes are a report's; the rules read them so)
+AnySummary = Summary | ReportSummary
+_REPORT_FIELDS = ("id", "agency", "date", "number", "period")
+_AGENCY_KINDS, _TASK_KINDS = ("agency",), ("task",)
+_WHOLE_WIRE = 5  # (a Summary's wire: kind, id, file, values, references)
+
+
+def summary_from_wire(wire: tuple[Any, ...], whole: bool = True) -> AnySummary:
+    """The summary of a wire (a report's, lean or whole: see :class:`ReportSummary`);
+    `whole`: keep a report's full values."""
+    if wire[0] != "report":
+        return Summary(*wire)
+    values = wire[3] if len(wire) == _WHOLE_WIRE else None
+    if values is not None:
+        wire = lean_wire(wire)
+    _, record_id, file, day, period, number, agency, tasks, done, refs = wire
+    return ReportSummary(record_id, file, day, period, number, agency, tasks, done, refs,
+                         values if whole else None)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -82,22 +214,21 @@ class Index:
     walk only `summaries` (cdsctl.checks.partial).
     """
 
-    def __init__(self, summaries: Iterable[Summary], broken: Collection[str] = (),
+    def __init__(self, summaries: Iterable[AnySummary], broken: Collection[str] = (),
                  holders: Iterable[Holder] | None = None) -> None:  # fmt: skip
         self.by_id: dict[str, Entry] = {}
         self.duplicates: list[tuple[str, Entry]] = []
         self.agencies: list[Entry] = []
         self.summaries = list(summaries)
         self.broken = broken
-        self.by_kind: dict[str, list[Summary]] = defaultdict(list)
+        self.by_kind: dict[str, list[Any]] = defaultdict(list)
         for summary in self.summaries:
             self.by_kind[summary.kind].append(summary)
         if holders is None:
-            order: Iterable[Any] = ((s.kind, s.id, s.file, s.values) for s in self.summaries)
+            order: Iterable[Any] = map(_held, self.summaries)
         else:
             loaded = {s.file: s for s in self.summaries}
-            order = ((h if (s := loaded.get(h[2])) is None else (s.kind, s.id, s.file, s.values))
-                     for h in holders)  # fmt: skip
+            order = ((h if (s := loaded.get(h[2])) is None else _held(s)) for h in holders)
         by_id, id_path = self.by_id, ("id",)
         for kind, record_id, file, values in order:
             if kind == "agencies":
@@ -121,12 +252,15 @@ class Index:
     def of_kind(self, kind: str) -> list[Summary]:
         return self.by_kind.get(kind, [])
 
+    def reports(self) -> list[ReportSummary]:
+        return self.by_kind.get("report", [])
+
     def usable(self, kind: str) -> Iterator[Summary]:
         """The records of `kind` without errors of their own, for rules that read values."""
         broken = self.broken
         return (s for s in self.by_kind.get(kind, ()) if s.file not in broken)
 
-    def holds(self, summary: Summary) -> bool:
+    def holds(self, summary: AnySummary) -> bool:
         """Whether `summary` is the record its id names (not a later duplicate)."""
         entry = self.by_id.get(summary.id) if summary.id is not None else None
         return entry is not None and entry.file == summary.file
@@ -191,11 +325,19 @@ STUB_FIELDS: dict[str, tuple[str, ...]] = {"directive": ("issued", "number")}
 _NO_VALUES: dict[str, Any] = {}  # (one for every stub without values: 300,000 of them)
 
 
-def stub_of(summary: Summary) -> Holder:
+def _held(summary: AnySummary) -> tuple[str, str | None, str, Any]:
+    """What the index keeps of a record: a report is its own values (:meth:`ReportSummary.get`)."""
+    if type(summary) is ReportSummary:
+        return ("report", summary.id, summary.file, summary)
+    return (summary.kind, summary.id, summary.file, summary.values)
+
+
+def stub_of(summary: AnySummary) -> Holder:
     fields = STUB_FIELDS.get(summary.kind)
+    if not fields:
+        return (summary.kind, summary.id, summary.file, _NO_VALUES)
     values = summary.values
-    stub = {k: values[k] for k in fields if k in values} if fields else _NO_VALUES
-    return (summary.kind, summary.id, summary.file, stub)
+    return (summary.kind, summary.id, summary.file, {k: values[k] for k in fields if k in values})
 
 
 #: Kinds whose compact values are small and nearly all read by the checks: their view is

@@ -34,7 +34,7 @@ from .cycles import (
     raw_links,
     valid_links,
 )
-from .index import CrossFinding, Holder, Index, Summary, stub_of
+from .index import AnySummary, CrossFinding, Holder, Index, stub_of
 
 #: the codes of the rules that weigh the whole root: found anew over the account every time
 GLOBAL = frozenset({"duplicate-id", "id-case-collision", "reference-cycle"})
@@ -72,7 +72,7 @@ class CrossState:
         return cls(holders, referrers, links, days)
 
 
-def account(summaries: Iterable[Summary], lead_days: dict[str, list[str]]) -> CrossState:
+def account(summaries: Iterable[AnySummary], lead_days: dict[str, list[str]]) -> CrossState:
     """The account a later :func:`recheck` starts from, of the records of a full run
     (:func:`.crossfile.full_checks`; made once its index is gone: at 305,061 files both at once cost
     200 MB more)."""
@@ -81,18 +81,18 @@ def account(summaries: Iterable[Summary], lead_days: dict[str, list[str]]) -> Cr
                       lead_days)  # fmt: skip
 
 
-def _referrers(summaries: Iterable[Summary]) -> dict[str, list[str]]:
+def _referrers(summaries: Iterable[AnySummary]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for summary in summaries:
         file = summary.file
-        for kinds, names in summary.references.items():
+        for kinds, names in summary.reference_items():
             if kinds != _AGENCY:
                 for name in names:
                     found.setdefault(name, []).append(file)
     return found
 
 
-def _links(summaries: Iterable[Summary]) -> dict[str, list[RawLink]]:
+def _links(summaries: Iterable[AnySummary]) -> dict[str, list[RawLink]]:
     return {s.file: links for s in summaries if (links := raw_links(s))}
 
 
@@ -101,8 +101,8 @@ class Edit:
     """Changed record files: their summaries before and after (a file with none: it did not
     parse, or it is new, or gone), and every such file."""
 
-    old: list[Summary]
-    new: list[Summary]
+    old: list[AnySummary]
+    new: list[AnySummary]
     files: set[str]
 
 
@@ -140,7 +140,7 @@ def updated(state: CrossState, edit: Edit) -> CrossState:
         bisect.insort(holders, stub_of(summary), key=_file_of)
     referrers = state.referrers
     for summary in edit.old:
-        for kinds, names in summary.references.items():
+        for kinds, names in summary.reference_items():
             for name in names if kinds != _AGENCY else ():
                 files = referrers.get(name)
                 if files is not None and summary.file in files:
@@ -172,7 +172,7 @@ def concerned(state: CrossState, holdings: Holdings, edit: Edit,
     return files
 
 
-def needed(state: CrossState, holdings: Holdings, summaries: Iterable[Summary]) -> set[str]:
+def needed(state: CrossState, holdings: Holdings, summaries: Iterable[AnySummary]) -> set[str]:
     """The files the rules read to judge the records of `summaries` (the concerned ones):
     what they name, the reports on their tasks (whether a task led by a ceased agency is
     done), the agencies and the calendar."""
@@ -193,14 +193,14 @@ def _naming(state: CrossState, ids: Iterable[str]) -> set[str]:
     return {file for i in ids for file in referrers.get(i, ())}
 
 
-def _named(summaries: Iterable[Summary]) -> set[str]:
-    return {name for s in summaries for kinds, names in s.references.items() if kinds != _AGENCY
+def _named(summaries: Iterable[AnySummary]) -> set[str]:
+    return {name for s in summaries for kinds, names in s.reference_items() if kinds != _AGENCY
             for name in names}  # fmt: skip
 
 
 def recheck(
     state: CrossState,
-    loaded: Iterable[Summary],
+    loaded: Iterable[AnySummary],
     concerned: Collection[str],
     broken: Collection[str],
     today: date,
@@ -233,13 +233,13 @@ def _cycles(index: Index, state: CrossState) -> Iterable[CrossFinding]:
     return cycle_findings(tasks, agency_parents(index), directives)
 
 
-def _by_file(summary: Summary) -> str:
+def _by_file(summary: AnySummary) -> str:
     return summary.file
 
 
 #: what :func:`recheck_edit` reads records with: files → (the summaries of those that have
 #: one, as they are now; the files among them with errors of their own)
-Load = Callable[[set[str]], tuple[list[Summary], set[str]]]
+Load = Callable[[set[str]], tuple[list[AnySummary], set[str]]]
 
 
 def recheck_edit(state: CrossState, edit: Edit, load: Load, today: date,

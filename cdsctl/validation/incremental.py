@@ -325,7 +325,7 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
                old: dict[str, Any], new: dict[str, Any], today: date
                ) -> tuple[list[Diagnostic], Span, Any] | None:  # fmt: skip
     """The diagnostics after the edit, their span, and the account (CrossState) now."""
-    from ..checks.index import Summary
+    from ..checks.index import AnySummary, summary_from_wire
     from ..checks.partial import (
         GLOBAL,
         LOCAL,
@@ -336,14 +336,14 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
         recheck_edit,
     )  # fmt: skip
 
-    before = [Summary(*wire[2]) for _, wire in old.values() if wire[2] is not None]
-    after = [Summary(*wire[2]) for _, wire in new.values() if wire[2] is not None]
+    before = [summary_from_wire(wire[2]) for _, wire in old.values() if wire[2] is not None]
+    after = [summary_from_wire(wire[2]) for _, wire in new.values() if wire[2] is not None]
     if any(s.kind in WHOLE_ROOT for s in (*before, *after)):
         return None
     edit = Edit(before, after, {*old, *new})
     earlier = [Diagnostic.from_wire(d) for d in prior["diagnostics"]]
 
-    def load(files: set[str]) -> tuple[list[Summary], set[str]]:
+    def load(files: set[str]) -> tuple[list[AnySummary], set[str]]:
         stored = shards.entries(f for f in files if f not in edit.files)
         if stored is None:  # a shard gone or not what the account says: judge nothing
             raise _Untrusted
@@ -352,7 +352,7 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
             entry = new.get(f) or stored.get(f)
             if entry is None or entry[1][2] is None:
                 continue
-            summaries.append(Summary(*entry[1][2]))
+            summaries.append(summary_from_wire(entry[1][2], whole=False))
             if any(d[3] == Severity.ERROR for d in entry[1][1]):
                 broken.add(f)
         return summaries, broken

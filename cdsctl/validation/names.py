@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 from .cache import Store, cache_home
 
 if TYPE_CHECKING:
-    from ..checks.index import Summary
+    from ..checks.index import AnySummary
 
 NAMES = "names"
 
 
-def names_of(summaries: Iterable[Summary]) -> dict[str, list[Any]]:
+def names_of(summaries: Iterable[AnySummary]) -> dict[str, list[Any]]:
     """kind → its ids, sorted; "agencies" → [id, short name, name] of each agency."""
     out: dict[str, list[Any]] = {}
     for s in summaries:
@@ -30,7 +30,7 @@ def names_of(summaries: Iterable[Summary]) -> dict[str, list[Any]]:
     return out
 
 
-def remember(store: Store, summaries: Iterable[Summary]) -> None:
+def remember(store: Store, summaries: Iterable[AnySummary]) -> None:
     store.write(NAMES, names_of(summaries))
 
 

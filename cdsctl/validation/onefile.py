@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.fast import add_name, fast_check
-from ..checks.index import WHOLE_VIEW, CrossFinding, Summary, cross_view
+from ..checks.index import (
+    WHOLE_VIEW,
+    AnySummary,
+    CrossFinding,
+    Summary,
+    cross_view,
+    summary_from_wire,
+)
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
 from ..i18n import Msg
@@ -40,7 +47,7 @@ from ..schema import Checked, Finding
 class FileResult:
     file: str
     diagnostics: list[Diagnostic]
-    summary: Summary | None
+    summary: AnySummary | None
     blob: bytes | None = None  # marshal of the record's full compact values
     stamp: Stamp = BROKEN  # of the bytes that were read (not part of the wire form)
 
@@ -53,7 +60,7 @@ class FileResult:
     def from_wire(cls, wire: tuple[Any, ...]) -> FileResult:
         file, diagnostics, summary, blob = wire
         return cls(file, [Diagnostic.from_wire(d) for d in diagnostics] if diagnostics else [],
-                   Summary.from_wire(summary) if summary is not None else None, blob)  # fmt: skip
+                   summary_from_wire(summary) if summary is not None else None, blob)  # fmt: skip
 
 
 def check_file(root: Path, relpath: str) -> FileResult:

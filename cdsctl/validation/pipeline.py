@@ -13,7 +13,7 @@ account ``cross`` a full run keeps).
 from __future__ import annotations
 
 import marshal
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,7 +40,7 @@ from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_sha
 from .workers import OnProgress, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from ..checks.index import Summary
+    from ..checks.index import AnySummary
 
 RESULT = "result"
 
@@ -51,7 +51,7 @@ class Validation:
 
     root: Path
     diagnostics: list[Diagnostic]
-    summaries: list[Summary]
+    summaries: list[AnySummary]
     files: int
     checked: int  # files read and parsed in this run (the rest came from the cache)
     #: each usable record's full compact values, marshalled (decoded by queries only);
@@ -61,7 +61,7 @@ class Validation:
     #: None without a cache: what stored query answers are keyed to (cache.Answers)
     digest: bytes | None = None
 
-    def usable(self) -> Iterator[tuple[Summary, dict[str, Any]]]:
+    def usable(self) -> Iterator[tuple[AnySummary, dict[str, Any]]]:
         """Each record without errors of its own, with its full compact values: a
         WHOLE_VIEW kind's are its summary's, the others' travel beside it marshalled
         (decoded here, for queries only; one loop, not a call per record: 305,061 of them)."""
@@ -323,7 +323,7 @@ class _Gathered:
     """Every file's own result, in path order."""
 
     stamps: dict[str, Stamp] = field(default_factory=dict)
-    summaries: list[Summary] = field(default_factory=list)
+    summaries: list[AnySummary] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     blobs: dict[str, bytes] = field(default_factory=dict)
     checked: int = 0
@@ -337,12 +337,12 @@ class _Gathered:
     want_blobs: bool = True
     #: False: each file's diagnostics are not decoded (the caller has the whole run's)
     want_diagnostics: bool = True
-    summary: type[Summary] = field(init=False)
+    summary: Callable[[tuple[Any, ...], bool], AnySummary] = field(init=False)
 
     def __post_init__(self) -> None:
-        from ..checks.index import Summary  # (here: an unchanged root needs none of it)
+        from ..checks.index import summary_from_wire  # (an unchanged root needs none of it)
 
-        self.summary = Summary
+        self.summary = summary_from_wire
 
     def add(self, file: str, stamp: Stamp, wire: tuple[Any, ...]) -> None:
         self.stamps[file] = stamp
@@ -350,7 +350,7 @@ class _Gathered:
         if diagnostics and self.want_diagnostics:
             self.diagnostics.extend(Diagnostic.from_wire(d) for d in diagnostics)
         if summary is not None:
-            self.summaries.append(self.summary(*summary))
+            self.summaries.append(self.summary(summary, self.want_blobs))
         if blob is not None and self.want_blobs:
             self.blobs[file] = blob
 
@@ -425,5 +425,5 @@ def _file_results(
     return gathered
 
 
-def _by_file(summary: Summary) -> str:
+def _by_file(summary: AnySummary) -> str:
     return summary.file

@@ -180,9 +180,19 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
         if not blobs:  # the main process does not read them: send it the rest
             if shards is not None:
                 shards.write(name, results)
-            return marshal.dumps([(stamp, (*wire[:3], None)) for stamp, wire in results])
+            return marshal.dumps([(stamp, (wire[0], wire[1], _lean(wire[2]), None))
+                                  for stamp, wire in results])  # fmt: skip
         whole = marshal.dumps(results)
         return b"" if shards is not None and shards.write_marshalled(name, whole) else whole
+
+
+def _lean(summary: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """A summary's wire as the main process of a validation reads it (a report's lean)."""
+    if summary is None or summary[0] != "report":
+        return summary
+    from ..checks.index import lean_wire
+
+    return lean_wire(summary)
 
 
 def _not_read(root: str, relpath: str, stamp: Stamp) -> tuple[Stamp, tuple[Any, ...]]:
