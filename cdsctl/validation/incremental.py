@@ -61,13 +61,18 @@ Span = tuple[str | None, str | None]
 Times = tuple[int, "int | None"]
 
 
-def keep_state(store: Store, digest: bytes, written: Times, stamps: dict[str, Stamp],
-               shards: list[int], state: Any) -> None:  # fmt: skip
+def keep_state(store: Store, digest: bytes, written: Times, files: list[str], flat: array[int],
+               shards: array[int], state: Any) -> None:  # fmt: skip
     """Keep what :func:`revalidate` starts from: the account of a run across every record
-    (checks.partial.CrossState), the stamps it saw and each file's shard (in the order of
-    `stamps`, path order); `written`: the times of the shards' manifest it goes with."""
-    flat = array("q", chain.from_iterable(stamps.values()))
-    _write_state(store, digest, written, list(stamps), flat, array("i", shards), state)
+    (checks.partial.CrossState), the files it saw with their stamps (:func:`stamp_columns`)
+    and each one's shard, in path order; `written`: the times of the shards' manifest it
+    goes with."""
+    _write_state(store, digest, written, files, flat, shards, state)
+
+
+def stamp_columns(stamps: dict[str, Stamp]) -> tuple[list[str], array[int]]:
+    """The files of `stamps` and their stamps, four numbers each, flat (as kept)."""
+    return list(stamps), array("q", chain.from_iterable(stamps.values()))
 
 
 def _write_state(store: Store, digest: bytes, written: Times, files: list[str], flat: array[int],

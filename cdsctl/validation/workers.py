@@ -14,6 +14,7 @@ says so, instead of every worker printing a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import marshal
 import multiprocessing
@@ -284,8 +285,11 @@ def apart(work: Callable[[], object]) -> bool:
     would)."""
 
     def there() -> bytes:
-        cache.later = None  # (the child's own: soon() does it at once)
-        work()
+        cache.later = []  # (the child's own, done once `work` has returned: what only it
+        work()  # held is freed first)
+        for step in cache.later:
+            with contextlib.suppress(Exception):  # (a cache not kept: a slower next run)
+                step()
         return b"done"
 
     child = _in_child(there)
