@@ -186,3 +186,50 @@ def test_changed_since_reports_tasks_that_used_a_removed_alias(records) -> None:
 def test_jobs_must_be_positive(records) -> None:  # type: ignore[no-untyped-def]
     code, _ = invoke("validate", "--records", str(records({})), "--jobs", "0")
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "built"),
+    [
+        (["tasks", "--as-of", "2022-06-30"], ["tasks"]),
+        (["new", "task", "--help"], ["new"]),
+        (["--help"], None),  # (every command: the help lists them)
+        ([], None),
+        (["taks"], None),  # (a misspelt one: the error offers the near ones)
+        (["--lang", "vi", "tasks"], None),
+    ],
+)
+def test_a_run_makes_only_the_command_it_names(
+    argv: list[str], built: list[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typer makes a click command of every registered one before it parses anything (20
+    ms a run); a run that names one makes only that one."""
+    import importlib
+
+    import typer.main
+
+    app_module = importlib.import_module("cdsctl.cli.app")
+    every = sorted(typer.main.get_command(app_module.app).commands)  # type: ignore[attr-defined]
+    with app_module._only_invoked(argv):
+        made = sorted(typer.main.get_command(app_module.app).commands)  # type: ignore[attr-defined]
+    assert made == (built or every)
+    assert sorted(typer.main.get_command(app_module.app).commands) == every  # type: ignore[attr-defined]
+    monkeypatch.setenv("_CDSCTL_COMPLETE", "bash_complete")  # completion offers them all
+    with app_module._only_invoked(["tasks"]):
+        assert sorted(typer.main.get_command(app_module.app).commands) == every  # type: ignore[attr-defined]
+
+
+def test_a_command_run_alone_answers_as_among_all() -> None:
+    """Through the console entry point (run(), in a process): a command's help, a group's
+    command, and a misspelt command's suggestion."""
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cdsctl", *args], capture_output=True,
+                              text=True, timeout=60, check=False)  # fmt: skip
+
+    assert "cdsctl tasks [OPTIONS]" in cli("tasks", "--help").stdout
+    assert "cdsctl new task [OPTIONS]" in cli("new", "task", "--help").stdout
+    wrong = cli("taks")
+    assert wrong.returncode == 2 and "tasks" in wrong.stderr and "No such command" in wrong.stderr
+    assert cli("validate", "--records", str(REPO / "records")).returncode == 0
