@@ -90,7 +90,7 @@ class Made:
         validation after an edit rewrote some since): their stamps' digest differs."""
         if self.of_files is not None:
             return True
-        of_files, seen, loads = OfFiles(), [], marshal.loads
+        of_files, loads = OfFiles(), marshal.loads
         described: list[tuple[model.Task, str]] = []
         tasks, errors = self.records.tasks, self.errors
         for name in self.shards:
@@ -100,13 +100,16 @@ class Made:
             for stamp, wire in shard:
                 file, _, summary, blob = wire
                 of_files.add(file, stamp, summary, errors)
-                seen.append((file, stamp))
                 if summary is not None and summary[0] == "task" and file not in errors:
                     text = loads(blob).get("description")
                     task = tasks.get(summary[1])
                     if text is not None and task is not None and task.source.file == file:
                         described.append((task, text))
-        if digest_of(seen) != self.digest:
+        # (the stamps from of_files' columns: a list of the (file, stamp) read held each
+        # stamp decoded from the shards, 65 MB more in the keeper at 305,061 files)
+        flat = iter(of_files.flat)
+        stamps = zip(flat, flat, flat, flat, strict=True)
+        if digest_of(zip(of_files.names, stamps, strict=True)) != self.digest:
             return False
         for task, text in described:
             task.description = text
