@@ -513,3 +513,29 @@ def test_a_reader_that_leaves_is_exit_141_never_1(tmp_path: Path, args: list[str
     err = child.stderr.read().decode()
     assert child.wait(timeout=120) == 141, err
     assert "Traceback" not in err and "internal error" not in err
+
+
+def test_the_work_after_the_output_lets_go_of_each_step_once_done() -> None:
+    """What only a step held (a stored answer's rows) is freed before the next step (a
+    snapshot's) takes more; a step that fails does not stop the next."""
+    import weakref
+
+    from cdsctl.cli.process import _run_quietly
+
+    class Rows(list[int]):
+        pass
+
+    rows = Rows(range(10))
+    alive = weakref.ref(rows)
+    seen: list[bool] = []
+
+    def store_answer(held: Rows = rows) -> None:
+        assert len(held) == 10
+
+    def fails() -> None:
+        raise OSError("disk full")
+
+    work = [store_answer, fails, lambda: seen.append(alive() is None)]
+    del rows, store_answer
+    _run_quietly(work)
+    assert seen == [True] and work == []

@@ -156,8 +156,9 @@ def run() -> None:
     for export in _EXPORTS:
         export.cleanup()
     code = _flushed(code)
-    if cache.later:
-        process.in_background(cache.later)
+    if cache.later:  # (in the child, first let go of what only the command held)
+        work, cache.later = [_KEPT.clear, *cache.later], None
+        process.in_background(work)
     os._exit(code)
 
 

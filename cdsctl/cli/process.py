@@ -115,6 +115,10 @@ def in_background(work: list[Callable[[], object]]) -> None:
 
 
 def _run_quietly(work: list[Callable[[], object]]) -> None:
-    for step in work:
+    """Each step in turn, let go of once done: what only it held (a stored answer's rows)
+    is freed before the next one (a snapshot's) takes more."""
+    while work:
+        step = work.pop(0)
         with contextlib.suppress(Exception):  # a cache not kept is only a slower next run
             step()
+        del step
