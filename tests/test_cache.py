@@ -400,6 +400,7 @@ def test_the_code_fingerprint_covers_every_module_of_cdsctl(tmp_path: Path) -> N
     """A stored result or answer is other code's as soon as any module changes, not only
     those beside the cache's own (after the modules moved into subpackages, the fingerprint
     covered validation/ alone, and a changed query served its old answers)."""
+    import hashlib
     import os
 
     import cdsctl
@@ -409,6 +410,11 @@ def test_the_code_fingerprint_covers_every_module_of_cdsctl(tmp_path: Path) -> N
     assert cache.code_files() == sorted(package.rglob("*.py"))
     assert {p.relative_to(package).parts[0] for p in cache.code_files()} >= {
         "render", "state.py", "queries.py", "checks", "load", "validation"}  # fmt: skip
+    made = hashlib.blake2b(f"{cache.FORMAT}:{cdsctl.__version__}".encode(), digest_size=16)
+    for path in cache.code_files():  # (what it is: each module's path, size and time)
+        st = path.stat()
+        made.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    assert cache.code_fingerprint() == made.digest()
     before = Store(tmp_path).fingerprint
     target = package / "queries.py"
     st = target.stat()
