@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from pathlib import Path
 
 import holidays
 import pytest
@@ -203,3 +204,32 @@ def test_years_kept_and_preloaded_give_the_same_days() -> None:
         assert {d: again.holiday_name(d) for d in want} == names
     finally:
         workdays._YEARS.update(saved)
+
+
+@pytest.mark.parametrize(
+    "folders", [["holidays-1.2.3.dist-info"], [], ["holidays-1.dist-info", "holidays-2.dist-info"]]
+)
+def test_the_holidays_version_is_read_beside_the_package(
+    folders: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored answers are keyed to the `holidays` version: read from its one metadata
+    folder beside the package, else asked of importlib.metadata (what it was before)."""
+    import importlib.metadata
+    import importlib.util
+    from types import SimpleNamespace
+
+    from cdsctl.dates import workdays
+
+    workdays.package_version.cache_clear()
+    assert workdays.package_version() == importlib.metadata.version("holidays")
+    (tmp_path / "holidays").mkdir()
+    for name in [*folders, "holidays_extra-9.dist-info", "other-1.dist-info"]:
+        (tmp_path / name).mkdir()
+    origin = str(tmp_path / "holidays" / "__init__.py")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: SimpleNamespace(origin=origin))
+    workdays.package_version.cache_clear()
+    try:
+        want = "1.2.3" if len(folders) == 1 else importlib.metadata.version("holidays")
+        assert workdays.package_version() == want
+    finally:
+        workdays.package_version.cache_clear()
