@@ -15,13 +15,12 @@ item on it); the next query or validation sees it.  docs/queries.md says so.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..load.files import FolderStamp, Stamp
-from ..validation.cache import RACY_NS, Store, now_ns
+from ..validation.cache import RACY_NS, Store, blake2b, now_ns
 from ..validation.gcpause import gc_paused
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ Entry = tuple[str, str, Stamp, int, tuple[str, ...]]
 
 
 def shard_of(record_id: str) -> str:
-    number = int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=2).digest())
+    number = int.from_bytes(blake2b(record_id.encode(), digest_size=2).digest())
     return f"{META}.{number % SHARDS}"
 
 

@@ -18,7 +18,6 @@ folder per records root.  It is trusted only when it proves itself:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import time
@@ -35,6 +34,12 @@ except ImportError:  # (not on Windows: there nothing waits)
 
 from .. import __version__
 from ..load.files import Seen, Stamp, digest, newest_times
+
+try:  # hashlib's own BLAKE2: importing hashlib loads OpenSSL too (2.4 ms of every run)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover  (a Python without it)
+    from hashlib import blake2b
+
 
 FORMAT = 9  # 2: references by kinds, without paths; 3: stamps hold ctime; 4: wider cross views;
 # 5: messages as (template, arguments), shown in the reader's language; 6: an answer per file;
@@ -73,7 +78,7 @@ def code_fingerprint() -> bytes:
     Of each module in :func:`code_files`' order, its path in the package, size and time;
     made with os.scandir (a command makes it for each cache it opens: 2.2 ms with pathlib's
     rglob and a Path per module, 0.5 ms so)."""
-    h = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
+    h = blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
     for parts, st in sorted(_code_stats(str(PACKAGE), ())):
         h.update(f"{'/'.join(parts)}:{st[0]}:{st[1]}".encode())
     return h.digest()
@@ -109,7 +114,7 @@ class Store:
 
     @classmethod
     def for_root(cls, cache_dir: Path, root: Path) -> Store:
-        key = hashlib.blake2b(os.fsencode(root.resolve()), digest_size=10).hexdigest()
+        key = blake2b(os.fsencode(root.resolve()), digest_size=10).hexdigest()
         return cls(cache_dir / f"{root.name}-{key}")
 
     def read(self, name: str) -> Any:
@@ -451,7 +456,7 @@ class Answers:
             return
         if len(payload) > ANSWER_BYTES // 4:
             return
-        name = ANSWER + hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+        name = ANSWER + blake2b(key.encode(), digest_size=12).hexdigest()
         kept = dict(stored.get("answers", {})) if stored.get("digest") == digest else {}
         kept.pop(key, None)
         kept[key] = (name, len(payload))
