@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +82,9 @@ def test_a_report_summary_reads_as_its_values_and_references(text: str) -> None:
         assert summary.get("agency", "none") == values.get("agency", "none")
     lean = summary_from_wire(wire, whole=False)
     assert lean.whole is None and summary_from_wire(lean.to_wire(), whole=False) == lean
+    assert summary_from_wire(wire).values is values
+    with pytest.raises(ValueError, match="without its values"):
+        lean.values  # noqa: B018  (never a part of them taken for the whole)
     assert summary_from_wire(lean_wire(wire), whole=False) == lean
     assert summary_from_wire(wire).to_wire() == wire  # (what the shards hold, unchanged)
 

@@ -40,10 +40,6 @@ class Summary:
         """(kinds, names) of what it refers to."""
         return self.references.items()
 
-    @classmethod
-    def from_wire(cls, wire: tuple[Any, ...]) -> Summary:
-        return cls(*wire)
-
 
 class ReportSummary:
     """A report's summary: what the rules across files read of it, in a few slots.
@@ -81,12 +77,10 @@ class ReportSummary:
 
     @property
     def values(self) -> dict[str, Any]:
-        """Its full values when kept (`whole`), else those of :meth:`get`'s fields."""
-        if self.whole is not None:
-            return self.whole
-        found = {"kind": "report", "id": self.id}
-        found.update((k, v) for k in _REPORT_FIELDS if (v := getattr(self, k)) is not None)
-        return found
+        """Its full values, where they were kept (`whole`: see :func:`summary_from_wire`)."""
+        if self.whole is None:
+            raise ValueError(f"the summary of {self.file} was made without its values")
+        return self.whole
 
     def get(self, key: str, default: Any = None) -> Any:
         """A value by its field's name, as of a dict of its values (the index holds a

@@ -121,4 +121,3 @@ def _run_quietly(work: list[Callable[[], object]]) -> None:
         step = work.pop(0)
         with contextlib.suppress(Exception):  # a cache not kept is only a slower next run
             step()
-        del step

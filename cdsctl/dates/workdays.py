@@ -59,11 +59,8 @@ def package_version() -> str:
     spec = find_spec("holidays")
     if spec is None or spec.origin is None:
         return "?"
-    folder, prefix, suffix = (
-        os.path.dirname(os.path.dirname(spec.origin)),
-        "holidays-",
-        ".dist-info",
-    )
+    folder = os.path.dirname(os.path.dirname(spec.origin))
+    prefix, suffix = "holidays-", ".dist-info"
     try:
         found = [e.name for e in os.scandir(folder)
                  if e.name.startswith(prefix) and e.name.endswith(suffix)]  # fmt: skip
