@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # (imported where used: a query over the snapshot needs none 
     from array import array
 
     from .snapshot.patch import Files, Patched
-    from .snapshot.store import Located, Where
+    from .snapshot.store import Located
+    from .snapshot.where import Where
     from .validation.pipeline import Validation
 
 #: one report item on a task as `show` lists it: (ISO date, report id, agency, period,

@@ -30,7 +30,8 @@ from ..load.files import digest as digest_of
 from ..validation.cache import Store, unchanged
 from ..validation.gcpause import gc_paused
 from ..validation.pipeline import last_whole, whole_times
-from .patch import Files, Where
+from .patch import Files
+from .where import Where
 
 #: how many shards are read between two looks at whether the walk beside has found a change
 #: (then the records are not made whole: a validation will run)

@@ -19,7 +19,8 @@ from ..validation.walking import Walking
 
 if TYPE_CHECKING:
     from .patch import Files, Patched
-    from .store import Located, Where
+    from .store import Located
+    from .where import Where
 
 
 def later(store: Store, work: Callable[[], None], note: bytes = b"") -> None:
@@ -38,7 +39,7 @@ def keep(root: Path, store: Store, records: model.Records, skipped: list[str], d
     the records hold no reports but their items)."""
     from . import columns
     from . import store as snapshots
-    from .store import Where
+    from .where import Where
 
     where = functools.cache(located)
     if agencies is None:

@@ -22,7 +22,7 @@ import bisect
 import marshal
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -36,6 +36,7 @@ from ..validation.incremental import (  # (MOST: a full load past it)
     FlatStamps,
     differing_files,
 )
+from .where import Where
 
 #: the files of which every record depends (their change: every record loaded again)
 _WHOLE_KINDS = ("agencies", "calendar")
@@ -45,18 +46,6 @@ _KIND = {letter: kind for kind, letter in _LETTER.items()}
 _NONE = " "
 #: the (kind, id) of the record each file holds
 Owners = dict[str, tuple[str, str | None]]
-
-
-@dataclass(slots=True)
-class Where:
-    """Where each record is (`cdsctl show`): its kind and file by id, the errors of each
-    file with errors, each report's agency by report id."""
-
-    ids: dict[str, tuple[str, str]]
-    errors: dict[str, int]
-    report_agencies: dict[str, str]
-    #: (kind, file) of the records without an id: agencies.yaml, calendar.yaml
-    whole: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

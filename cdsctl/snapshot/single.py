@@ -13,7 +13,7 @@ from ..validation.cache import Store, cache_home
 from ..validation.gcpause import gc_paused
 from ..validation.onefile import check_file, full_record
 from . import where
-from .store import Where
+from .where import Where
 
 
 def found(root: Path, record_id: str) -> tuple[model.Records, list[str], Where] | None:

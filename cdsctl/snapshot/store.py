@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..load.files import Seen, Stamp
 from ..model import Records
@@ -32,7 +32,10 @@ from ..validation import cache
 from ..validation.cache import Store, now_ns, unchanged
 from ..validation.gcpause import gc_paused
 from . import columns
-from .patch import Files, Where, names_digest
+from .where import Where
+
+if TYPE_CHECKING:
+    from .patch import Files
 
 VIEW, TEXT, WHERE, DIGEST = "snapshot", "snapshot.text", "snapshot.where", "snapshot.digest"
 FILES, NAMES = "snapshot.files", "snapshot.names"
@@ -120,6 +123,8 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
 def made_of(store: Store, digest: bytes, names: list[str] | None = None) -> Files | None:
     """The files the snapshot of `digest` was made of, if it was kept with them; `names`:
     the files now, in path order (their list is used when it is the snapshot's)."""
+    from .patch import Files, names_digest  # (a query over the snapshot needs neither)
+
     kept = _side(store, FILES, digest)
     try:
         wire = kept["files"] if kept else None

@@ -17,14 +17,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..load.files import FolderStamp, Stamp
 from ..validation.cache import RACY_NS, Store, blake2b, now_ns
 from ..validation.gcpause import gc_paused
 
-if TYPE_CHECKING:
-    from .store import Where
+
+@dataclass(slots=True)
+class Where:
+    """Where each record is (`cdsctl show`): its kind and file by id, the errors of each
+    file with errors, each report's agency by report id.  (Here, not beside the snapshot's
+    patch that makes one: a query over the snapshot then imports no patching code.)"""
+
+    ids: dict[str, tuple[str, str]]
+    errors: dict[str, int]
+    report_agencies: dict[str, str]
+    #: (kind, file) of the records without an id: agencies.yaml, calendar.yaml
+    whole: list[tuple[str, str]] = field(default_factory=list)
+
 
 SHARDS = 64
 META = "where"
