@@ -520,7 +520,7 @@ def test_the_work_after_the_output_lets_go_of_each_step_once_done() -> None:
     snapshot's) takes more; a step that fails does not stop the next."""
     import weakref
 
-    from cdsctl.cli.process import _run_quietly
+    from cdsctl.validation.cache import done_later
 
     class Rows(list[int]):
         pass
@@ -537,5 +537,5 @@ def test_the_work_after_the_output_lets_go_of_each_step_once_done() -> None:
 
     work = [store_answer, fails, lambda: seen.append(alive() is None)]
     del rows, store_answer
-    _run_quietly(work)
+    done_later(work)
     assert seen == [True] and work == []

@@ -92,14 +92,16 @@ def in_background(work: list[Callable[[], object]]) -> None:
     user has the answer while the cache is being kept (cdsctl.validation.cache.later).  The child
     holds none of the standard streams (a pipe's reader, `| head` or a script capturing
     the output, sees the end at once), says nothing and leaves by os._exit.  Without fork,
-    the work is done here."""
+    the work is done here (:func:`cdsctl.validation.cache.done_later`)."""
+    from ..validation.cache import done_later
+
     if not hasattr(os, "fork"):
-        _run_quietly(work)
+        done_later(work)
         return
     try:
         pid = os.fork()
     except OSError:
-        _run_quietly(work)
+        done_later(work)
         return
     if pid == 0:  # the child
         try:
@@ -109,15 +111,6 @@ def in_background(work: list[Callable[[], object]]) -> None:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
-            _run_quietly(work)
+            done_later(work)
         finally:
             os._exit(0)
-
-
-def _run_quietly(work: list[Callable[[], object]]) -> None:
-    """Each step in turn, let go of once done: what only it held (a stored answer's rows)
-    is freed before the next one (a snapshot's) takes more."""
-    while work:
-        step = work.pop(0)
-        with contextlib.suppress(Exception):  # a cache not kept is only a slower next run
-            step()

@@ -69,7 +69,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 def code_files() -> list[Path]:
     """Every module of cdsctl: a change to any of them (a rule, a query, a template's
     context) makes stored results and answers those of other code."""
-    return sorted(PACKAGE.rglob("*.py"))
+    return [PACKAGE.joinpath(*parts) for parts, _ in sorted(_code_stats(str(PACKAGE), ()))]
 
 
 def code_fingerprint() -> bytes:
@@ -262,6 +262,17 @@ def soon(work: Callable[[], object], first: bool = False) -> None:
         later.insert(0, work)
     else:
         later.append(work)
+
+
+def done_later(work: list[Callable[[], object]]) -> None:
+    """The after-output `work` (:data:`later`), each step in turn and let go of once done:
+    what only it held (a stored answer's rows) is freed before the next one (a snapshot's)
+    takes more.  A step that fails is passed over: a cache not kept is only a slower next
+    run."""
+    while work:
+        step = work.pop(0)
+        with contextlib.suppress(Exception):
+            step()
 
 
 _held: dict[str, int] = {}  # locks held by this process

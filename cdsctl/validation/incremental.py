@@ -67,20 +67,15 @@ def keep_state(store: Store, digest: bytes, written: Times, files: list[str], fl
     (checks.partial.CrossState), the files it saw with their stamps (:func:`stamp_columns`)
     and each one's shard, in path order; `written`: the times of the shards' manifest it
     goes with."""
-    _write_state(store, digest, written, files, flat, shards, state)
+    head = {"digest": digest, **times(*written)}
+    if store.write(STATE_FILES, {**head, "files": files, "stamps": flat.tobytes(),
+                                 "shards": shards.tobytes()}):  # fmt: skip
+        store.write(STATE, {**head, "cross": state.to_wire()})
 
 
 def stamp_columns(stamps: dict[str, Stamp]) -> tuple[list[str], array[int]]:
     """The files of `stamps` and their stamps, four numbers each, flat (as kept)."""
     return list(stamps), array("q", chain.from_iterable(stamps.values()))
-
-
-def _write_state(store: Store, digest: bytes, written: Times, files: list[str], flat: array[int],
-                 shards: array[int], state: Any) -> None:  # fmt: skip
-    head = {"digest": digest, **times(*written)}
-    if store.write(STATE_FILES, {**head, "files": files, "stamps": flat.tobytes(),
-                                 "shards": shards.tobytes()}):  # fmt: skip
-        store.write(STATE, {**head, "cross": state.to_wire()})
 
 
 def _read_state(store: Store) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -267,7 +262,7 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
 
     def keep_account() -> None:  # (0.35 s at 305,061 files: after the output, from the CLI)
         with keeping(store, STATE_LOCK):
-            _write_state(store, digest, written, files.names, files.flat, files.shards, state)
+            keep_state(store, digest, written, files.names, files.flat, files.shards, state)
         _patch_names(store, old, new)
 
     if keep:  # the caller goes on to load every record: the account's memory is wanted back

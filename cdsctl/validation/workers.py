@@ -14,7 +14,6 @@ says so, instead of every worker printing a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import marshal
 import os
@@ -290,11 +289,9 @@ def apart(work: Callable[[], object]) -> bool:
     would)."""
 
     def there() -> bytes:
-        cache.later = []  # (the child's own, done once `work` has returned: what only it
-        work()  # held is freed first)
-        for step in cache.later:
-            with contextlib.suppress(Exception):  # (a cache not kept: a slower next run)
-                step()
+        cache.later = []  # (the child's own: done once `work` has returned and let go)
+        work()
+        cache.done_later(cache.later)
         return b"done"
 
     child = _in_child(there)
