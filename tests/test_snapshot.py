@@ -259,6 +259,32 @@ def test_show_without_a_walk_steps_aside_when_a_folder_or_its_file_changed(root:
     assert repository.one(root, task) is None
 
 
+@pytest.mark.parametrize("kind", ["task", "directive", "report", "meeting", "indicator"])
+def test_show_without_a_walk_passes_over_a_record_without_its_id(root: Path, kind: str) -> None:
+    """A record file of any kind that lacks its id (an error: left out of queries) is one
+    `show` neither reads nor trusts changed: hypothesis found `show` reading such a task."""
+    from cdsctl.output.show import describe
+
+    folder = {"task": "tasks", "directive": "directives", "report": "reports",
+              "meeting": "meetings", "indicator": "indicators"}[kind]  # fmt: skip
+    lost = root / folder / "no-id.yaml"
+    lost.write_text(f"kind: {kind}\ntitle: Không có mã\n", "utf-8")
+    old = 1_600_000_000
+    os.utime(lost, (old, old))
+    os.utime(lost.parent, (old, old))
+    day, task = date(2024, 3, 31), "TB-128-2022.1"
+    overdue_ids(root, day)  # a query keeps the snapshot, and where each record is
+    full = repository.load(root)
+    assert f"{folder}/no-id.yaml" in full.skipped
+    for record_id in (task, "ND-STTTT", full.records.tasks[task].directive):
+        quick = repository.one(root, record_id)
+        assert quick is not None, record_id
+        assert describe(quick, record_id, day) == describe(full, record_id, day), record_id
+    lost.write_text(f"kind: {kind}\nid: X-1\ntitle: Có mã\n", "utf-8")  # in place
+    os.utime(lost, (old + 500, old + 500))
+    assert repository.one(root, task) is None  # (its stamp changed: the full path)
+
+
 def test_an_error_from_a_stale_snapshot_is_not_shown(root: Path) -> None:
     """A query computed from the snapshot before the walk vouches for it: an agency added
     since (unknown to the snapshot) must not be an error."""

@@ -35,7 +35,7 @@ def found(root: Path, record_id: str) -> tuple[model.Records, list[str], Where] 
         if len(reports) != len(entry[4]) or not isinstance(directive, str):
             return None
         found |= reports | where.lookup(store, meta, [directive])
-    whole = [(kind, file, stamp, 0) for kind, file, stamp in meta["whole"]]
+    whole = [(kind, file, stamp, errors) for kind, file, stamp, errors in meta["whole"]]
     records = _read_again(root, meta, [*whole, *(e[:4] for e in found.values())])
     if records is None:
         return None

@@ -34,7 +34,8 @@ class Where:
     ids: dict[str, tuple[str, str]]
     errors: dict[str, int]
     report_agencies: dict[str, str]
-    #: (kind, file) of the records without an id: agencies.yaml, calendar.yaml
+    #: (kind, file) of the records without an id: agencies.yaml, calendar.yaml, and any
+    #: file of a record missing its id (errors: it is left out, as queries leave it)
     whole: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -62,7 +63,9 @@ def save(store: Store, found: Where, on: dict[str, list[str]], stamps: dict[str,
             refs = tuple(on.get(record_id, ())) if kind == "task" else ()
             entry = (kind, file, stamp, found.errors.get(file, 0), refs)
             shards.setdefault(shard_of(record_id), {})[record_id] = entry
-        whole = [(kind, file, stamps[file]) for kind, file in found.whole if file in stamps]
+        # (a file without an id may have errors too, a task without one: checked, not read)
+        whole = [(kind, file, stamps[file], found.errors.get(file, 0))
+                 for kind, file in found.whole if file in stamps]  # fmt: skip
         head = {"digest": digest, "written_ns": now_ns()}
         for n in range(SHARDS):
             name = f"{META}.{n}"
