@@ -15,7 +15,10 @@ of a day comes after yesterday's. So for AFTER (default: the cdsctl next to this
 with --before, BEFORE (another install, e.g. of the code as it was when the work started),
 interleaved row by row, with each binary's own cache folder (a new one per binary and run):
 
-1. `validate` cold (empty cache);  2. `validate` warm (same cache, same day);
+1. `validate` cold (empty cache), then 1b. the processes it leaves to run after its output
+   (they keep its cache: the account of the rules across files, the snapshot): how long
+   until they are done, and the largest peak RSS among them (/proc's VmHWM, sampled);
+2. `validate` warm (same cache, same day);
 3. the first `validate` of a new day: `validate` under `faketime DAY` (not timed), then
    timed under DAY + 1, records unchanged (DAY after the real today: cdsctl compares the
    faked time its cache was written with the files' real mtimes); a control row times the
@@ -29,11 +32,15 @@ interleaved row by row, with each binary's own cache folder (a new one per binar
    --format json` for the same date again (a stored answer);
 6. `show ID` (a task that reports name) for a new date;
 7. the answer cache: 16 new dates of `overdue --format json`, the size of the cache folder,
-   then the time of a 17th new date.
+   then the time of a 17th new date;
+8. `overdue --format json` in an empty cache (no validation kept: a first run);
+9. `overdue --format json` started as soon as a cold `validate` (untimed) has answered,
+   while what that left behind still keeps the cache (a script running both).
 
 Each time is the wall time of the subprocess; its peak RSS is GNU time's %M (the largest
 single process: the main one, not the sum with its workers). Run order: F, then scenarios
-1, 2, 5, 6, 7, 4, 3 (3 last: its fake clock leaves the cache dated in the future), each
+8, 9 (each in a cache of its own), 1, 2, 5, 6, 7, 4, 3 (3 last: its fake clock leaves the
+cache dated in the future), each
 seeing what the earlier ones left in its cache, as a user's day would. The tree AFTER runs
 from may be edited meanwhile (a change to any module makes every cache that of other code):
 a binary whose code changes leaves the run, its times of that run are set aside, and the run
@@ -128,9 +135,13 @@ ROWS = {  # in the table's order
     "answers-stored": "7. … of which stored answers (MB)",
     "answers-17": f"7. `overdue --format json`, {ANSWER_DATES + 1}th new date",
     "coldquery": "8. `overdue --format json` with no validation kept (a first run, a new cdsctl)",
+    "rightafter": "9. `overdue --format json` started right after a cold `validate` ends",
+    "cold-after": "1b. (background) the child a cold `validate` leaves: its time, its peak RSS",
 }
-SCENARIOS = ("cold", "warm", "newday", "edit", "queries", "show", "answers", "coldquery")  # 1..8
-RUN_ORDER = ("coldquery", "cold", "warm", "queries", "show", "answers", "edit", "newday")
+SCENARIOS = ("cold", "warm", "newday", "edit", "queries", "show", "answers", "coldquery",
+             "rightafter")  # 1..9 # fmt: skip
+RUN_ORDER = ("coldquery", "rightafter", "cold", "warm", "queries", "show", "answers", "edit",
+             "newday")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ class Goals:
     table_vs_json: float | None = None  # a text table at most this × its JSON
 
 
-NEW_DATE = (*QUERIES, "answers-17", "edit-query")  # any query for a new date
+NEW_DATE = (*QUERIES, "answers-17", "edit-query", "rightafter")  # any query for a new date
 GOALS_100K = Goals(
     "issue 13 at 100,000 tasks",
     {"cold": 0.25, "newday": 0.05, "edit": 0.03, "show": 0.01} | dict.fromkeys(NEW_DATE, 0.05),
@@ -484,12 +495,28 @@ class Bench:
             quiet([b.exe])  # (its child keeping the snapshot: not beside the next command)
             self.new_cache(b)  # (the other scenarios begin with an empty cache, as ever)
 
+    def scenario_rightafter(self, binaries: list[Binary]) -> None:
+        """A query started as soon as a cold `validate` has answered, as a script runs them:
+        what the child `validate` leaves behind has not kept its snapshot yet."""
+        day = self.new_date("rightafter")
+        for b in self.live(binaries):
+            self.new_cache(b).code = b.code()
+            self.cdsctl(b, ["validate"])
+            out = self.scratch / f"{b.name}-rightafter.out"
+            self.cdsctl(b, [*QUERIES["q-overdue-json"], "--as-of", day], "rightafter", out)
+            self.rows[f"rightafter@{b.name}"] = day, rows_in(out, True)
+            quiet([b.exe])
+            self.new_cache(b)
+
     def scenario_cold(self, binaries: list[Binary]) -> None:
         for b in self.live(binaries):
             cache = self.caches[b.name]
             cache.code = b.code()
             self.cdsctl(b, ["validate"], "cold")
             cache.validated = True
+            seconds, rss_mb = background(b.exe)  # (the next command starts once it is done)
+            if seconds is not None:
+                self.keep(f"cold-after@{b.name}", seconds, rss_mb, aside=b.name in self.stale)
 
     def scenario_warm(self, binaries: list[Binary]) -> None:
         for b in self.live(binaries):
@@ -573,26 +600,53 @@ class Bench:
             self.caches[b.name].validated = False  # dated in the future from now on
 
 
+def running(exes: Sequence[str]) -> list[str]:
+    """The processes (pids) that run one of these cdsctl installs: the program, or a child
+    it forked or started again (cdsctl.snapshot.keeper: `python [flags] cdsctl …`)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+        except OSError:
+            continue
+        if any(os.fsencode(exe) in argv[:4] for exe in exes):  # (running it: not `--before`)
+            found.append(entry.name)
+    return found
+
+
+def background(exe: str, timeout: float = 300.0) -> tuple[float | None, float | None]:
+    """How long the processes a command of `exe` left behind run once it has answered, and
+    the largest peak RSS among them (VmHWM: a fork's counts what it shares with its parent,
+    as GNU time's %M does; a program it became by exec counts from its start). (None, None)
+    when it left none."""
+    start, seconds, peak_kb = time.perf_counter(), None, 0
+    deadline = start + timeout
+    while time.perf_counter() < deadline:
+        pids = running([exe])
+        if not pids:
+            break
+        seconds = time.perf_counter() - start
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/status") as handle:
+                    for line in handle:
+                        if line.startswith("VmHWM:"):
+                            peak_kb = max(peak_kb, int(line.split()[1]))
+            except (OSError, ValueError):
+                continue
+        time.sleep(0.02)
+    return seconds, (peak_kb / 1024 if seconds is not None else None)
+
+
 def quiet(exes: Sequence[str], timeout: float = 120.0) -> None:
     """Wait until no process of these cdsctl installs runs: the child one leaves behind to
     keep its cache after the output (cdsctl.cli.process.in_background) would otherwise
     share the two cores with the other install's command being timed."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        busy = False
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
-                    argv = handle.read().split(b"\0")
-            except OSError:
-                continue
-            if any(os.fsencode(exe) in argv[:2] for exe in exes):  # (running it: not `--before`)
-                busy = True
-                break
-        if not busy:
-            return
+    while time.monotonic() < deadline and running(exes):
         time.sleep(0.1)
 
 

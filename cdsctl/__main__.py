@@ -16,6 +16,11 @@ def main() -> None:
 
         print(f"cdsctl {__version__}")
         return
+    if sys.argv[1:2] == ["__keep-snapshot"]:  # (snapshot.keeper.KEEP: not a user's command)
+        from .snapshot.keeper import main as keep
+
+        keep(sys.argv[2:])
+        return
     try:
         from .cli.app import run
     except (Exception, KeyboardInterrupt) as exc:  # a broken installation: one line, exit 3

@@ -377,27 +377,16 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
     one at a time (snapshot.fromshards), when the walk vouches that the files are still
     those (`where`, `text`: as :func:`light`); their snapshot and where each one is are
     kept after the output (`keep`).  None when there is no such validation."""
-    from .snapshot import fromshards
-    from .snapshot import store as snapshots
+    from .snapshot import fromshards, keeper
 
     store = _store(root)
     found = fromshards.made(store, walking, walking.done, lean=not (where or text))
     if found is None or not found.holds(walking()):
         return None
-    located = functools.cache(found.where)
-    records, skipped, digest = found.records, found.skipped, found.digest
-
-    def kept() -> None:  # (a lean one reads the shards again for what it left out)
-        if found.whole(store):
-            now = located()
-            ids = lambda: (now.ids, now.errors, now.whole)  # noqa: E731
-            keeping.keep(root, store, records, skipped, digest, ids, found.files, walking,
-                         now.report_agencies)  # fmt: skip
-
-    if keep:
-        keeping.later(store, kept, snapshots.SHARDS)
-    return Repository(root, records, None, skipped, digest, located() if where else None,
-                      settled=True)  # fmt: skip
+    if keep:  # (by a program of its own, from the shards: cdsctl.snapshot.keeper)
+        keeper.later(root, store)
+    return Repository(root, found.records, None, found.skipped, found.digest,
+                      found.where() if where else None, settled=True)  # fmt: skip
 
 
 def _validated(root: Path, walking: Walking, where: bool = False,

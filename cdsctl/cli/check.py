@@ -96,6 +96,10 @@ def validate(
         if bar is not None:
             bar.stop()
     keep(result)
+    if not no_cache:  # (the first query after it then reads it: cdsctl.snapshot.keeper)
+        from ..snapshot.keeper import after_validate
+
+        after_validate(root, result.digest, result.checked)
     shown = paths_shown(root)
     if fmt is Format.json:
         typer.echo(output.as_json(result.diagnostics))

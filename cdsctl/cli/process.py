@@ -93,15 +93,15 @@ def in_background(work: list[Callable[[], object]]) -> None:
     holds none of the standard streams (a pipe's reader, `| head` or a script capturing
     the output, sees the end at once), says nothing and leaves by os._exit.  Without fork,
     the work is done here (:func:`cdsctl.validation.cache.done_later`)."""
-    from ..validation.cache import done_later
+    from ..validation import cache
 
     if not hasattr(os, "fork"):
-        done_later(work)
+        cache.done_later(work)
         return
     try:
         pid = os.fork()
     except OSError:
-        done_later(work)
+        cache.done_later(work)
         return
     if pid == 0:  # the child
         try:
@@ -111,6 +111,7 @@ def in_background(work: list[Callable[[], object]]) -> None:
             devnull = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
-            done_later(work)
+            cache.disposable = True  # (a last step may become another program)
+            cache.done_later(work)
         finally:
             os._exit(0)

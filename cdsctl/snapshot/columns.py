@@ -80,11 +80,11 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _entries(records: model.Records, same: Callable[[Any, Any], Any]) -> dict[str, Any]:
-    """Every task's report items, dates as ISO text (a snapshot's records have them so)."""
+    """Every task's report items, dates as ISO text (a snapshot's records have them so: as
+    they are, their equal dates, states and periods one object each where they were made,
+    snapshot.fromshards, or loaded, marshal)."""
     if records.report_entries is not None:
-        return {task: [(same(e[0], e[0]), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
-                       for e in entries]
-                for task, entries in records.report_entries.items()}  # fmt: skip
+        return records.report_entries
     return {task: [(same(e[0], _iso(e[0])), e[1], same(e[2], e[2]), e[3], same(e[4], e[4]))
                    for e in entries]
             for task, entries in report_entries(records).items()}  # fmt: skip

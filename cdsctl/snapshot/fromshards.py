@@ -18,7 +18,7 @@ from __future__ import annotations
 import marshal
 import operator
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -47,6 +47,7 @@ class OfFiles:
     flat: array[int] = field(default_factory=lambda: array("q"))
     owners: list[tuple[str, str | None]] = field(default_factory=list)
     agencies: dict[str, str] = field(default_factory=dict)  # (as written: ids after aliases)
+    _sorted: list[int] | None = None  # the files' places in path order (:meth:`_order`)
 
     def add(self, file: str, stamp: Any, summary: Any, errors: dict[str, int]) -> None:
         self.names.append(file)
@@ -59,8 +60,57 @@ class OfFiles:
         if kind == "report" and file not in errors:
             self.agencies[record_id] = summary[3]["agency"]
 
+    def digest(self) -> bytes:
+        """The digest of the stamps read (load.files.digest), made from the columns: a list
+        of (file, stamp) would hold each stamp decoded again (65 MB at 305,061 files)."""
+        flat = iter(self.flat)
+        stamps = zip(flat, flat, flat, flat, strict=True)
+        return digest_of(zip(self.names, stamps, strict=True))
+
+    def with_ids(self, agency_ids: dict[str, str]) -> OfFiles:
+        """Each report's agency as an id (an alias written in a report named by its id)."""
+        if agency_ids:
+            self.agencies = {r: agency_ids.get(a, a) for r, a in self.agencies.items()}
+        return self
+
+    def where(self, errors: dict[str, int]) -> Where:
+        """Where each record is (the first holder of an id in path order)."""
+        located: dict[str, tuple[str, str]] = {}
+        whole: list[tuple[str, str]] = []
+        files, owners = self.names, self.owners
+        for i in self._order():
+            kind, record_id = owners[i]
+            if record_id is not None:
+                located.setdefault(record_id, (kind, files[i]))
+            elif kind:
+                whole.append((kind, files[i]))
+        return Where(located, errors, self.agencies, whole)
+
+    def files(self, errors: dict[str, int]) -> Files:
+        """The files, in path order (cdsctl.snapshot.patch)."""
+        order, files, owners = self._order(), self.names, self.owners
+        if order == list(range(len(files))):  # (the usual: the shards of a run are in order)
+            names, stamps = files, self.flat
+        else:
+            names = [files[i] for i in order]
+            flat = self.flat
+            stamps = array("q", chain.from_iterable(flat[4 * i : 4 * i + 4] for i in order))
+        held = {files[i]: owner for i, owner in enumerate(owners) if owner[0]}
+        return Files.of(names, stamps, held, errors)
+
+    def _order(self) -> list[int]:
+        """The files' places in path order, sorted once for :meth:`where` and :meth:`files`."""
+        if self._sorted is None:
+            names = self.names
+            self._sorted = sorted(range(len(names)), key=names.__getitem__)
+        return self._sorted
+
 
 _NONE = ("", None)
+#: a task's fields of few distinct values (agencies, directives, dates, groups), one object
+#: for each value, as a decoded snapshot has them (marshal): 43 MB less at 100,000 tasks
+_SHARED = ("directive", "lead", "support", "report_to", "via", "group", "tags", "every",
+           "due", "start", "end", "completed")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -70,8 +120,8 @@ class Made:
     the files' (given a walk of them now).
 
     Made `lean`, the tasks have no description and :attr:`of_files` is None: a query needs
-    neither (109 MB and 97 MB at 100,000 tasks); :meth:`whole` reads the shards again for
-    them, in the child that keeps the snapshot after the output."""
+    neither (109 MB and 97 MB at 100,000 tasks); the snapshot is kept by a process of its
+    own (cdsctl.snapshot.keeper), which reads the shards again for each."""
 
     records: model.Records
     skipped: list[str]
@@ -80,90 +130,94 @@ class Made:
     errors: dict[str, int]
     shards: list[str]  # the names of the shards read
     of_files: OfFiles | None
-    _sorted: list[int] | None = None  # the files' places in path order (:meth:`_order`)
 
     def holds(self, seen: dict[str, Stamp] | Seen) -> bool:
         return unchanged(seen, self.kept)
 
-    def whole(self, store: Store) -> bool:
-        """Read again what a lean one left out: the tasks' descriptions and :attr:`of_files`.
-        False (nothing changed) when the shards no longer hold the files they held (a
-        validation after an edit rewrote some since): their stamps' digest differs."""
-        if self.of_files is not None:
-            return True
-        of_files, loads = OfFiles(), marshal.loads
-        described: list[tuple[model.Task, str]] = []
-        tasks, errors = self.records.tasks, self.errors
-        for name in self.shards:
-            shard = store.read(name)
-            if not isinstance(shard, list):
-                return False
-            for stamp, wire in shard:
-                file, _, summary, blob = wire
-                of_files.add(file, stamp, summary, errors)
-                if summary is not None and summary[0] == "task" and file not in errors:
-                    text = loads(blob).get("description")
-                    task = tasks.get(summary[1])
-                    if text is not None and task is not None and task.source.file == file:
-                        described.append((task, text))
-        # (the stamps from of_files' columns: a list of the (file, stamp) read held each
-        # stamp decoded from the shards, 65 MB more in the keeper at 305,061 files)
-        flat = iter(of_files.flat)
-        stamps = zip(flat, flat, flat, flat, strict=True)
-        if digest_of(zip(of_files.names, stamps, strict=True)) != self.digest:
-            return False
-        for task, text in described:
-            task.description = text
-        self.of_files = _with_ids(of_files, self.records)
-        return True
-
     def where(self) -> Where:
-        """Where each record is (the first holder of an id in path order); worked out
-        when asked (0.3 s at 305,061 files: a query asks after its output)."""
-        located: dict[str, tuple[str, str]] = {}
-        whole: list[tuple[str, str]] = []
-        of = self._of_files()
-        files, owners = of.names, of.owners
-        for i in self._order():
-            kind, record_id = owners[i]
-            if record_id is not None:
-                located.setdefault(record_id, (kind, files[i]))
-            elif kind:
-                whole.append((kind, files[i]))
-        return Where(located, self.errors, of.agencies, whole)
+        """Where each record is; worked out when asked (0.3 s at 305,061 files)."""
+        return self._of_files().where(self.errors)
 
     def files(self) -> Files:
         """The files the records were made of, in path order (cdsctl.snapshot.patch)."""
-        of = self._of_files()
-        order, files, owners = self._order(), of.names, of.owners
-        if order == list(range(len(files))):  # (the usual: the shards of a run are in order)
-            names, stamps = files, of.flat
-        else:
-            names = [files[i] for i in order]
-            flat = of.flat
-            stamps = array("q", chain.from_iterable(flat[4 * i : 4 * i + 4] for i in order))
-        held = {files[i]: owner for i, owner in enumerate(owners) if owner[0]}
-        return Files.of(names, stamps, held, self.errors)
+        return self._of_files().files(self.errors)
 
     def _of_files(self) -> OfFiles:
         if self.of_files is None:
-            raise ValueError("made lean: Made.whole() reads the files again")
+            raise ValueError("made lean: without what each file holds")
         return self.of_files
 
-    def _order(self) -> list[int]:
-        """The files' places in path order, sorted once for :meth:`where` and :meth:`files`."""
-        if self._sorted is None:
-            names = self._of_files().names
-            self._sorted = sorted(range(len(names)), key=names.__getitem__)
-        return self._sorted
+
+def descriptions(store: Store, shard_names: list[str], errors: dict[str, int]
+                 ) -> dict[str, str] | None:  # fmt: skip
+    """The tasks' descriptions by id (of the files without errors: an id's only holder
+    there), as a snapshot keeps them apart; None when a shard is missing or damaged."""
+    loads, found = marshal.loads, {}
+    with gc_paused():
+        for shard in _each(store, shard_names):
+            if shard is None:
+                return None
+            for _, wire in shard:
+                file, _, summary, blob = wire
+                if summary is not None and summary[0] == "task" and file not in errors:
+                    text = loads(blob).get("description")
+                    if text:
+                        found[summary[1]] = text
+    return found
 
 
-def _with_ids(of_files: OfFiles, records: model.Records) -> OfFiles:
-    """Each report's agency as an id (an alias written in a report named by its id)."""
-    ids = records.agency_ids
-    if ids:
-        of_files.agencies = {r: ids.get(agency, agency) for r, agency in of_files.agencies.items()}
-    return of_files
+def files_of(store: Store, shard_names: list[str], errors: dict[str, int]) -> OfFiles | None:
+    """What each file of the shards holds (:class:`OfFiles`), each report's agency as an id;
+    None when a shard is missing or damaged."""
+    of_files, registries = OfFiles(), []
+    with gc_paused():
+        for shard in _each(store, shard_names):
+            if shard is None:
+                return None
+            for stamp, wire in shard:
+                file, _, summary, blob = wire
+                of_files.add(file, stamp, summary, errors)
+                if summary is not None and summary[0] == "agencies" and file not in errors:
+                    registries.append((file, marshal.loads(blob)))
+    records = model.Records()  # (the agencies alone: what an alias stands for)
+    for file, values in sorted(registries, key=operator.itemgetter(0)):
+        records.add("agencies", None, file, values)
+    records.use_agency_ids()
+    return of_files.with_ids(records.agency_ids)
+
+
+def _each(store: Store, shard_names: list[str]) -> Iterator[list[Any] | None]:
+    """Each shard read in turn (None for one missing or damaged)."""
+    for name in shard_names:
+        shard = store.read(name)
+        yield shard if isinstance(shard, list) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Last:
+    """The last validation kept in the cache: its stamps' digest, the times a walk is
+    compared with (cache.unchanged), each file with errors and how many, its shards."""
+
+    digest: bytes
+    kept: dict[str, Any]
+    errors: dict[str, int]
+    shards: list[str]
+
+    def holds(self, seen: dict[str, Stamp] | Seen) -> bool:
+        return unchanged(seen, self.kept)
+
+
+def last(store: Store) -> Last | None:
+    """The last validation kept in `store`, if there is one for today."""
+    found = last_whole(store)
+    if found is None:
+        return None
+    prior, manifest = found
+    try:
+        kept = whole_times(prior, manifest.get("written_ns", 0), manifest.get("started_ns"))
+        return Last(prior["digest"], kept, _errors(prior["diagnostics"]), manifest["shards"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None,
@@ -171,19 +225,14 @@ def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None
     """The records of the validation kept in `store`, or None when there is none for today
     (or a shard is missing or damaged).  `seen`/`done`: a walk under way beside; once it is
     done and tells that files changed since, the shards are read no further (None).
-    `lean`: without the tasks' descriptions nor what each file holds (:meth:`Made.whole`)."""
-    last = last_whole(store)
-    if last is None:
-        return None
-    prior, manifest = last
-    try:
-        kept = whole_times(prior, manifest.get("written_ns", 0), manifest.get("started_ns"))
-        errors = _errors(prior["diagnostics"])
-        names = manifest["shards"]
-    except (KeyError, TypeError, ValueError):
+    `lean`: without the tasks' descriptions nor what each file holds (a query needs
+    neither; cdsctl.snapshot.keeper reads them apart, with :func:`descriptions` and
+    :func:`files_of`)."""
+    found = last(store)
+    if found is None:
         return None
     with gc_paused():  # hundreds of thousands of small objects, no cycles
-        return _made(store, names, prior["digest"], errors, kept, seen, done, lean)
+        return _made(store, found, seen, done, lean)
 
 
 def _errors(wires: list[Any]) -> dict[str, int]:
@@ -195,25 +244,27 @@ def _errors(wires: list[Any]) -> dict[str, int]:
     return found
 
 
-def _made(store: Store, shard_names: list[str], digest: bytes, errors: dict[str, int],
-          kept: dict[str, Any], seen: Callable[[], dict[str, Stamp] | Seen] | None,
+def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | Seen] | None,
           done: Callable[[], bool] | None, lean: bool) -> Made | None:  # fmt: skip
     """Each shard read in turn: a task made its typed record, a report its items on each
     task at once (an id held twice is an error of the later file, checks.crossfile's
     `duplicate-id`, and files with errors are left out: each report here is its id's only
     holder, wherever its shard is), the other records kept as values."""
     build_task, loads, source = model.task, marshal.loads, model.Source
+    shard_names, errors, kept = validated.shards, validated.errors, validated.kept
     of_files = None if lean else OfFiles()
     tasks: list[tuple[str, str, model.Task]] = []
     others: list[tuple[str, str, str | None, dict[str, Any]]] = []
     entries: dict[str, list[tuple[str, str, str, Any, Any]]] = {}
     internal: set[str] = set()
-    for n, name in enumerate(shard_names):
+    # equal dates, states and periods as one object: a few thousand among 340,000 items at
+    # 200,000 reports (each shard's own were 25 MB more; a snapshot keeps them so too)
+    same: Callable[..., Any] = {}.setdefault
+    for n, shard in enumerate(_each(store, shard_names)):
         if seen is not None and done is not None and n % LOOK_EVERY == 0:  # noqa: SIM102
             if done() and not unchanged(seen(), kept):
                 return None
-        shard = store.read(name)
-        if not isinstance(shard, list):
+        if shard is None:
             return None  # (missing or damaged: as validation.shards.cached_entries)
         for stamp, wire in shard:
             file, _, summary, blob = wire
@@ -224,8 +275,12 @@ def _made(store: Store, shard_names: list[str], digest: bytes, errors: dict[str,
             kind, record_id, values = summary[0], summary[1], summary[3]
             if kind == "report":  # (its summary's values are all of it: checks.index.WHOLE_VIEW)
                 day, period = values["date"], values.get("period")
+                day = same(day, day)
+                if period is not None:
+                    period = same(period, period)
                 for v in values["tasks"]:
-                    entry = (day, record_id, v["status"], v.get("progress"), period)
+                    status = v["status"]
+                    entry = (day, record_id, same(status, status), v.get("progress"), period)
                     entries.setdefault(v["task"], []).append(entry)
                 if values.get("visibility") == "internal":
                     internal.add(record_id)
@@ -235,7 +290,11 @@ def _made(store: Store, shard_names: list[str], digest: bytes, errors: dict[str,
                     internal.add(record_id)
                 if lean:
                     values.pop("description", None)
-                tasks.append((file, record_id, build_task(values, source(file))))
+                task = build_task(values, source(file))
+                for name in _SHARED:  # (equal values as one object, as a snapshot has them)
+                    value = getattr(task, name)
+                    setattr(task, name, same(value, value))
+                tasks.append((file, record_id, task))
             else:
                 others.append((file, kind, record_id, loads(blob)))
     by_date_and_id = operator.itemgetter(0, 1)
@@ -250,5 +309,5 @@ def _made(store: Store, shard_names: list[str], digest: bytes, errors: dict[str,
         records.tasks[record_id] = task
     records.use_agency_ids()
     if of_files is not None:
-        of_files = _with_ids(of_files, records)
-    return Made(records, sorted(errors), digest, kept, errors, shard_names, of_files)
+        of_files = of_files.with_ids(records.agency_ids)
+    return Made(records, sorted(errors), validated.digest, kept, errors, shard_names, of_files)

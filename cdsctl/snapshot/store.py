@@ -14,9 +14,11 @@ snapshot is there without reading it.
 A process keeping the snapshot holds a lock on `snapshot.lock` (:func:`keeping`); a query
 that finds it held waits until the snapshot is there (:func:`load`) rather than loading
 every record itself beside it: the query before it has them loaded and only writes them
-(≈ 3 s at 305,061 files, against ≈ 8 s to load them again).  `validate` keeps none: it
-would load every record for it, and the render or site run right after it would wait
-longer for that than it takes to load them (measured: bench/README.md, issue 9).
+(≈ 3 s at 305,061 files, against ≈ 8 s to load them again).  One kept from a validation's
+shards (after `validate`, by :mod:`.keeper`) is noted so in the lock's file
+(:func:`from_shards`): a command started meanwhile makes its records from the shards as
+the keeper does rather than wait for all of it (a render or site run right after
+`validate` would wait longer than that takes: bench/README.md, issue 9).
 """
 
 from __future__ import annotations
@@ -111,13 +113,19 @@ def save(store: Store, records: Records, skipped: list[str], digest: bytes,
         if agencies is None:
             agencies = columns.report_agencies(records)
         if (store.write(TEXT, {**head, "texts": texts})
-                and store.write(WHERE, {**head, "ids": ids, "errors": errors,
-                                        "reports": agencies, "whole": whole})
-                and store.write(NAMES, {**head, "names": made_of and made_of.names})
-                and store.write(FILES, {**head, "files": made_of and made_of.to_wire()})
+                and save_where(store, head, Where(ids, errors, agencies, whole), made_of)
                 and store.write(VIEW, {**head, "skipped": skipped, "view": view})):  # fmt: skip
             return store.write(DIGEST, digest)
     return False
+
+
+def save_where(store: Store, head: dict[str, Any], where: Where, made_of: Files | None) -> bool:
+    """Keep, beside a view (`head`: its digest and time), where each record is and the files
+    it was made of (None: not known)."""
+    return (store.write(WHERE, {**head, "ids": where.ids, "errors": where.errors,
+                                "reports": where.report_agencies, "whole": where.whole})
+            and store.write(NAMES, {**head, "names": made_of and made_of.names})
+            and store.write(FILES, {**head, "files": made_of and made_of.to_wire()}))  # fmt: skip
 
 
 def made_of(store: Store, digest: bytes, names: list[str] | None = None) -> Files | None:

@@ -24,6 +24,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -250,12 +251,26 @@ def unchanged(stamps: dict[str, Stamp] | Seen, cached: dict[str, Any]) -> bool:
 #: here and, once it has printed, runs it in a child process of its own
 #: (cli/process.in_background); None (the library's default): done at once.
 later: list[Callable[[], object]] | None = None
+#: whether this process is the child left to do the after-output work
+#: (cli/process.in_background): a step may then become another program (:class:`Last`)
+disposable = False
+
+
+@dataclass(frozen=True, slots=True)
+class Last:
+    """An after-output step done after every other (:func:`done_later`): one that may
+    become another program (os.execv), so that nothing asked after it is lost."""
+
+    work: Callable[[], object]
+
+    def __call__(self) -> object:
+        return self.work()
 
 
 def soon(work: Callable[[], object], first: bool = False) -> None:
     """`work` now, or after the command's output when the caller asked so (:data:`later`;
     `first`: before what was asked till now, when it is quick and the next command may
-    want it at once)."""
+    want it at once; a :class:`Last` step stays after every other)."""
     if later is None:
         work()
     elif first:
@@ -267,8 +282,9 @@ def soon(work: Callable[[], object], first: bool = False) -> None:
 def done_later(work: list[Callable[[], object]]) -> None:
     """The after-output `work` (:data:`later`), each step in turn and let go of once done:
     what only it held (a stored answer's rows) is freed before the next one (a snapshot's)
-    takes more.  A step that fails is passed over: a cache not kept is only a slower next
-    run."""
+    takes more; :class:`Last` steps at the end.  A step that fails is passed over: a cache
+    not kept is only a slower next run."""
+    work.sort(key=lambda step: isinstance(step, Last))  # (stable: the rest keep their order)
     while work:
         step = work.pop(0)
         with contextlib.suppress(Exception):
@@ -280,7 +296,8 @@ _held: dict[str, int] = {}  # locks held by this process
 _handed: dict[str, int] = {}
 
 
-def soon_holding(store: Store, lock: str, work: Callable[[], object], note: bytes = b"") -> None:
+def soon_holding(store: Store, lock: str, work: Callable[[], object], note: bytes = b"",
+                 last: bool = False) -> None:  # fmt: skip
     """`work` after the output (:func:`soon`), with `lock` taken now, before the output,
     and held until `work` is done (or :func:`release`): a command started in between waits
     for what `work` keeps (:func:`settled`) rather than reading what it replaces and then
@@ -288,9 +305,10 @@ def soon_holding(store: Store, lock: str, work: Callable[[], object], note: byte
     snapshots: 1.3 GB).  The lock passes to the child that does the work: a flock belongs
     to the open file, which the fork shares.  Taken only if free at once (else `work` takes
     it).  `note`: written in the lock's file, for another command to read while the lock is
-    held (:func:`held_for`): what is being kept."""
+    held (:func:`held_for`): what is being kept.  `last`: a :class:`Last` step (the lock's
+    file stays open in the program it becomes: :func:`handed`, :func:`adopt`)."""
     if later is None or fcntl is None or _held.get(lock):
-        soon(work)
+        soon(Last(work) if last else work)
         return
     fd = _lock_file(store, lock)
     try:
@@ -299,7 +317,7 @@ def soon_holding(store: Store, lock: str, work: Callable[[], object], note: byte
         os.pwrite(fd, note, 0)
     except OSError:  # (another command's keeper holds it: `work` waits for it, as before)
         os.close(fd)
-        soon(work)
+        soon(Last(work) if last else work)
         return
     _held[lock] = _held.get(lock, 0) + 1
 
@@ -312,7 +330,20 @@ def soon_holding(store: Store, lock: str, work: Callable[[], object], note: byte
                 _held[lock] = max(0, _held.get(lock, 0) - 1)
             os.close(fd)
 
-    soon(run)
+    soon(Last(run) if last else run)
+
+
+def handed(lock: str) -> int | None:
+    """The file of `lock` that :func:`soon_holding` took for the step under way (None: not
+    taken for it)."""
+    return _handed.get(lock)
+
+
+def adopt(lock: str, fd: int) -> None:
+    """Hold `lock` through `fd`, the file another program took it with before becoming
+    this one (:func:`handed`): :func:`release` and :func:`keeping` treat it as taken here."""
+    _handed[lock] = fd
+    _held[lock] = _held.get(lock, 0) + 1
 
 
 def release(lock: str) -> None:
