@@ -67,7 +67,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -612,9 +612,38 @@ def running(exes: Sequence[str]) -> list[str]:
                 argv = handle.read().split(b"\0")
         except OSError:
             continue
-        if any(os.fsencode(exe) in argv[:4] for exe in exes):  # (running it: not `--before`)
+        script = next((a for a in argv[1:] if not a.startswith(b"-")), b"")  # (after flags)
+        if any(os.fsencode(exe) in (argv[0], script) for exe in exes):  # (not `--before X`)
             found.append(entry.name)
     return found
+
+
+def alive(pid: str) -> bool:
+    """Whether process `pid` still runs (not gone, not a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def settle(exes: Sequence[str], timeout: float, step: float,
+           each: Callable[[list[str]], None] | None = None) -> float | None:  # fmt: skip
+    """Wait until no process of these installs runs (:func:`running`), or `timeout`: the
+    seconds until then (None: none ran). A process is followed by its pid once seen: one
+    that becomes cdsctl again (os.execv, cdsctl.snapshot.keeper) has no command line for an
+    instant, and a look then would find none running. `each(pids)`: called at each look."""
+    start, seen, last = time.perf_counter(), set(), None
+    while time.perf_counter() - start < timeout:
+        seen |= set(running(exes))
+        pids = sorted(p for p in seen if alive(p))
+        if not pids:
+            break
+        last = time.perf_counter() - start
+        if each is not None:
+            each(pids)
+        time.sleep(step)
+    return last
 
 
 def background(exe: str, timeout: float = 300.0) -> tuple[float | None, float | None]:
@@ -622,13 +651,10 @@ def background(exe: str, timeout: float = 300.0) -> tuple[float | None, float | 
     the largest peak RSS among them (VmHWM: a fork's counts what it shares with its parent,
     as GNU time's %M does; a program it became by exec counts from its start). (None, None)
     when it left none."""
-    start, seconds, peak_kb = time.perf_counter(), None, 0
-    deadline = start + timeout
-    while time.perf_counter() < deadline:
-        pids = running([exe])
-        if not pids:
-            break
-        seconds = time.perf_counter() - start
+    peak_kb = 0
+
+    def look(pids: list[str]) -> None:
+        nonlocal peak_kb
         for pid in pids:
             try:
                 with open(f"/proc/{pid}/status") as handle:
@@ -637,7 +663,8 @@ def background(exe: str, timeout: float = 300.0) -> tuple[float | None, float | 
                             peak_kb = max(peak_kb, int(line.split()[1]))
             except (OSError, ValueError):
                 continue
-        time.sleep(0.02)
+
+    seconds = settle([exe], timeout, 0.02, look)
     return seconds, (peak_kb / 1024 if seconds is not None else None)
 
 
@@ -645,9 +672,7 @@ def quiet(exes: Sequence[str], timeout: float = 120.0) -> None:
     """Wait until no process of these cdsctl installs runs: the child one leaves behind to
     keep its cache after the output (cdsctl.cli.process.in_background) would otherwise
     share the two cores with the other install's command being timed."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and running(exes):
-        time.sleep(0.1)
+    settle(exes, timeout, 0.1)
 
 
 def loadavg() -> str:
