@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, Severity
 from .load.files import Seen, Stamp
 from .snapshot import keeping
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home, soon
+from .validation.cache import MISSING, Answers, Store, cache_home, sharing, soon
 from .validation.gcpause import gc_paused
 from .validation.walking import Walking
 
@@ -380,7 +380,8 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
     from .snapshot import fromshards, keeper
 
     store = _store(root)
-    found = fromshards.made(store, walking, walking.done, lean=not (where or text))
+    with sharing(store, fromshards.READING):  # (a keeper beside gives way meanwhile)
+        found = fromshards.made(store, walking, walking.done, lean=not (where or text))
     if found is None or not found.holds(walking()):
         return None
     if keep:  # (by a program of its own, from the shards: cdsctl.snapshot.keeper)

@@ -202,6 +202,56 @@ def test_a_keeper_started_beside_another_waits_then_finds_it_kept(
     assert result == [False] and store.read(snapshots.VIEW) is None
 
 
+def test_the_keeper_gives_way_to_a_query_reading_the_shards(generated: Path,
+                                                              tmp_path: Path) -> None:  # fmt: skip
+    """A query run right after `validate` reads the shards beside the keeper: the keeper
+    waits until it is done (both at once took 14% longer)."""
+    import threading
+
+    from cdsctl.snapshot import fromshards
+
+    store = built_store(generated, tmp_path)
+    result: list[bool] = []
+    with cache.sharing(store, fromshards.READING):  # (as a query's open file: another flock)
+        keeping = threading.Thread(target=lambda: result.append(keeper.build(generated, store)))
+        keeping.start()
+        time.sleep(0.3)
+        assert keeping.is_alive() and not result
+        assert_nothing_kept(store)
+    keeping.join(60)
+    assert result == [True] and store.read(snapshots.DIGEST) is not None
+
+
+def test_a_query_reads_the_shards_sharing_their_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+
+    from cdsctl.snapshot import fromshards
+
+    root = aged(shutil.copytree(BUNDLED, tmp_path / "records"))
+    monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
+    validate(root)
+    store = Store.for_root(tmp_path / "cache", root)
+    made, held = fromshards.made, []
+
+    def made_while_shared(*args: Any, **kwargs: Any) -> Any:
+        fd = os.open(store.folder / fromshards.READING, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(False)
+        except BlockingIOError:
+            held.append(True)
+        finally:
+            os.close(fd)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(fromshards, "made", made_while_shared)
+    monkeypatch.setattr(cache, "later", [])  # (the keeper it starts: after the output)
+    assert repository.light(root).records.tasks
+    assert held == [True]
+
+
 # -- when `validate` keeps one ------------------------------------------------------------------
 
 

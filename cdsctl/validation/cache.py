@@ -396,6 +396,48 @@ def keeping(store: Store, lock: str) -> Iterator[None]:
         os.close(fd)
 
 
+@contextmanager
+def sharing(store: Store, lock: str) -> Iterator[None]:
+    """Hold `lock` shared while reading what a process in the background reads too: it
+    gives way (:func:`unshared`).  Without locks (Windows), nothing."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        fd = _lock_file(store, lock)
+    except OSError:  # (a cache folder this user cannot write: nothing to share)
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def unshared(store: Store, lock: str, timeout: float) -> None:
+    """Return once no process holds `lock` shared (:func:`sharing`), or after `timeout`:
+    work in the background waits so for a command reading beside it."""
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(store.folder / lock, os.O_RDONLY)
+    except OSError:  # (never taken: nobody reads)
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.05)
+    finally:
+        os.close(fd)
+
+
 def _lock_file(store: Store, lock: str) -> int:
     """The lock's file in the store's folder, opened to be locked (made if missing)."""
     store.folder.mkdir(parents=True, exist_ok=True)
