@@ -169,6 +169,26 @@ def test_nothing_is_kept_from_shards_written_again_during_the_passes(
     assert_nothing_kept(store)
 
 
+@pytest.mark.parametrize("after", ["descriptions", "files_of"])
+def test_nothing_is_kept_from_a_shard_damaged_during_the_passes(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: str
+) -> None:
+    from cdsctl.snapshot import fromshards
+
+    store = built_store(generated, tmp_path)
+    name = store.read(FILES)["shards"][1]
+    step = getattr(fromshards, after)
+
+    def then_damaged(*args: Any, **kwargs: Any) -> Any:
+        found = step(*args, **kwargs)
+        (store.folder / name).write_bytes(b"not marshal")
+        return found
+
+    monkeypatch.setattr(fromshards, after, then_damaged)
+    assert not keeper.build(generated, store)
+    assert_nothing_kept(store)
+
+
 def test_a_snapshot_kept_already_is_not_made_again(
     generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -157,16 +157,15 @@ def descriptions(store: Store, shard_names: list[str], errors: dict[str, int]
     """The tasks' descriptions by id (of the files without errors: an id's only holder
     there), as a snapshot keeps them apart; None when a shard is missing or damaged."""
     loads, found = marshal.loads, {}
-    with gc_paused():
-        for shard in _each(store, shard_names):
-            if shard is None:
-                return None
-            for _, wire in shard:
-                file, _, summary, blob = wire
+    try:
+        with gc_paused():
+            for _, file, summary, blob in _files(store, shard_names):
                 if summary is not None and summary[0] == "task" and file not in errors:
                     text = loads(blob).get("description")
                     if text:
                         found[summary[1]] = text
+    except _Damaged:
+        return None
     return found
 
 
@@ -174,20 +173,33 @@ def files_of(store: Store, shard_names: list[str], errors: dict[str, int]) -> Of
     """What each file of the shards holds (:class:`OfFiles`), each report's agency as an id;
     None when a shard is missing or damaged."""
     of_files, registries = OfFiles(), []
-    with gc_paused():
-        for shard in _each(store, shard_names):
-            if shard is None:
-                return None
-            for stamp, wire in shard:
-                file, _, summary, blob = wire
+    try:
+        with gc_paused():
+            for stamp, file, summary, blob in _files(store, shard_names):
                 of_files.add(file, stamp, summary, errors)
                 if summary is not None and summary[0] == "agencies" and file not in errors:
                     registries.append((file, marshal.loads(blob)))
+    except _Damaged:
+        return None
     records = model.Records()  # (the agencies alone: what an alias stands for)
     for file, values in sorted(registries, key=operator.itemgetter(0)):
         records.add("agencies", None, file, values)
     records.use_agency_ids()
     return of_files.with_ids(records.agency_ids)
+
+
+class _Damaged(Exception):
+    """A shard missing or damaged (:func:`_files`)."""
+
+
+def _files(store: Store, shard_names: list[str]) -> Iterator[tuple[Any, str, Any, bytes]]:
+    """Each file of the shards in turn, (stamp, file, summary, blob); _Damaged when a shard
+    is missing or damaged."""
+    for shard in _each(store, shard_names):
+        if shard is None:
+            raise _Damaged
+        for stamp, (file, _, summary, blob) in shard:
+            yield stamp, file, summary, blob
 
 
 def _each(store: Store, shard_names: list[str]) -> Iterator[list[Any] | None]:

@@ -418,24 +418,7 @@ def sharing(store: Store, lock: str) -> Iterator[None]:
 def unshared(store: Store, lock: str, timeout: float) -> None:
     """Return once no process holds `lock` shared (:func:`sharing`), or after `timeout`:
     work in the background waits so for a command reading beside it."""
-    if fcntl is None:
-        return
-    try:
-        fd = os.open(store.folder / lock, os.O_RDONLY)
-    except OSError:  # (never taken: nobody reads)
-        return
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(0.05)
-    finally:
-        os.close(fd)
+    _free(store, lock, True, timeout, 0.05)
 
 
 def _lock_file(store: Store, lock: str) -> int:
@@ -446,22 +429,31 @@ def _lock_file(store: Store, lock: str) -> int:
 
 def settled(store: Store, lock: str, timeout: float) -> None:
     """Return once no other process holds `lock` (:func:`keeping`), or after `timeout`."""
-    if fcntl is None or _held.get(lock):
+    if not _held.get(lock):
+        _free(store, lock, False, timeout, 0.02)
+
+
+def _free(store: Store, lock: str, exclusive: bool, timeout: float, step: float) -> None:
+    """Return once `lock` could be taken (`exclusive`: by this process alone; else shared),
+    looking every `step` seconds, or after `timeout`.  Nothing to wait for where there are
+    no locks, or the lock's file was never made (or cannot be read)."""
+    if fcntl is None:
         return
     try:
         fd = os.open(store.folder / lock, os.O_RDONLY)
-    except OSError:  # (never kept here, or a folder we cannot read: nothing to wait for)
+    except OSError:
         return
+    mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fd, mode)  # (let go as the file is closed)
                 return
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     return
-                time.sleep(0.02)
+                time.sleep(step)
     finally:
         os.close(fd)
 
