@@ -71,7 +71,8 @@ def assert_same(full: repository.Repository, made: fromshards.Made, cache: Path)
     assert where.whole == whole
     assert where.report_agencies == columns.report_agencies(full.records)
     kept = repository._made_of(Store.for_root(cache, full.root), full.validation, None)
-    files = made.files()
+    assert made.of_files is not None
+    files = made.of_files.files(made.errors)
     assert kept is not None
     assert (files.names, files.flat, files.kinds, files.ids, files.errors) == (
         kept.names, kept.flat, kept.kinds, kept.ids, kept.errors)  # fmt: skip
@@ -107,7 +108,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_generated_records(generated: Path, tmp_path: Path) -> None:
     made = check(generated, tmp_path / "cache")
-    assert len(made.files().names) > 900
+    assert made.of_files is not None and len(made.of_files.names) > 900
 
 
 def reorder(store: Store, seed: int) -> None:

@@ -1,7 +1,8 @@
 """A snapshot's records made straight from the validation cache's shards, one shard at a
-time, when no snapshot is kept yet for the files (the first query or site after a
-`validate`): what :func:`cdsctl.repository.load` gives a query, without holding every
-file's summary and values at once.
+time, when no snapshot is kept yet for the files (by the keeper after `validate`,
+cdsctl.snapshot.keeper, or a query or site run before it is done): what
+:func:`cdsctl.repository.load` gives a query, without holding every file's summary and
+values at once.
 
 A full load holds each of the 305,061 files' summary (the whole values of every report),
 the marshalled values of every other record and then the typed records: 1.2 GB at 100,000
@@ -141,10 +142,6 @@ class Made:
     def where(self) -> Where:
         """Where each record is; worked out when asked (0.3 s at 305,061 files)."""
         return self._of_files().where(self.errors)
-
-    def files(self) -> Files:
-        """The files the records were made of, in path order (cdsctl.snapshot.patch)."""
-        return self._of_files().files(self.errors)
 
     def _of_files(self) -> OfFiles:
         if self.of_files is None:

@@ -10,13 +10,15 @@ over the shards at a time, letting go of each before the next (:func:`build`):
 
 1. a walk without a map of the stamps: the files still have the stamps the validation read
    them with, none racy (else nothing is kept: the next query validates);
-2. the query view (fromshards.made, lean; columns.encode), held marshalled;
+2. the tasks' descriptions (`snapshot.text`), the most memory, first;
 3. what each file holds: where each record is and the files it was made of
    (`snapshot.where`, `.names`, `.files`), once their stamps' digest is the validation's;
-4. the tasks' descriptions (`snapshot.text`);
-5. the view (`snapshot`) and `snapshot.digest`, once the shards are still the files read
-   in 2–4 (each one's stamp); then the lock is let go, and where each record is for `show`
-   is kept (snapshot.keeping.keep_index: a walk of its own).
+4. the query view (fromshards.made, lean; columns.encode), written (`snapshot`, then
+   `snapshot.digest`) once the shards are still the files read in 2–4 (each shard file's
+   identity); then the lock is let go, and where each record is for `show` is kept
+   (snapshot.keeping.keep_index_of: a walk of its own).
+
+Before the walk and each pass it gives way to a command reading the shards beside it.
 
 Without fork or exec the same passes run in the command's process, after its output.
 """
