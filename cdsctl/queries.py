@@ -118,14 +118,14 @@ def overdue_row(s: TaskState) -> dict[str, Any]:
 
 def task_row(s: TaskState) -> dict[str, Any]:
     """One item of `cdsctl tasks --format json`: the task, its state, and what decided it."""
-    task, latest = s.task, s.latest
+    task, latest = s.task, s.last_item()
     return {"id": s.id, "task": task.id, "period": s.period, "title": task.title,
             "lead": task.lead, "support": list(task.support), "directive": task.directive,
             "group": task.group, "deadline": _iso(s.deadline), "completed": _iso(s.completed),
             "state": str(s.state), "days_overdue": s.days_overdue, "days_late": s.days_late,
-            "last_report": latest.report if latest else None,
-            "last_status": latest.status if latest else None,
-            "progress": latest.progress if latest else None}  # fmt: skip
+            "last_report": latest[1] if latest else None,
+            "last_status": latest[2] if latest else None,
+            "progress": latest[3] if latest else None}  # fmt: skip
 
 
 # -- statistics ------------------------------------------------------------------------------

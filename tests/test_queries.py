@@ -89,6 +89,37 @@ def test_tasks_json_equals_the_library_and_covers_every_state(repo) -> None:  # 
     assert {i["state"] for i in items} == {str(s) for s in State}
 
 
+@pytest.mark.parametrize("day", [date(2022, 6, 30), date(2023, 10, 10), date(2025, 3, 31)])
+@pytest.mark.parametrize("held", ["loaded", "snapshot"])
+def test_a_task_rows_last_report_is_the_last_dated_by_then(repo, day: date,
+                                                          held: str) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    """`last_report`, `last_status`, `progress`: the last item on the task (an instance:
+    for its period) of the reports dated on or before D, in date order then report id;
+    from records loaded (dates) and from a snapshot's (the days as text)."""
+    from cdsctl.repository import Repository
+    from cdsctl.snapshot import columns
+
+    records = repo.records
+    if held == "snapshot":
+        records = columns.decode(*columns.encode(records))
+    want: dict[tuple[str, str | None], tuple[str, str, float | None]] = {}
+    for report in sorted(repo.records.reports.values(), key=lambda r: (r.date, r.id)):
+        if report.date <= day:
+            for item in report.tasks:
+                said = (report.id, item.status, item.progress)
+                want[item.task, None] = said
+                if report.period is not None:
+                    want[item.task, report.period] = said
+    states = Repository(SAMPLE, records, None, [], None).states(day)
+    found = 0
+    for state in states:
+        row = task_row(state)
+        got = (row["last_report"], row["last_status"], row["progress"])
+        assert got == want.get((state.task.id, state.period), (None, None, None)), state.id
+        found += row["last_report"] is not None
+    assert found > 10
+
+
 def test_recurring_monthly_with_a_missing_period() -> None:
     _, items = _json("tasks", "--as-of", "2023-10-10", "--search", "hang thang")
     by_id = {i["id"]: i["state"] for i in items}
