@@ -160,7 +160,7 @@ class ReportIndex:
 
     def latest(self, task_id: str, period: str | None = None) -> Progress | None:
         item = self.last_item(task_id, period)
-        return Progress(self._date(item[0]), item[1], item[2], item[3]) if item else None
+        return Progress(self._day(item[0]), item[1], item[2], item[3]) if item else None
 
     def last_item(self, task_id: str, period: str | None = None) -> Entry | None:
         """The item of :meth:`latest` as the index keeps it (rows show its report, status
@@ -170,7 +170,8 @@ class ReportIndex:
                 return item
         return None
 
-    def _date(self, day: Any) -> date:
+    def _day(self, day: Any) -> date:
+        """An item's date (here one already; a snapshot's index keeps ISO text)."""
         return day
 
 
@@ -247,9 +248,6 @@ class GatheredReports(ReportIndex):
             if item[0] <= until and (period is None or item[4] == period):
                 return item  # type: ignore[return-value]  # (its day as ISO text)
         return None
-
-    def _date(self, day: Any) -> date:
-        return self._day(day)
 
 
 # -- recurring tasks ------------------------------------------------------------------------
