@@ -121,9 +121,8 @@ def build(root: Path, store: Store) -> bool:
         return False
     digest, on = kept
     give_back()  # (the view's bytes, just written)
-    where = snapshots.where_of(store, digest)
-    if where is not None:
-        keep_index_of(root, store, where, marshal.loads(on), digest, None)
+    keep_index_of(root, store, lambda: snapshots.where_of(store, digest),
+                  lambda: marshal.loads(on), digest, None)  # fmt: skip
     return True
 
 

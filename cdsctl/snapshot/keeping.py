@@ -59,21 +59,22 @@ def keep_index(root: Path, store: Store, where: Where, records: model.Records, d
     only if they are the stamps the records were read with (`digest`).  The first query
     after a change keeps it after its output, so the first `show` after it reads only its
     own files (1.3 s at 100,000 tasks when it had to walk and keep this itself)."""
-    from . import where as index
     from .columns import report_entries
 
-    if index.current(store, digest):
-        return
-    entries = records.report_entries
-    if entries is None:
-        entries = report_entries(records)  # type: ignore[assignment]
-    on = {task: [e[1] for e in items] for task, items in (entries or {}).items()}
-    keep_index_of(root, store, where, on, digest, walking)
+    def reports_on() -> dict[str, list[str]]:
+        entries = records.report_entries
+        if entries is None:
+            entries = report_entries(records)  # type: ignore[assignment]
+        return {task: [e[1] for e in items] for task, items in (entries or {}).items()}
+
+    keep_index_of(root, store, lambda: where, reports_on, digest, walking)
 
 
-def keep_index_of(root: Path, store: Store, where: Where, on: dict[str, list[str]],
-                  digest: bytes, walking: Walking | None) -> None:  # fmt: skip
-    """:func:`keep_index`, given the reports `on` each task."""
+def keep_index_of(root: Path, store: Store, where: Callable[[], Where | None],
+                  on: Callable[[], dict[str, list[str]]], digest: bytes,
+                  walking: Walking | None) -> None:  # fmt: skip
+    """:func:`keep_index`, given where each record is and the reports `on` each task when
+    asked: only once the index kept is known to be another's, and the walk vouches."""
     from ..load.files import seen_in
     from . import where as index
 
@@ -84,7 +85,9 @@ def keep_index_of(root: Path, store: Store, where: Where, on: dict[str, list[str
     stamps = walking.stamps()
     if seen_in(stamps).digest != digest:  # (changed since: the next show walks)
         return
-    index.save(store, where, on, stamps, walking.folders, digest)
+    found = where()
+    if found is not None:
+        index.save(store, found, on(), stamps, walking.folders, digest)
 
 
 def keep_patched(root: Path, store: Store, was: bytes, done: Patched, where: Where | None,
