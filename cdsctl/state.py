@@ -30,7 +30,7 @@ import calendar as _monthcal
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -50,6 +50,7 @@ class State(StrEnum):
 
 
 DONE = (State.DONE_ON_TIME, State.DONE_LATE)
+_OVERDUE, _DONE_LATE = State.OVERDUE, State.DONE_LATE
 
 
 class Calendar(Protocol):
@@ -66,7 +67,7 @@ class Progress:
     progress: float | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class TaskState:
     """One task, or one instance `TASK@PERIOD` of a recurring task, as of D."""
 
@@ -82,10 +83,23 @@ class TaskState:
     #: for an overdue one, the days from its deadline to D (queries sort and print it: set
     #: once here rather than worked out on each of 250,000 reads at 100,000 tasks)
     days_overdue: int | None = field(init=False, default=None)
+    #: for one done late, the days from its deadline to its completion
+    days_late: int | None = field(init=False, default=None)
 
-    def __post_init__(self) -> None:
-        if self.state is State.OVERDUE and self.deadline is not None:
-            self.days_overdue = (self.as_of - self.deadline).days
+    def __init__(self, id: str, task: Task, period: str | None, state: State,
+                 deadline: date | None, completed: date | None, as_of: date,
+                 reports: ReportIndex | None = None) -> None:  # fmt: skip
+        """(Written out: the generated one then called __post_init__, one call more for
+        each of 170,000 states at 100,000 tasks.)"""
+        self.id, self.task, self.period, self.state = id, task, period, state
+        self.deadline, self.completed, self.as_of, self.reports = (deadline, completed, as_of,
+                                                                   reports)  # fmt: skip
+        self.days_overdue = self.days_late = None
+        if deadline is not None:
+            if state is _OVERDUE:
+                self.days_overdue = (as_of - deadline).days
+            elif state is _DONE_LATE and completed is not None:
+                self.days_late = (completed - deadline).days
 
     @property
     def latest(self) -> Progress | None:
@@ -96,13 +110,6 @@ class TaskState:
         """:attr:`latest` as the report index keeps it: (date, report id, status, progress,
         period), the date a `date` or its ISO text."""
         return self.reports.last_item(self.task.id, self.period) if self.reports else None
-
-    @property
-    def days_late(self) -> int | None:
-        """For a task done late: how many days after its deadline."""
-        if self.state is not State.DONE_LATE or self.completed is None or self.deadline is None:
-            return None
-        return (self.completed - self.deadline).days
 
 
 #: one report item as the index keeps it: (date, report id, status, progress, period)
@@ -151,6 +158,7 @@ class ReportIndex:
         """`tasks`: only items on these tasks (all when None)."""
         self.as_of = as_of
         self.by_task = report_items(records, as_of, tasks)
+        self.periods: dict[str, dict[str | None, Entry]] = {}  # (_last_by_period's)
 
     def first_done(self, task_id: str, period: str | None = None) -> date | None:
         for day, _, status, _, entry_period in self.by_task.get(task_id, ()):
@@ -158,17 +166,38 @@ class ReportIndex:
                 return day
         return None
 
+    def done_periods(self, task_id: str) -> dict[str | None, date]:
+        """:meth:`first_done` of every period of the task at once (its instances ask in
+        turn: one pass over its items, not one for each instance)."""
+        found: dict[str | None, date] = {}
+        for day, _, status, _, period in self.by_task.get(task_id, ()):
+            if status == "done" and period not in found:
+                found[period] = day
+        return found
+
     def latest(self, task_id: str, period: str | None = None) -> Progress | None:
         item = self.last_item(task_id, period)
         return Progress(self._day(item[0]), item[1], item[2], item[3]) if item else None
 
     def last_item(self, task_id: str, period: str | None = None) -> Entry | None:
         """The item of :meth:`latest` as the index keeps it (rows show its report, status
-        and progress: no Progress, nor a date, made for each of 160,000 at 100,000 tasks)."""
-        for item in reversed(self.by_task.get(task_id, ())):
-            if period is None or item[4] == period:
-                return item
-        return None
+        and progress: no Progress, nor a date, made for each of 160,000 at 100,000 tasks).
+        A period's is looked up among the task's last items by period, made once per task
+        (:meth:`_last_by_period`): a duty's instances each ask in turn."""
+        if period is not None:
+            return self._last_by_period(task_id).get(period)
+        items = self.by_task.get(task_id)
+        return items[-1] if items else None
+
+    def _items(self, task_id: str) -> Sequence[Entry]:
+        """The task's items dated ≤ D, in date order."""
+        return self.by_task.get(task_id, ())
+
+    def _last_by_period(self, task_id: str) -> dict[str | None, Entry]:
+        found = self.periods.get(task_id)
+        if found is None:
+            found = self.periods[task_id] = {item[4]: item for item in self._items(task_id)}
+        return found
 
     def _day(self, day: Any) -> date:
         """An item's date (here one already; a snapshot's index keeps ISO text)."""
@@ -190,10 +219,11 @@ def base_due(task: Task, records: Records, calendar: Calendar) -> date | None:
 
 def deadline_in_force(task: Task, records: Records, calendar: Calendar, as_of: date) -> date | None:
     """The due of the last extension granted on or before D, else `due`."""
-    granted = [e for e in task.extensions if e.granted <= as_of]
-    if granted:  # the last granted; of two granted the same day, the one written last
-        return sorted(granted, key=lambda e: e.granted)[-1].due
-    return base_due(task, records, calendar)
+    last = None  # the last granted; of two granted the same day, the one written last
+    for extension in task.extensions:
+        if extension.granted <= as_of and (last is None or extension.granted >= last.granted):
+            last = extension
+    return last.due if last is not None else base_due(task, records, calendar)
 
 
 def _judge(done: date | None, deadline: date | None, as_of: date) -> State:
@@ -206,9 +236,10 @@ def _judge(done: date | None, deadline: date | None, as_of: date) -> State:
 
 def _one_off(task: Task, records: Records, calendar: Calendar, as_of: date,
              reports: ReportIndex) -> TaskState:  # fmt: skip
-    deadline = deadline_in_force(task, records, calendar, as_of)
-    completed = task.completed if task.completed and task.completed <= as_of else None
-    done = completed or reports.first_done(task.id)
+    deadline = (task.due if task.due is not None and not task.extensions
+                else deadline_in_force(task, records, calendar, as_of))  # fmt: skip
+    completed = task.completed
+    done = completed if completed and completed <= as_of else reports.first_done(task.id)
     cancelled = task.cancelled.date if task.cancelled and task.cancelled.date <= as_of else None
     if cancelled is not None and not (done is not None and done <= cancelled):
         state = State.CANCELLED  # (a task finished before it was cancelled stays done)
@@ -226,6 +257,7 @@ class GatheredReports(ReportIndex):
                  as_of: date) -> None:  # fmt: skip
         self.as_of, self.gathered, self.until = as_of, gathered, as_of.isoformat()
         self.days: dict[str, date] = {}
+        self.periods: dict[str, dict[str | None, Entry]] = {}
 
     def _day(self, text: str) -> date:
         found = self.days.get(text)
@@ -242,12 +274,29 @@ class GatheredReports(ReportIndex):
                 return self._day(day)
         return None
 
+    def done_periods(self, task_id: str) -> dict[str | None, date]:
+        until, found = self.until, {}
+        for day, _, status, _, period in self.gathered.get(task_id, ()):
+            if day > until:
+                break
+            if status == "done" and period not in found:
+                found[period] = self._day(day)
+        return found
+
     def last_item(self, task_id: str, period: str | None = None) -> Entry | None:
+        if period is not None:
+            return self._last_by_period(task_id).get(period)
         until = self.until
         for item in reversed(self.gathered.get(task_id, ())):
-            if item[0] <= until and (period is None or item[4] == period):
+            if item[0] <= until:
                 return item  # type: ignore[return-value]  # (its day as ISO text)
         return None
+
+    def _items(self, task_id: str) -> Sequence[Entry]:
+        items = self.gathered.get(task_id, ())
+        if items and items[-1][0] > self.until:  # (only those dated ≤ D)
+            items = [item for item in items if item[0] <= self.until]
+        return items  # type: ignore[return-value]  # (their days as ISO text)
 
 
 # -- recurring tasks ------------------------------------------------------------------------
@@ -314,6 +363,7 @@ def _instances(task: Task, as_of: date, reports: ReportIndex, horizon: date | No
     ahead = max(as_of, horizon) if horizon is not None else as_of
     last = min(d for d in (ahead, limit, cancelled) if d is not None)  # no periods after these
     first = max(task.start, as_of) if coming else task.start
+    done_in = reports.done_periods(task.id)
     for year, index in periods(task.every, first, last):
         if coming and (year, index) <= known:
             continue  # (begun by D: known, the caller has it)
@@ -323,7 +373,7 @@ def _instances(task: Task, as_of: date, reports: ReportIndex, horizon: date | No
         if (year, index) > known and (horizon is None or due > horizon):
             continue  # still to come, and after the horizon
         period = period_name(task.every, year, index)
-        done = reports.first_done(task.id, period)
+        done = done_in.get(period)
         state = _judge(done, due, as_of)
         if cancelled is not None and due > cancelled and state not in DONE:
             state = State.CANCELLED
@@ -343,10 +393,14 @@ def task_states(records: Records, as_of: date, calendar: Calendar,
     reports = (ReportIndex(records, as_of, only) if gathered is None
                else GatheredReports(gathered, as_of))  # fmt: skip
     out: list[TaskState] = []
-    tasks = records.tasks
+    tasks, directives = records.tasks, records.directives
+    later: dict[str, bool] = {}  # directive id -> issued after D (asked once per directive)
     for task in tasks.values() if only is None else [tasks[t] for t in only if t in tasks]:
-        directive = records.directives.get(task.directive)
-        if directive is not None and directive.issued > as_of:
+        after = later.get(task.directive)
+        if after is None:
+            directive = directives.get(task.directive)
+            after = later[task.directive] = directive is not None and directive.issued > as_of
+        if after:
             continue  # not yet assigned on D
         if task.every is not None:
             ahead = horizon(task) if horizon is not None else None

@@ -31,7 +31,9 @@ from cdsctl.model import (
 )
 from cdsctl.state import (
     DONE,
+    GatheredReports,
     Progress,
+    ReportIndex,
     State,
     TaskState,
     base_due,
@@ -39,6 +41,7 @@ from cdsctl.state import (
     instance_due,
     period_name,
     periods,
+    report_items,
     task_states,
 )
 
@@ -968,3 +971,55 @@ def test_report_items_take_the_tasks_as_any_collection(data: st.DataObject) -> N
     want = report_items(records, None, set(ids))
     for kind in (list, tuple, frozenset, dict.fromkeys):
         assert report_items(records, None, kind(ids)) == want  # type: ignore[operator]
+
+
+@st.composite
+def report_values(draw: st.DrawFn) -> list[tuple[dict[str, Any], Source]]:
+    """Reports as validation gives their values: on two tasks, in a few periods (or none),
+    some dated the same day, in any order."""
+    reports = []
+    for n in range(draw(st.integers(min_value=0, max_value=14))):
+        items = [{"task": task, "status": draw(st.sampled_from(["done", "in-progress"])),
+                  "progress": draw(st.none() | st.floats(0, 100))}
+                 for task in draw(st.sets(st.sampled_from(["T1", "T2"]), min_size=1))]  # fmt: skip
+        values = {
+            "id": f"R{n:02d}",
+            "agency": "A",
+            "date": draw(days).isoformat(),
+            "tasks": items,
+            "period": draw(st.sampled_from([None, "2022-05", "2022-06"])),
+        }
+        reports.append((values, Source(f"reports/R{n:02d}.yaml")))
+    return reports
+
+
+@settings(max_examples=200, deadline=None)
+@given(reports=report_values(), as_of=days)
+def test_report_index_answers_per_period_as_a_scan_does(
+    reports: list[tuple[dict[str, Any], Source]], as_of: date
+) -> None:
+    """What the states ask of a task's reports by D, per period at once (done_periods, a
+    period's last item), is what a scan of the items dated ≤ D finds; the same from the
+    reports as loaded (ReportIndex) and as a snapshot keeps them (GatheredReports)."""
+    every = report_items(Records(report_values=list(reports)))  # (as a snapshot keeps them)
+    gathered = GatheredReports({task: [(e[0].isoformat(), *e[1:]) for e in entries]
+                                for task, entries in every.items()}, as_of)  # fmt: skip
+    loaded = ReportIndex(Records(report_values=list(reports)), as_of)
+    items = sorted(((date.fromisoformat(v["date"]), v["id"], i["status"], i["progress"],
+                     v["period"], i["task"]) for v, _ in reports for i in v["tasks"]),
+                   key=lambda e: (e[0], e[1]))  # fmt: skip
+    for task in ("T1", "T2"):
+        mine = [e[:5] for e in items if e[5] == task and e[0] <= as_of]
+        for index in (loaded, gathered):
+            done = index.done_periods(task)
+            for period in (None, "2022-05", "2022-06"):
+                first = next((e[0] for e in mine if e[2] == "done" and e[4] == period), None)
+                assert done.get(period) == first
+                if period is not None:
+                    assert index.first_done(task, period) == first
+                last = next((e for e in reversed(mine) if period is None or e[4] == period), None)
+                got = index.last_item(task, period)
+                if got is not None:
+                    got = (index._day(got[0]), *got[1:])
+                assert got == last
+            assert index.first_done(task) == next((e[0] for e in mine if e[2] == "done"), None)

@@ -113,14 +113,14 @@ def tasks(
     """
     from ..filters import states as parse_states
     from ..output.tables import Column
-    from ..queries import in_order, select, task_row
+    from ..queries import in_order, select, task_rows
 
     states = parse_states(state) if state else None
     day = as_of_date(as_of)
     keep = task_filter(agency, involved, directive, group, states=states, search=search)
 
     def compute(repo: Repository) -> list[dict[str, Any]]:
-        return [task_row(s) for s in in_order(select(repo.states(day), keep, repo.records))]
+        return task_rows(in_order(select(repo.states(day), keep, repo.records)))
 
     rows = query(records, at, f"tasks|{day}|{keep.key()}", compute, text=search is not None)
     columns = [*task_columns(), Column(N_("state"), "state"),
@@ -150,7 +150,7 @@ def due(
     Example: cdsctl due --as-of 2022-05-16 --within 2w
     """
     from ..dates.when import WhenError, parse_span, span_end
-    from ..queries import due_within, task_row
+    from ..queries import due_within, task_rows
     from ..state import window
 
     try:
@@ -164,7 +164,7 @@ def due(
     def compute(repo: Repository) -> list[dict[str, Any]]:
         found = due_within(repo.states(day, horizon=window(until)), repo.records, day, until,
                            keep)  # fmt: skip
-        return [task_row(s) for s in found]
+        return task_rows(found)
 
     rows = query(records, at, f"due|{day}|{until}|{keep.key()}", compute)
     title = _("Due {day} to {until}").format(day=shown_date(day), until=shown_date(until))

@@ -15,7 +15,7 @@ from typing import Any
 from ..diagnostics import CdsError
 from ..i18n import _, shown_date
 from ..model import Task
-from ..queries import task_row
+from ..queries import task_rows
 from ..repository import Repository
 from ..state import base_due
 from ..text import one_line
@@ -66,7 +66,7 @@ def _task(repo: Repository, task: Task, wanted: str, as_of: date) -> dict[str, A
         "agencies": _names(repo, [task.lead, *task.support, task.report_to, *task.via]),
         "record": full_record(repo.root, task.source.file),
         "deadlines": _deadline_history(repo, task, as_of),
-        "states": [task_row(s) for s in states],
+        "states": task_rows(states),
         "reports": _reports(repo, task.id, as_of),
     }  # fmt: skip
 
