@@ -9,6 +9,7 @@ in a subprocess with a timeout; the rest runs the CLI in-process.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import signal
@@ -539,3 +540,39 @@ def test_the_work_after_the_output_lets_go_of_each_step_once_done() -> None:
     del rows, store_answer
     done_later(work)
     assert seen == [True] and work == []
+
+
+@pytest.mark.parametrize(
+    ("steps", "order"),
+    [
+        (["quick"], ["quick"]),  # a query that only stores its answer: nothing freed
+        (["quick", "last"], ["quick", "last"]),  # ... then becomes the keeper: exec frees
+        (["quick", "heavy", "last"], ["quick", "let go", "heavy", "last"]),
+        (["heavy", "quick"], ["quick", "let go", "heavy"]),  # (a quick step comes first)
+        (["last", "heavy"], ["let go", "heavy", "last"]),
+        ([], []),
+    ],
+)
+def test_what_the_command_held_is_let_go_of_before_the_first_step_that_needs_memory(
+    steps: list[str], order: list[str]
+) -> None:
+    """Class: the steps after a command's output (cache.later).  What the command held is
+    freed (in a fork, each page freed is a page copied) only before a step that may need
+    the memory: not for one that writes an answer (Quick), nor for one that becomes another
+    program (Last); done once, whatever the steps."""
+    from cdsctl.validation import cache
+
+    done: list[str] = []
+    saved, cache.later = cache.later, []
+    try:
+        for name in steps:
+            step = functools.partial(done.append, name)
+            if name == "last":
+                cache.soon(cache.Last(step))
+            else:
+                cache.soon(step, first=name == "quick")
+        work, cache.later = cache.later, None
+        cache.done_later(work, functools.partial(done.append, "let go"))
+    finally:
+        cache.later = saved
+    assert done == order

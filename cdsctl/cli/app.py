@@ -182,9 +182,9 @@ def run() -> None:
     for export in _EXPORTS:
         export.cleanup()
     code = _flushed(code)
-    if cache.later:  # (in the child, first let go of what only the command held)
-        work, cache.later = [_KEPT.clear, *cache.later], None
-        process.in_background(work)
+    if cache.later:  # (the child lets go of what only the command held when a step needs it)
+        work, cache.later = cache.later, None
+        process.in_background(work, _KEPT.clear)
     os._exit(code)
 
 

@@ -87,21 +87,23 @@ def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def in_background(work: list[Callable[[], object]]) -> None:
+def in_background(work: list[Callable[[], object]],
+                  let_go: Callable[[], object] | None = None) -> None:  # fmt: skip
     """Run `work` in a child process that outlives this one, once the output is out: the
     user has the answer while the cache is being kept (cdsctl.validation.cache.later).  The child
     holds none of the standard streams (a pipe's reader, `| head` or a script capturing
     the output, sees the end at once), says nothing and leaves by os._exit.  Without fork,
-    the work is done here (:func:`cdsctl.validation.cache.done_later`)."""
+    the work is done here (:func:`cdsctl.validation.cache.done_later`; `let_go`: as it
+    says)."""
     from ..validation import cache
 
     if not hasattr(os, "fork"):
-        cache.done_later(work)
+        cache.done_later(work, let_go)
         return
     try:
         pid = os.fork()
     except OSError:
-        cache.done_later(work)
+        cache.done_later(work, let_go)
         return
     if pid == 0:  # the child
         try:
@@ -112,6 +114,6 @@ def in_background(work: list[Callable[[], object]]) -> None:
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
             cache.disposable = True  # (a last step may become another program)
-            cache.done_later(work)
+            cache.done_later(work, let_go)
         finally:
             os._exit(0)

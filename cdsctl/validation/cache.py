@@ -267,24 +267,43 @@ class Last:
         return self.work()
 
 
+@dataclass(frozen=True, slots=True)
+class Quick:
+    """An after-output step that is quick and needs no memory (an answer written): done
+    first, before what the command held is let go of (:func:`done_later`)."""
+
+    work: Callable[[], object]
+
+    def __call__(self) -> object:
+        return self.work()
+
+
 def soon(work: Callable[[], object], first: bool = False) -> None:
     """`work` now, or after the command's output when the caller asked so (:data:`later`;
     `first`: before what was asked till now, when it is quick and the next command may
-    want it at once; a :class:`Last` step stays after every other)."""
+    want it at once (:class:`Quick`); a :class:`Last` step stays after every other)."""
     if later is None:
         work()
     elif first:
-        later.insert(0, work)
+        later.insert(0, Quick(work))
     else:
         later.append(work)
 
 
-def done_later(work: list[Callable[[], object]]) -> None:
+def done_later(work: list[Callable[[], object]],
+               let_go: Callable[[], object] | None = None) -> None:  # fmt: skip
     """The after-output `work` (:data:`later`), each step in turn and let go of once done:
     what only it held (a stored answer's rows) is freed before the next one (a snapshot's)
-    takes more; :class:`Last` steps at the end.  A step that fails is passed over: a cache
-    not kept is only a slower next run."""
+    takes more; :class:`Last` steps at the end.  `let_go`: frees what the command held,
+    called before the first step that may need the memory (not a :class:`Quick` one, nor a
+    :class:`Last` one, which becomes another program): after a query that only stores its
+    answer, nothing is freed (at 100,000 tasks that was 0.2 s of the child's 0.45 s, and
+    every page freed in a fork is a page copied).  A step that fails is passed over: a
+    cache not kept is only a slower next run."""
     work.sort(key=lambda step: isinstance(step, Last))  # (stable: the rest keep their order)
+    heavy = [i for i, step in enumerate(work) if not isinstance(step, Quick | Last)]
+    if let_go is not None and heavy:
+        work.insert(heavy[0], let_go)
     while work:
         step = work.pop(0)
         with contextlib.suppress(Exception):
