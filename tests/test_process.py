@@ -546,7 +546,7 @@ def test_the_work_after_the_output_lets_go_of_each_step_once_done() -> None:
     ("steps", "order"),
     [
         (["quick"], ["quick"]),  # a query that only stores its answer: nothing freed
-        (["quick", "last"], ["quick", "last"]),  # ... then becomes the keeper: exec frees
+        (["quick", "last"], ["quick", "let go", "last"]),  # (the keeper: here if no exec)
         (["quick", "heavy", "last"], ["quick", "let go", "heavy", "last"]),
         (["heavy", "quick"], ["quick", "let go", "heavy"]),  # (a quick step comes first)
         (["last", "heavy"], ["let go", "heavy", "last"]),
@@ -558,8 +558,8 @@ def test_what_the_command_held_is_let_go_of_before_the_first_step_that_needs_mem
 ) -> None:
     """Class: the steps after a command's output (cache.later).  What the command held is
     freed (in a fork, each page freed is a page copied) only before a step that may need
-    the memory: not for one that writes an answer (Quick), nor for one that becomes another
-    program (Last); done once, whatever the steps."""
+    the memory: not for one that writes an answer (Quick), but for one that becomes another
+    program (Last), which keeps the snapshot in this one where it cannot; done once."""
     from cdsctl.validation import cache
 
     done: list[str] = []

@@ -295,13 +295,14 @@ def done_later(work: list[Callable[[], object]],
     """The after-output `work` (:data:`later`), each step in turn and let go of once done:
     what only it held (a stored answer's rows) is freed before the next one (a snapshot's)
     takes more; :class:`Last` steps at the end.  `let_go`: frees what the command held,
-    called before the first step that may need the memory (not a :class:`Quick` one, nor a
-    :class:`Last` one, which becomes another program): after a query that only stores its
-    answer, nothing is freed (at 100,000 tasks that was 0.2 s of the child's 0.45 s, and
-    every page freed in a fork is a page copied).  A step that fails is passed over: a
-    cache not kept is only a slower next run."""
+    called before the first step that may need the memory, any but a :class:`Quick` one (a
+    :class:`Last` one too: it becomes another program only where it can, and keeps the
+    snapshot here otherwise): after a query that only stores its answer, nothing is freed
+    (at 100,000 tasks that was 0.2 s of the child's 0.45 s, and every page freed in a fork
+    is a page copied).  A step that fails is passed over: a cache not kept is only a
+    slower next run."""
     work.sort(key=lambda step: isinstance(step, Last))  # (stable: the rest keep their order)
-    heavy = [i for i, step in enumerate(work) if not isinstance(step, Quick | Last)]
+    heavy = [i for i, step in enumerate(work) if not isinstance(step, Quick)]
     if let_go is not None and heavy:
         work.insert(heavy[0], let_go)
     while work:
