@@ -134,6 +134,9 @@ KINDS = [
     st.sampled_from([0, 1, 1.0, True, -0.0, 0.0]),
     st.none(),
     VALUE,
+    st.none() | st.sampled_from(["2022-05-20", "20/5/2022", "", "dài " * 12]),  # a deadline
+    st.none() | st.integers(0, 3),  # days overdue
+    st.none() | st.integers(0, 3) | st.sampled_from(["1", "0", " "]),
 ]
 
 

@@ -268,7 +268,7 @@ class _Cells:
         self.blocks: list[Sequence[Any]] = []  # each a block of rows: kept, not copied
         self.distinct: dict[Any, str] | None = None
         self.simple, self.spaces, self.breaks = True, False, False
-        self.numbers = False  # distinct integers, not text
+        self.numbers = False  # distinct values not all text (integers, None)
         self.longest = 0  # in characters, before the cut
 
     def add(self, values: Sequence[Any]) -> None:
@@ -298,10 +298,10 @@ class _Cells:
             texts, joined = new, "".join(new)
         except TypeError:
             self.numbers = True
-        if self.numbers:  # only integers: 1 == 1.0 == True, but their texts differ
-            if set(map(type, values)) != {int}:
+        if self.numbers:  # integers and None beside text: 1 == 1.0 == True, their texts differ
+            if not set(map(type, values)) <= _DISTINCT_TYPES:
                 return False
-            texts = list(map(str, new))
+            texts = [_text(v) for v in new]  # (a deadline or a count of days, or none)
             joined = "".join(texts)
         if self._scanned(texts, joined):
             texts = [one_line(t).replace("\t", " ") for t in texts]
@@ -323,6 +323,11 @@ class _Cells:
         if self.right and not self.spaces:
             self.spaces = bool(_SPACE.search(joined))
         self.longest = max(self.longest, max(map(len, texts), default=0))
+
+
+#: the kinds of value a column of distinct values may hold: no two of them are equal and
+#: written differently (an integer is never text, nor None)
+_DISTINCT_TYPES = frozenset({str, int, type(None)})
 
 
 def _repeats(values: Sequence[Any]) -> bool:
