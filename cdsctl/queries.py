@@ -135,7 +135,7 @@ class _IsoDays(dict[date | None, str | None]):
     """Each day's ISO text, made once (None for None)."""
 
     def __missing__(self, day: date | None) -> str | None:
-        text = self[day] = day.isoformat() if day is not None else None
+        text = self[day] = _iso(day)
         return text
 
 

@@ -302,9 +302,9 @@ def done_later(work: list[Callable[[], object]],
     is a page copied).  A step that fails is passed over: a cache not kept is only a
     slower next run."""
     work.sort(key=lambda step: isinstance(step, Last))  # (stable: the rest keep their order)
-    heavy = [i for i, step in enumerate(work) if not isinstance(step, Quick)]
-    if let_go is not None and heavy:
-        work.insert(heavy[0], let_go)
+    heavy = next((i for i, step in enumerate(work) if not isinstance(step, Quick)), None)
+    if let_go is not None and heavy is not None:
+        work.insert(heavy, let_go)
     while work:
         step = work.pop(0)
         with contextlib.suppress(Exception):
