@@ -11,7 +11,7 @@ library reads it from the file when a command needs it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -326,6 +326,37 @@ def task(v: dict[str, Any], src: Source) -> Task:
         v.get("due_month"), _date(v.get("start")), _date(v.get("end")),
         tuple(_extension(e) for e in v.get("extensions", ())), _date(v.get("completed")),
         _cancellation(v.get("cancelled")),
+    )  # fmt: skip
+
+
+#: the fields of Task in the constructor's order: a snapshot keeps a column for each but
+#: the description (cdsctl.snapshot.columns), a row of :func:`task_row` holds them so
+TASK_FIELDS = ("id", "directive", "title", "lead", "source", "item", "description", "support",
+               "report_to", "via", "group", "tags", "parent", "indicators", "due",
+               "due_working_days", "every", "due_day", "due_month", "start", "end", "extensions",
+               "completed", "cancelled")  # fmt: skip
+ROW_FIELDS = tuple(name for name in TASK_FIELDS if name != "description")
+
+
+def task_row(v: dict[str, Any], file: str, iso: Callable[[str | None], str | None]
+             ) -> tuple[Any, ...]:  # fmt: skip
+    """A task's checked values as a snapshot's columns keep the typed record :func:`task`
+    makes of them (:data:`ROW_FIELDS`, its `source` as the file; cdsctl.snapshot.columns),
+    without making it: each date by `iso` (the ISO text of a date's text, None for none, as
+    a `date` made and written again gives it).  tests/test_pieces.py holds the two equal."""
+    due, extensions, cancelled = v.get("due"), v.get("extensions"), v.get("cancelled")
+    return (
+        v["id"], v["directive"], v["title"], v["lead"], file, v.get("item"),
+        _tuple(v, "support"), v.get("report_to"), _tuple(v, "via"), v.get("group"),
+        _tuple(v, "tags"), v.get("parent"), _tuple(v, "indicators"),
+        iso(due) if isinstance(due, str) else None,
+        due.get("working_days") if isinstance(due, dict) else None, v.get("every"),
+        v.get("due_day"), v.get("due_month"), iso(v.get("start")), iso(v.get("end")),
+        tuple((iso(e["due"]), iso(e["granted"]), e.get("by"), e.get("reason"))
+              for e in extensions) if extensions else None,
+        iso(v.get("completed")),
+        (iso(cancelled["date"]), cancelled.get("reason"), cancelled.get("by")) if cancelled
+        else None,
     )  # fmt: skip
 
 

@@ -17,14 +17,9 @@ from datetime import date
 from typing import Any
 
 from .. import model
+from ..model import ROW_FIELDS
 from ..state import Entry, report_items
 
-#: the fields of model.Task kept as columns, in the constructor's order; `description` is
-#: kept apart (TEXT) and `source` as its file
-TASK_FIELDS = ("id", "directive", "title", "lead", "source", "item", "description", "support",
-               "report_to", "via", "group", "tags", "parent", "indicators", "due",
-               "due_working_days", "every", "due_day", "due_month", "start", "end", "extensions",
-               "completed", "cancelled")  # fmt: skip
 _DATES = frozenset({"due", "start", "end", "completed"})
 #: columns of few distinct values (ids of directives and agencies, lists of them, groups):
 #: kept as one object per value.  (At 100,000 tasks and 200,000 reports the loaded view
@@ -46,10 +41,29 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
     tasks = list(records.tasks.values())
     one: dict[Any, Any] = {}
     same = one.setdefault  # equal values as one object: marshal writes it once, loads it once
+    view = {
+        "agencies": [_agency_row(a) for a in records.agencies.values()],
+        "agency_ids": records.agency_ids,
+        "directives": [_directive_row(d) for d in records.directives.values()],
+        "tasks": task_columns(tasks, same),
+        "meetings": [_meeting_row(m) for m in records.meetings.values()],
+        "indicators": [_indicator_row(i) for i in records.indicators.values()],
+        "calendar": (_isos(records.calendar.days_off), _isos(records.calendar.working_days)),
+        "internal": sorted(records.internal),
+        "entries": _entries(records, same),
+    }
+    texts = {t.id: t.description for t in tasks if t.description}
+    view["holidays"] = _working_days(records)
+    return view, texts
+
+
+def task_columns(tasks: list[model.Task], same: Callable[[Any, Any], Any]
+                 ) -> dict[str, list[Any]]:  # fmt: skip
+    """The tasks as a snapshot keeps them: a list of builtins per field of
+    :data:`~cdsctl.model.ROW_FIELDS` (`same`: a memo's setdefault, equal values as one
+    object).  model.task_row makes a task's row of them from its values."""
     columns: dict[str, list[Any]] = {}
-    for name in TASK_FIELDS:
-        if name == "description":
-            continue
+    for name in ROW_FIELDS:
         values = [getattr(t, name) for t in tasks]
         if name in _SHARED:
             values = [same(v, v) for v in values]
@@ -63,20 +77,7 @@ def encode(records: model.Records) -> tuple[dict[str, Any], dict[str, str]]:
         elif name == "cancelled":
             values = [(_iso(c.date), c.reason, c.by) if c else None for c in values]
         columns[name] = values
-    view = {
-        "agencies": [_agency_row(a) for a in records.agencies.values()],
-        "agency_ids": records.agency_ids,
-        "directives": [_directive_row(d) for d in records.directives.values()],
-        "tasks": columns,
-        "meetings": [_meeting_row(m) for m in records.meetings.values()],
-        "indicators": [_indicator_row(i) for i in records.indicators.values()],
-        "calendar": (_isos(records.calendar.days_off), _isos(records.calendar.working_days)),
-        "internal": sorted(records.internal),
-        "entries": _entries(records, same),
-    }
-    texts = {t.id: t.description for t in tasks if t.description}
-    view["holidays"] = _working_days(records)
-    return view, texts
+    return columns
 
 
 def _entries(records: model.Records, same: Callable[[Any, Any], Any]) -> dict[str, Any]:
@@ -149,16 +150,7 @@ def report_entries(records: model.Records) -> dict[str, list[Entry]]:
 
 def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.Records:
     """Records from :func:`encode`'s view; descriptions from `texts` (None: left out)."""
-    memo: dict[str, date] = {}
-
-    def day(text: str | None) -> date | None:
-        if text is None:
-            return None
-        found = memo.get(text)
-        if found is None:
-            found = memo[text] = date.fromisoformat(text)
-        return found
-
+    day = days()
     records = model.Records()
     source, person = model.Source, _unperson
     for a in view["agencies"]:
@@ -168,7 +160,7 @@ def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.R
         records.directives[d[0]] = model.Directive(
             d[0], d[1], d[2], day(d[3]) or date.min, d[4], source(d[5]), d[6], person(d[7]),
             d[8], d[9])  # fmt: skip
-    records.tasks = _tasks(view["tasks"], day, texts)
+    records.tasks = tasks_of(view["tasks"], day, texts)
     for m in view["meetings"]:
         records.meetings[m[0]] = model.Meeting(
             m[0], m[1], day(m[2]) or date.min, person(m[3]) or model.Person(), source(m[4]),
@@ -188,8 +180,25 @@ def decode(view: dict[str, Any], texts: dict[str, str] | None = None) -> model.R
     return records
 
 
-def _tasks(columns: dict[str, list[Any]], day: Callable[[str | None], date | None],
-           texts: dict[str, str] | None) -> dict[str, model.Task]:  # fmt: skip
+def days() -> Callable[[str | None], date | None]:
+    """ISO text to a date, through one memo: each distinct day one object."""
+    memo: dict[str, date] = {}
+
+    def day(text: str | None) -> date | None:
+        if text is None:
+            return None
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = date.fromisoformat(text)
+        return found
+
+    return day
+
+
+def tasks_of(columns: dict[str, list[Any]], day: Callable[[str | None], date | None],
+             texts: dict[str, str] | None) -> dict[str, model.Task]:  # fmt: skip
+    """The typed tasks of a snapshot's columns (:data:`~cdsctl.model.ROW_FIELDS`), by id;
+    their descriptions from `texts` (None: left out)."""
     task, source, extension, cancellation = (model.Task, model.Source, model.Extension,
                                              model.Cancellation)  # fmt: skip
     texts = texts or {}
@@ -199,7 +208,7 @@ def _tasks(columns: dict[str, list[Any]], day: Callable[[str | None], date | Non
     for (id_, directive, title, lead, file, item, support, report_to, via, group, tags, parent,
          indicators, due, working, every, due_day, due_month, start, end, extensions, completed,
          cancelled) in zip(*(dated.get(f, files if f == "source" else columns.get(f))
-                             for f in TASK_FIELDS if f != "description"),
+                             for f in ROW_FIELDS),
                            strict=True):  # fmt: skip
         out[id_] = task(
             id_, directive, title, lead, file, item, texts.get(id_) if texts else None, support,

@@ -7,11 +7,15 @@ values at once.
 A full load holds each of the 305,061 files' summary (the whole values of every report),
 the marshalled values of every other record and then the typed records: 1.2 GB at 100,000
 tasks and 200,000 reports, 4.2 GB at a million files.  Here each shard's files are made
-into what a snapshot keeps (:mod:`.columns`) as the shard is read: a task into its typed
-record, a report into its items on each task (dates as ISO text, as a decoded snapshot
-has them) and its agency, the few other records kept as values until the end.  The
-records are then those of a full load (the same files left out for errors, the first
-holder of an id in path order): tests/test_fromshards.py compares the two.
+into what a snapshot keeps (:mod:`.columns`) one shard at a time: a task into its row of
+the columns, a report into its items on each task (dates as ISO text, as a decoded
+snapshot has them), the few other records kept as values until the end.  A query takes
+them from the piece the validation's worker left beside the shard
+(cdsctl.validation.pieces), made while it held the values: 1.1 s of CPU at 100,000
+tasks, against 2.4 s reading the shards themselves, which it does for a shard without a
+piece that serves.  The records are then those of a full load (the same files left out
+for errors, the first holder of an id in path order): tests/test_fromshards.py and
+tests/test_pieces.py compare them.
 """
 
 from __future__ import annotations
@@ -19,18 +23,22 @@ from __future__ import annotations
 import marshal
 import operator
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
 from .. import model
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import Seen, Stamp
 from ..load.files import digest as digest_of
+from ..model import ROW_FIELDS
+from ..validation import pieces
 from ..validation.cache import Store, unchanged
 from ..validation.gcpause import gc_paused
 from ..validation.pipeline import last_whole, whole_times
+from . import columns
 from .patch import Files
 from .where import Where
 
@@ -112,10 +120,6 @@ class OfFiles:
 
 
 _NONE = ("", None)
-#: a task's fields of few distinct values (agencies, directives, dates, groups), one object
-#: for each value, as a decoded snapshot has them (marshal): 43 MB less at 100,000 tasks
-_SHARED = ("directive", "lead", "support", "report_to", "via", "group", "tags", "every",
-           "due", "start", "end", "completed")  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -259,68 +263,97 @@ def _errors(wires: list[Any]) -> dict[str, int]:
 
 def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | Seen] | None,
           done: Callable[[], bool] | None, lean: bool) -> Made | None:  # fmt: skip
-    """Each shard read in turn: a task made its typed record, a report its items on each
-    task at once (an id held twice is an error of the later file, checks.crossfile's
-    `duplicate-id`, and files with errors are left out: each report here is its id's only
-    holder, wherever its shard is), the other records kept as values."""
-    build_task, loads, source = model.task, marshal.loads, model.Source
+    """Each shard's records in turn, from its piece (validation.pieces: lean, and none of
+    its files with errors) or else the shard read (an id held twice is an error of the later
+    file, checks.crossfile's `duplicate-id`, and files with errors are left out: each
+    record here is its id's only holder, wherever its shard is); then the records made of
+    them all, the tasks from their columns as a decoded snapshot's."""
     shard_names, errors, kept = validated.shards, validated.errors, validated.kept
     of_files = None if lean else OfFiles()
-    tasks: list[tuple[str, str, model.Task]] = []
-    others: list[tuple[str, str, str | None, dict[str, Any]]] = []
-    entries: dict[str, list[tuple[str, str, str, Any, Any]]] = {}
-    internal: set[str] = set()
-    # equal dates, states and periods as one object: a few thousand among 340,000 items at
-    # 200,000 reports (each shard's own were 25 MB more; a snapshot keeps them so too)
-    same: Callable[..., Any] = {}.setdefault
-    for n, shard in enumerate(_each(store, shard_names)):
+    texts: dict[str, str] | None = None if lean else {}
+    gathered = _All()
+    for n, name in enumerate(shard_names):
         if seen is not None and done is not None and n % LOOK_EVERY == 0:  # noqa: SIM102
             if done() and not unchanged(seen(), kept):
                 return None
-        if shard is None:
+        piece = pieces.read(store, name) if lean else None
+        if piece is not None and (not errors or errors.keys().isdisjoint(pieces.files(piece))):
+            gathered.take(piece)
+            continue
+        shard = store.read(name)
+        if not isinstance(shard, list):
             return None  # (missing or damaged: as validation.shards.cached_entries)
-        for stamp, wire in shard:
-            file, _, summary, blob = wire
+        files = pieces.Gathered(texts)
+        for stamp, (file, _, summary, blob) in shard:
             if of_files is not None:
                 of_files.add(file, stamp, summary, errors)
-            if summary is None or file in errors:
-                continue
-            kind, record_id, values = summary[0], summary[1], summary[3]
-            if kind == "report":  # (its summary's values are all of it: checks.index.WHOLE_VIEW)
-                day, period = values["date"], values.get("period")
-                day = same(day, day)
-                if period is not None:
-                    period = same(period, period)
-                for v in values["tasks"]:
-                    status = v["status"]
-                    entry = (day, record_id, same(status, status), v.get("progress"), period)
-                    entries.setdefault(v["task"], []).append(entry)
-                if values.get("visibility") == "internal":
-                    internal.add(record_id)
-            elif kind == "task":
-                values = loads(blob)
-                if values.get("visibility") == "internal":
-                    internal.add(record_id)
-                if lean:
-                    values.pop("description", None)
-                task = build_task(values, source(file))
-                for name in _SHARED:  # (equal values as one object, as a snapshot has them)
-                    value = getattr(task, name)
-                    setattr(task, name, same(value, value))
-                tasks.append((file, record_id, task))
-            else:
-                others.append((file, kind, record_id, loads(blob)))
-    by_date_and_id = operator.itemgetter(0, 1)
-    for found in entries.values():
-        if len(found) > 1:
-            found.sort(key=by_date_and_id)
-    first = operator.itemgetter(0)
-    records = model.Records(internal=internal, report_entries=entries)
-    for file, kind, record_id, values in sorted(others, key=first):
-        records.add(kind, record_id, file, values)
-    for _, record_id, task in sorted(tasks, key=first):  # (in path order, as a full load)
-        records.tasks[record_id] = task
-    records.use_agency_ids()
+            if summary is not None and file not in errors:
+                files.add(file, summary, blob)
+        gathered.take(files.piece())
+    records = gathered.records(texts)
     if of_files is not None:
         of_files = of_files.with_ids(records.agency_ids)
     return Made(records, sorted(errors), validated.digest, kept, errors, shard_names, of_files)
+
+
+class _All:
+    """The pieces of every shard taken in turn (validation.pieces.Gathered.piece), then made
+    into records (:meth:`records`)."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[Any]] = [[] for _ in ROW_FIELDS]
+        self.entries: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.internal: set[str] = set()
+        self.others: list[tuple[str, str, str | None, Any]] = []
+
+    def take(self, piece: dict[str, Any]) -> None:
+        for column, more in zip(self.columns, piece["tasks"], strict=True):
+            column += more
+        entries = self.entries
+        for task, entry in zip(piece["items"], piece["entries"], strict=True):
+            entries[task].append(entry)
+        self.internal.update(piece["internal"])
+        self.others += piece["others"]
+
+    def records(self, texts: dict[str, str] | None) -> model.Records:
+        """The records, in path order as a full load's (the first holder of an id stays),
+        each task's report items in date order."""
+        by_date_and_id = operator.itemgetter(0, 1)
+        for found in self.entries.values():
+            if len(found) > 1:
+                found.sort(key=by_date_and_id)
+        records = model.Records(internal=self.internal, report_entries=dict(self.entries))
+        for file, kind, record_id, values in sorted(self.others, key=operator.itemgetter(0)):
+            records.add(kind, record_id, file, values)
+        records.use_agency_ids()  # (no task yet: their columns name agencies by id below)
+        records.tasks = columns.tasks_of(self._in_order(records.agency_ids), columns.days(), texts)
+        return records
+
+    def _in_order(self, ids: dict[str, str]) -> dict[str, list[Any]]:
+        """The tasks' columns in path order (the shards of a run are; new files after edits
+        go to new shards), a tuple of agencies or tags one object per value across shards,
+        each agency named by an alias written as its id (`ids`, as Records.use_agency_ids)."""
+        found = self.columns
+        files = found[_SOURCE]
+        if any(a > b for a, b in zip(files, islice(files, 1, None), strict=False)):
+            order = sorted(range(len(files)), key=files.__getitem__)
+            found = [[column[i] for i in order] for column in found]
+        same: Callable[[Any, Any], Any] = {}.setdefault
+        for i in _TUPLES_AT:
+            found[i] = [same(v, v) for v in found[i]]
+        if ids:
+            get, by_ids = ids.get, {}
+            for i in _AGENCY_AT:
+                found[i] = [get(v, v) for v in found[i]]
+            for i in _AGENCIES_AT:  # (one tuple per value: each written once)
+                for v in found[i]:
+                    if v not in by_ids:
+                        by_ids[v] = tuple(get(a, a) for a in v)
+                found[i] = [by_ids[v] for v in found[i]]
+        return dict(zip(ROW_FIELDS, found, strict=True))
+
+
+_SOURCE = ROW_FIELDS.index("source")
+_TUPLES_AT = tuple(ROW_FIELDS.index(name) for name in ("support", "via", "tags"))
+_AGENCY_AT = (ROW_FIELDS.index("lead"), ROW_FIELDS.index("report_to"))
+_AGENCIES_AT = (ROW_FIELDS.index("support"), ROW_FIELDS.index("via"))

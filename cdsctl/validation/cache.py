@@ -100,10 +100,13 @@ def _code_stats(
     return found
 
 
-def _check(payload: bytes | memoryview) -> bytes:
+def payload_check(payload: bytes | memoryview) -> bytes:
     """What a cache file carries to tell it whole: its payload's length and CRC-32 (a
     truncated or damaged file, not a forged one: the folder is the user's own)."""
     return len(payload).to_bytes(8) + zlib.crc32(payload).to_bytes(4)
+
+
+_HEAD = len(_MAGIC) + 16 + 12  # the magic, the code's fingerprint, the payload's check
 
 
 class Store:
@@ -124,17 +127,30 @@ class Store:
             blob = (self.folder / name).read_bytes()
         except OSError:
             return None
-        head = len(_MAGIC) + 16 + 12
-        if len(blob) < head or not blob.startswith(_MAGIC):
+        if len(blob) < _HEAD or not blob.startswith(_MAGIC):
             return None
-        fingerprint, check = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : head]
-        payload = memoryview(blob)[head:]  # (no copy: a snapshot's payload is 50 MB)
-        if fingerprint != self.fingerprint or _check(payload) != check:
+        fingerprint, check = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : _HEAD]
+        payload = memoryview(blob)[_HEAD:]  # (no copy: a snapshot's payload is 50 MB)
+        if fingerprint != self.fingerprint or payload_check(payload) != check:
             return None
         try:
             return marshal.loads(payload)  # builtins only: loading runs no code
         except (EOFError, ValueError, TypeError):  # checksummed yet unreadable: absent
             return None
+
+    def check_of(self, name: str) -> bytes | None:
+        """The payload's check `name` carries (:func:`payload_check`), its payload unread;
+        None when missing or from other code."""
+        try:
+            with open(self.folder / name, "rb") as handle:
+                head = handle.read(_HEAD)
+        except OSError:
+            return None
+        if len(head) < _HEAD or not head.startswith(_MAGIC):
+            return None
+        if head[len(_MAGIC) : len(_MAGIC) + 16] != self.fingerprint:
+            return None
+        return head[len(_MAGIC) + 16 :]
 
     def remove_except(self, keep: list[str], prefix: str) -> None:
         """Delete this folder's files named `prefix…` that are not in `keep` (old shards),
@@ -165,7 +181,7 @@ class Store:
         """:meth:`write` of a value already marshalled (`payload`), as workers have it."""
         import tempfile
 
-        head = _MAGIC + self.fingerprint + _check(payload)
+        head = _MAGIC + self.fingerprint + payload_check(payload)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")

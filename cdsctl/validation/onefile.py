@@ -71,8 +71,11 @@ def check_file(root: Path, relpath: str) -> FileResult:
     return result
 
 
-def check_file_wire(root: Path | str, relpath: str) -> tuple[Stamp, tuple[Any, ...]]:
-    """:func:`check_file` as (stamp, wire tuple): what workers send, built directly."""
+def check_file_wire(root: Path | str, relpath: str, keep: dict[str, Any] | None = None
+                    ) -> tuple[Stamp, tuple[Any, ...]]:  # fmt: skip
+    """:func:`check_file` as (stamp, wire tuple): what workers send, built directly.
+    `keep`: where to keep a task's checked values by file, when they were made here (the
+    shard's piece, cdsctl.validation.pieces, then needs not load them again)."""
     path = f"{root}/{relpath}"  # (plain str: pathlib and os.path.join are slow here)
     try:
         data, stamp = read_bytes(path)
@@ -82,7 +85,7 @@ def check_file_wire(root: Path | str, relpath: str) -> tuple[Stamp, tuple[Any, .
         message = Msg("cannot read the file: {reason}", reason=exc.strerror or str(exc))
         found = [Diagnostic.make(relpath, 1, 1, "unreadable", message)]
         return stat_stamp(path), FileResult(relpath, found, None).to_wire()
-    return stamp, check_bytes_wire(relpath, data)
+    return stamp, check_bytes_wire(relpath, data, keep)
 
 
 def _unusable(relpath: str, problem: ReadProblem) -> tuple[Any, ...]:
@@ -100,8 +103,10 @@ def _empty(relpath: str, problem: str) -> str:
     return Msg("{problem}; {hint}", problem=problem, hint=hint)
 
 
-def check_bytes_wire(relpath: str, data: bytes) -> tuple[Any, ...]:
-    """The wire result of a record file `relpath` holding `data` (read, or not yet written)."""
+def check_bytes_wire(relpath: str, data: bytes, keep: dict[str, Any] | None = None
+                     ) -> tuple[Any, ...]:  # fmt: skip
+    """The wire result of a record file `relpath` holding `data` (read, or not yet written);
+    `keep`: as :func:`check_file_wire`'s."""
     try:
         source = source_of(data, is_markdown(relpath))
     except ReadProblem as problem:
@@ -116,6 +121,8 @@ def check_bytes_wire(relpath: str, data: bytes) -> tuple[Any, ...]:
         if checked is not None and checked.kind is not None:  # the happy path
             view, names = _shared(checked.kind, checked)
             kind, record_id = _intern(checked.kind), checked.id
+            if keep is not None and kind == "task":
+                keep[relpath] = checked.values
             return (relpath, (), (kind, record_id, relpath, view, names), _blob(checked))
     return _check_exactly(source, relpath).to_wire()
 

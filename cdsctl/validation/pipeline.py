@@ -36,6 +36,7 @@ from .cache import (
 )
 from .gcpause import gc_paused
 from .names import remember as remember_names
+from .pieces import VIEW, piece_name
 from .selection import Selection
 from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_shards
 from .workers import OnProgress, check_files, walked_with_stat
@@ -426,6 +427,7 @@ def _file_results(
         store.write(FILES, {**times(gathered.written_ns, started), "shards": names,
                             "digest": gathered.digest})  # fmt: skip
         store.remove_except([FILES, RESULT, *names], prefix=f"{FILES}.")
+        store.remove_except([piece_name(name) for name in names], prefix=f"{VIEW}.")
     else:
         gathered.shard_of = cached.shard_of()
         gathered.written_ns, gathered.started_ns = cached.written_ns, cached.started_ns

@@ -177,18 +177,26 @@ def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: st
 
     with gc_paused():  # the loop allocates much and frees it all, never in cycles
         base = str(root)
+        kept: dict[str, Any] | None = {} if shards is not None else None  # (tasks' values)
         if unread:
-            results = [_not_read(base, f, unread[f]) if f in unread else check_file_wire(base, f)
-                       for f in relpaths]  # fmt: skip
+            results = [_not_read(base, f, unread[f]) if f in unread else
+                       check_file_wire(base, f, kept) for f in relpaths]  # fmt: skip
         else:
-            results = [check_file_wire(base, relpath) for relpath in relpaths]
+            results = [check_file_wire(base, relpath, kept) for relpath in relpaths]
+        written, whole = False, b""
+        if shards is not None:
+            whole = marshal.dumps(results)
+            written = shards.write_marshalled(name, whole)
+            if written:  # (what a query needs of the shard, before the snapshot is kept)
+                from . import pieces
+
+                pieces.write(shards, name, whole, results, kept or {})
         if not blobs:  # the main process does not read them: send it the rest
-            if shards is not None:
-                shards.write(name, results)
             return marshal.dumps([(stamp, (wire[0], wire[1], _lean(wire[2]), None))
                                   for stamp, wire in results])  # fmt: skip
-        whole = marshal.dumps(results)
-        return b"" if shards is not None and shards.write_marshalled(name, whole) else whole
+        if written:
+            return b""
+        return whole or marshal.dumps(results)
 
 
 def _lean(summary: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
