@@ -344,17 +344,18 @@ def task_row(v: dict[str, Any], file: str, iso: Callable[[str | None], str | Non
     makes of them (:data:`ROW_FIELDS`, its `source` as the file; cdsctl.snapshot.columns),
     without making it: each date by `iso` (the ISO text of a date's text, None for none, as
     a `date` made and written again gives it).  tests/test_pieces.py holds the two equal."""
-    due, extensions, cancelled = v.get("due"), v.get("extensions"), v.get("cancelled")
+    get = v.get
+    due, extensions, cancelled = get("due"), get("extensions"), get("cancelled")
     return (
-        v["id"], v["directive"], v["title"], v["lead"], file, v.get("item"),
-        _tuple(v, "support"), v.get("report_to"), _tuple(v, "via"), v.get("group"),
-        _tuple(v, "tags"), v.get("parent"), _tuple(v, "indicators"),
+        v["id"], v["directive"], v["title"], v["lead"], file, get("item"),
+        tuple(get("support", ())), get("report_to"), tuple(get("via", ())), get("group"),
+        tuple(get("tags", ())), get("parent"), tuple(get("indicators", ())),
         iso(due) if isinstance(due, str) else None,
-        due.get("working_days") if isinstance(due, dict) else None, v.get("every"),
-        v.get("due_day"), v.get("due_month"), iso(v.get("start")), iso(v.get("end")),
+        due.get("working_days") if isinstance(due, dict) else None, get("every"),
+        get("due_day"), get("due_month"), iso(get("start")), iso(get("end")),
         tuple((iso(e["due"]), iso(e["granted"]), e.get("by"), e.get("reason"))
               for e in extensions) if extensions else None,
-        iso(v.get("completed")),
+        iso(get("completed")),
         (iso(cancelled["date"]), cancelled.get("reason"), cancelled.get("by")) if cancelled
         else None,
     )  # fmt: skip

@@ -61,10 +61,6 @@ def isos() -> Callable[[str | None], str | None]:
     return iso
 
 
-def _one(value: Any) -> Any:
-    return _intern(value) if type(value) is str else value
-
-
 class Gathered:
     """The records of a run of files as a query's view needs them (the module's doc); made
     whole by :meth:`piece`.  `texts`: where to keep the tasks' descriptions by id (None:
@@ -87,21 +83,26 @@ class Gathered:
         loaded; a report's are its summary's, checks.index.WHOLE_VIEW)."""
         kind, record_id = summary[0], summary[1]
         if kind == "report":
-            values = summary[3]
-            day, period = _intern(values["date"]), _one(values.get("period"))
-            for item in values["tasks"]:
-                self.items.append(item["task"])
-                self.entries.append((day, record_id, _one(item["status"]), item.get("progress"),
-                                     period))  # fmt: skip
-        else:
-            if values is None:
-                values = marshal.loads(blob)  # type: ignore[arg-type]
-            if kind != "task":
-                self.others.append((file, kind, record_id, values))
-                return
-            self.rows.append(task_row(values, file, self._iso))
-            if self.texts is not None and values.get("description"):
-                self.texts[record_id] = values["description"]
+            self.report(record_id, summary[3])
+            return
+        if values is None:
+            values = marshal.loads(blob)  # type: ignore[arg-type]
+        if kind != "task":
+            self.others.append((file, kind, record_id, values))
+            return
+        self.rows.append(task_row(values, file, self._iso))
+        if self.texts is not None and values.get("description"):
+            self.texts[record_id] = values["description"]
+        if values.get("visibility") == "internal":
+            self.internal.append(record_id)
+
+    def report(self, record_id: str, values: dict[str, Any]) -> None:
+        """A report's items, from its summary's values (their short texts are interned
+        already: validation.onefile's summaries are)."""
+        day, period, items, entries = values["date"], values.get("period"), self.items, self.entries
+        for item in values["tasks"]:
+            items.append(item["task"])
+            entries.append((day, record_id, item["status"], item.get("progress"), period))
         if values.get("visibility") == "internal":
             self.internal.append(record_id)
 
@@ -123,11 +124,16 @@ def write(store: Store, shard: str, payload: bytes, results: list[Any],
     """Keep the piece of the shard `shard` just written as `payload` (its `results`, each
     task's values in `values` by file where the check had them)."""
     gathered, files = Gathered(), []
+    add, report, task = gathered.add, gathered.report, values.get
     for _, (file, diagnostics, summary, blob) in results:
         files.append(file)
         # (a file with errors of its own is left out of the records: its shard is read)
-        if summary is not None and not any(d[3] == _ERROR for d in diagnostics):
-            gathered.add(file, summary, blob, values.get(file))
+        if summary is None or (diagnostics and any(d[3] == _ERROR for d in diagnostics)):
+            continue
+        if summary[0] == "report":
+            report(summary[1], summary[3])
+        else:
+            add(file, summary, blob, task(file))
     store.write(piece_name(shard), {**gathered.piece(), "shard": payload_check(payload),
                                     "files": marshal.dumps(files)})  # fmt: skip
 
