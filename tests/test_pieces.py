@@ -120,7 +120,11 @@ def test_a_clean_validation_leaves_a_piece_beside_each_shard(generated: Path,  #
     for shard in shards:
         piece = pieces.read(store, shard)
         assert piece is not None, shard
-        assert pieces.files(piece) == [wire[0] for _, wire in store.read(shard)]
+        files = [wire[0] for _, wire in store.read(shard)]
+        assert pieces.may_hold(piece, files)
+        assert all(pieces.may_hold(piece, [f]) for f in files)
+        others = [f for s in shards if s != shard for _, (f, *_) in store.read(s)]
+        assert not pieces.may_hold(piece, others)
 
 
 def test_records_from_the_pieces_are_those_from_the_shards(generated: Path,  # noqa: F811
@@ -181,7 +185,7 @@ def test_a_shard_holding_a_file_with_errors_is_read(
     made, read_whole = lean_made(store, monkeypatch)
     assert 0 < len(read_whole) < len(shards)
     holding = {
-        s for s in shards if not set(full.skipped).isdisjoint(pieces.files(pieces.read(store, s)))
+        s for s in shards if not set(full.skipped).isdisjoint(f for _, (f, *_) in store.read(s))
     }
     assert set(read_whole) == holding
     assert_as_full(made, full)

@@ -277,7 +277,7 @@ def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | S
             if done() and not unchanged(seen(), kept):
                 return None
         piece = pieces.read(store, name) if lean else None
-        if piece is not None and (not errors or errors.keys().isdisjoint(pieces.files(piece))):
+        if piece is not None and not (errors and pieces.may_hold(piece, errors)):
             gathered.take(piece)
             continue
         shard = store.read(name)

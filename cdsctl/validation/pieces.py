@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import marshal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -123,10 +123,13 @@ def write(store: Store, shard: str, payload: bytes, results: list[Any],
           values: dict[str, dict[str, Any]]) -> None:  # fmt: skip
     """Keep the piece of the shard `shard` just written as `payload` (its `results`, each
     task's values in `values` by file where the check had them)."""
-    gathered, files = Gathered(), []
+    gathered, first, last = Gathered(), None, None
     add, report, task = gathered.add, gathered.report, values.get
     for _, (file, diagnostics, summary, blob) in results:
-        files.append(file)
+        if first is None or file < first:
+            first = file
+        if last is None or file > last:
+            last = file
         # (a file with errors of its own is left out of the records: its shard is read)
         if summary is None or (diagnostics and any(d[3] == _ERROR for d in diagnostics)):
             continue
@@ -135,7 +138,7 @@ def write(store: Store, shard: str, payload: bytes, results: list[Any],
         else:
             add(file, summary, blob, task(file))
     store.write(piece_name(shard), {**gathered.piece(), "shard": payload_check(payload),
-                                    "files": marshal.dumps(files)})  # fmt: skip
+                                    "span": (first, last)})  # fmt: skip
 
 
 def read(store: Store, shard: str) -> dict[str, Any] | None:
@@ -147,7 +150,10 @@ def read(store: Store, shard: str) -> dict[str, Any] | None:
     return piece
 
 
-def files(piece: dict[str, Any]) -> list[str]:
-    """The files of a piece's shard (kept marshalled: read only when some file has errors,
-    12 MB of names at 305,061 files)."""
-    return marshal.loads(piece["files"])
+
+def may_hold(piece: dict[str, Any], files: Iterable[str]) -> bool:
+    """Whether the piece's shard may hold one of `files`: one between the first and the
+    last of its files in path order (a shard of a cold run holds every file between; a
+    shard that only may is read whole, as one that does)."""
+    first, last = piece["span"]
+    return first is not None and any(first <= file <= last for file in files)
