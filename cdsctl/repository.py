@@ -378,9 +378,10 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
     those (`where`, `text`: as :func:`light`); their snapshot and where each one is are
     kept after the output (`keep`).  None when there is no such validation."""
     from .snapshot import fromshards, keeper
+    from .validation.shards import READING
 
     store = _store(root)
-    with sharing(store, fromshards.READING):  # (a keeper beside gives way meanwhile)
+    with sharing(store, READING):  # (the work a validation left behind gives way meanwhile)
         found = fromshards.made(store, walking, walking.done, lean=not (where or text))
     if found is None or not found.holds(walking()):
         return None

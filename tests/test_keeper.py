@@ -25,7 +25,7 @@ from cdsctl.snapshot import where as index
 from cdsctl.validation import cache
 from cdsctl.validation.cache import Store
 from cdsctl.validation.pipeline import validate
-from cdsctl.validation.shards import FILES
+from cdsctl.validation.shards import FILES, READING
 
 from .test_fromshards import BUNDLED, aged, awkward, reorder
 
@@ -228,11 +228,9 @@ def test_the_keeper_gives_way_to_a_query_reading_the_shards(generated: Path,
     waits until it is done (both at once took 14% longer)."""
     import threading
 
-    from cdsctl.snapshot import fromshards
-
     store = built_store(generated, tmp_path)
     result: list[bool] = []
-    with cache.sharing(store, fromshards.READING):  # (as a query's open file: another flock)
+    with cache.sharing(store, READING):  # (as a query's open file: another flock)
         keeping = threading.Thread(target=lambda: result.append(keeper.build(generated, store)))
         keeping.start()
         time.sleep(0.3)
@@ -240,6 +238,28 @@ def test_the_keeper_gives_way_to_a_query_reading_the_shards(generated: Path,
         assert_nothing_kept(store)
     keeping.join(60)
     assert result == [True] and store.read(snapshots.DIGEST) is not None
+
+
+def test_the_account_of_the_rules_across_files_gives_way_to_a_query(tmp_path: Path) -> None:
+    """What a validation leaves for after its output, the account of the rules across files
+    first, waits while a query reads the shards (a query right after `validate` reads
+    them on a core of its own)."""
+    import threading
+
+    from cdsctl.validation.incremental import STATE
+
+    root = aged(shutil.copytree(BUNDLED, tmp_path / "records"))
+    store = Store.for_root(tmp_path / "cache", root)
+    store.folder.mkdir(parents=True)
+    done: list[bool] = []
+    with cache.sharing(store, READING):  # (as a query's open file: another flock)
+        validating = threading.Thread(target=lambda: done.append(
+            validate(root, cache_dir=tmp_path / "cache") is not None))  # fmt: skip
+        validating.start()
+        time.sleep(0.5)
+        assert validating.is_alive() and store.read(STATE) is None
+    validating.join(60)
+    assert done == [True] and store.read(STATE) is not None
 
 
 def test_a_query_reads_the_shards_sharing_their_lock(
@@ -256,7 +276,7 @@ def test_a_query_reads_the_shards_sharing_their_lock(
     made, held = fromshards.made, []
 
     def made_while_shared(*args: Any, **kwargs: Any) -> Any:
-        fd = os.open(store.folder / fromshards.READING, os.O_RDONLY)
+        fd = os.open(store.folder / READING, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             held.append(False)

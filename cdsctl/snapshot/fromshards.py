@@ -42,10 +42,6 @@ from . import columns
 from .patch import Files
 from .where import Where
 
-#: the lock a command holds shared while it reads the shards, and the keeper of the snapshot
-#: gives way to (cache.sharing, cache.unshared): a query run right after `validate` reads
-#: them beside that keeper, 14% slower at 100,000 tasks (4.4 s, not 3.85) were both at once
-READING = "shards.lock"
 #: how many shards are read between two looks at whether the walk beside has found a change
 #: (then the records are not made whole: a validation will run)
 LOOK_EVERY = 64

@@ -181,15 +181,11 @@ def _kept(root: Path, store: Store) -> tuple[bytes, bytes] | None:
     return digest, on
 
 
-#: how long the keeper waits at most for commands reading the shards beside it
-GIVE_WAY_SECONDS = 60.0
-
-
 def give_way(store: Store) -> None:
     """Wait while a command reads the shards beside the keeper (a query run right after
-    `validate`: fromshards.READING): both at once, it took 14% longer at 100,000 tasks,
-    and the keeper runs in the background."""
-    from .fromshards import READING
+    `validate`: validation.shards.READING): both at once, it took 14% longer at 100,000
+    tasks, and the keeper runs in the background."""
+    from ..validation.shards import GIVE_WAY_SECONDS, READING
 
     cache.unshared(store, READING, GIVE_WAY_SECONDS)
 

@@ -33,12 +33,22 @@ from .cache import (
     stamps_digest,
     times,
     unchanged,
+    unshared,
 )
 from .gcpause import gc_paused
 from .names import remember as remember_names
 from .pieces import VIEW, piece_name
 from .selection import Selection
-from .shards import CHUNK, FILES, Cached, cached_entries, shard_name, update_shards
+from .shards import (
+    CHUNK,
+    FILES,
+    GIVE_WAY_SECONDS,
+    READING,
+    Cached,
+    cached_entries,
+    shard_name,
+    update_shards,
+)
 from .workers import OnProgress, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
@@ -182,6 +192,7 @@ def validate(
         held, held_stamps = [found], [stamps]
 
         def keep() -> None:  # (0.7 s at 305,061 files: after the output, from the CLI)
+            unshared(store, READING, GIVE_WAY_SECONDS)  # (a query right after: it first)
             with keeping(store, STATE_LOCK):
                 # What it holds it lets go as soon as it is done with it: after a run that
                 # gave the caller no summaries, nothing else holds them, and the memory
