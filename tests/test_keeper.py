@@ -262,6 +262,21 @@ def test_the_account_of_the_rules_across_files_gives_way_to_a_query(tmp_path: Pa
     assert done == [True] and store.read(STATE) is not None
 
 
+@pytest.mark.parametrize("disposable", [True, False])
+def test_the_child_left_after_the_output_first_waits_for_a_command_started_right_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, disposable: bool) -> None:  # fmt: skip
+    """It began before the next command could take its lock: it first gives it the time
+    to (cache.GRACE_SECONDS), then waits while it reads.  Work done in the command itself
+    (a library call, no child) does not wait."""
+    store = Store(tmp_path)
+    monkeypatch.setattr(cache, "disposable", disposable)
+    slept: list[float] = []
+    monkeypatch.setattr(cache.time, "sleep", slept.append)
+    with cache.sharing(store, READING):
+        cache.give_way(store, READING, timeout=0.0)
+    assert (slept[:1] == [cache.GRACE_SECONDS]) is disposable
+
+
 def test_a_query_reads_the_shards_sharing_their_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

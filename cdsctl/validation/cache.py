@@ -457,6 +457,20 @@ def unshared(store: Store, lock: str, timeout: float) -> None:
     _free(store, lock, True, timeout, 0.05)
 
 
+#: how long the child left to do the after-output work waits before it first looks whether
+#: a command reads beside it (:func:`give_way`): one started right after the output (a
+#: query after `validate`, in a script) takes its lock about 0.1 s after it starts
+GRACE_SECONDS = 0.25
+
+
+def give_way(store: Store, lock: str, timeout: float) -> None:
+    """:func:`unshared`, in the child left to do the after-output work (:data:`disposable`)
+    once :data:`GRACE_SECONDS` have passed: it began before the next command could."""
+    if disposable:
+        time.sleep(GRACE_SECONDS)
+    unshared(store, lock, timeout)
+
+
 def _lock_file(store: Store, lock: str) -> int:
     """The lock's file in the store's folder, opened to be locked (made if missing)."""
     store.folder.mkdir(parents=True, exist_ok=True)

@@ -150,7 +150,6 @@ def read(store: Store, shard: str) -> dict[str, Any] | None:
     return piece
 
 
-
 def may_hold(piece: dict[str, Any], files: Iterable[str]) -> bool:
     """Whether the piece's shard may hold one of `files`: one between the first and the
     last of its files in path order (a shard of a cold run holds every file between; a

@@ -26,6 +26,7 @@ from .cache import (
     MISSING,
     Store,
     cache_home,
+    give_way,
     keeping,
     now_ns,
     racy_bounds,
@@ -192,7 +193,7 @@ def validate(
         held, held_stamps = [found], [stamps]
 
         def keep() -> None:  # (0.7 s at 305,061 files: after the output, from the CLI)
-            unshared(store, READING, GIVE_WAY_SECONDS)  # (a query right after: it first)
+            unshared(store, READING, GIVE_WAY_SECONDS)
             with keeping(store, STATE_LOCK):
                 # What it holds it lets go as soon as it is done with it: after a run that
                 # gave the caller no summaries, nothing else holds them, and the memory
@@ -202,6 +203,10 @@ def validate(
                 state = account(held.pop(), days)
                 keep_state(store, digest, (written, begun), files, flat, numbers, state)
 
+        def readers_first() -> None:  # (a query started right after reads the shards first)
+            give_way(store, READING, GIVE_WAY_SECONDS)
+
+        soon(readers_first, first=True)  # (first: before what the command held is let go of)
         soon(keep)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found if summaries else [], len(stamps),
