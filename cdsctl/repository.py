@@ -381,8 +381,10 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
     from .validation.shards import READING
 
     store = _store(root)
-    with sharing(store, READING):  # (the work a validation left behind gives way meanwhile)
+    with sharing(store, READING) as hold_on:  # (the work a validation left behind waits)
         found = fromshards.made(store, walking, walking.done, lean=not (where or text))
+        if found is not None:  # (and waits for the answer made of them)
+            hold_on()
     if found is None or not found.holds(walking()):
         return None
     if keep:  # (by a program of its own, from the shards: cdsctl.snapshot.keeper)

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -92,10 +92,14 @@ def records(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("CDSCTL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("CDSCTL_RECORDS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    yield
+    from cdsctl.validation import cache
+
+    cache.output_out()  # (a test as a command: what it held until its output, let go)
 
 
 def invoke(*args: str) -> tuple[int, str]:

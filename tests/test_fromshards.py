@@ -295,6 +295,7 @@ def test_the_snapshot_lock_is_held_from_before_the_output(root: Path,
         with pytest.raises(BlockingIOError):  # (another open file: as another process)
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         assert store.read(snapshots.DIGEST) is None
+        cache.output_out()  # (as the command does once its output is out)
         for work in cache.later:
             work()
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # free once it is kept
@@ -349,6 +350,7 @@ def test_a_query_beside_the_keeping_of_the_shards_snapshot_makes_it_too(
         light = repository.light(root, text=True, where=True)
         assert {i: t.description for i, t in light.records.tasks.items()} == described
         assert light.where is not None and light.settled
+        cache.output_out()  # (as the command does once its output is out)
         for work in cache.later:  # (what this process keeps after its output: no snapshot)
             work()
         assert store.read(snapshots.DIGEST) is None
@@ -374,6 +376,7 @@ def test_a_query_waits_for_a_snapshot_kept_from_elsewhere(root: Path,
     finally:
         os.close(fd)
     assert waited == [snapshots.LOCK]
+    cache.output_out()  # (as the command does once its output is out)
     for work in cache.later:
         work()
     assert not cache._held.get(snapshots.LOCK)
@@ -410,6 +413,7 @@ def test_the_keeper_lets_go_of_the_lock_once_the_snapshot_is_kept(
         index(*args, **kwargs)
 
     monkeypatch.setattr(keeping, "keep_index_of", keep_index)
+    cache.output_out()  # (as the command does once its output is out)
     for work in cache.later:
         work()
     assert free == [True]
@@ -445,6 +449,7 @@ def test_a_query_with_no_validation_validates_apart_then_reads_the_shards(
     assert children == [True]
     store = Store.for_root(Path(os.environ["CDSCTL_CACHE_DIR"]), root)
     assert store.read(STATE_FILES) is not None, "the account of the run is kept"
+    cache.output_out()  # (as the command does once its output is out)
     for work in cache.later:
         work()
     assert not cache._held.get(snapshots.LOCK)

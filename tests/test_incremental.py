@@ -439,6 +439,7 @@ def test_the_account_is_kept_with_nothing_else_holding_the_summaries_nor_the_sta
     monkeypatch.setattr(incremental, "stamp_columns", columns)
     result = pipeline.validate(root, cache_dir=tmp_path / "c", summaries=False)
     assert result.summaries == [] and result.files == 6
+    cache.output_out()  # (as the command does once its output is out)
     for work in cache.later:
         work()
     assert holders == {"summaries": [], "stamps": []}  # (only the keeper's own frame)

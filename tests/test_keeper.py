@@ -277,6 +277,35 @@ def test_the_child_left_after_the_output_first_waits_for_a_command_started_right
     assert (slept[:1] == [cache.GRACE_SECONDS]) is disposable
 
 
+@pytest.mark.parametrize("command", [True, False])
+def test_a_query_holds_the_shards_lock_until_its_output_is_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: bool) -> None:  # fmt: skip
+    """In a command with after-output work the lock stays held past the reading, when the
+    reader asks, until the output is out (the work a validation left behind waits for the
+    whole answer); in a library call it is let go of at once."""
+    import fcntl
+
+    store = Store(tmp_path)
+    monkeypatch.setattr(cache, "later", [] if command else None)
+
+    def held() -> bool:
+        fd = os.open(store.folder / READING, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+
+    with cache.sharing(store, READING) as hold_on:
+        hold_on()
+        assert held()
+    assert held() is command
+    cache.output_out()
+    assert not held()
+
+
 def test_a_query_reads_the_shards_sharing_their_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

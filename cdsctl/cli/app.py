@@ -182,6 +182,7 @@ def run() -> None:
     for export in _EXPORTS:
         export.cleanup()
     code = _flushed(code)
+    cache.output_out()
     if cache.later:  # (the child lets go of what only the command held when a step needs it)
         work, cache.later = cache.later, None
         process.in_background(work, _KEPT.clear)

@@ -317,6 +317,7 @@ def done_later(work: list[Callable[[], object]],
     (at 100,000 tasks that was 0.2 s of the child's 0.45 s, and every page freed in a fork
     is a page copied).  A step that fails is passed over: a cache not kept is only a
     slower next run."""
+    output_out()
     work.sort(key=lambda step: isinstance(step, Last))  # (stable: the rest keep their order)
     heavy = next((i for i, step in enumerate(work) if not isinstance(step, Quick)), None)
     if let_go is not None and heavy is not None:
@@ -433,22 +434,47 @@ def keeping(store: Store, lock: str) -> Iterator[None]:
 
 
 @contextmanager
-def sharing(store: Store, lock: str) -> Iterator[None]:
+def sharing(store: Store, lock: str) -> Iterator[Callable[[], None]]:
     """Hold `lock` shared while reading what a process in the background reads too: it
-    gives way (:func:`unshared`).  Without locks (Windows), nothing."""
+    gives way (:func:`unshared`).  What it gives (`hold_on`), called inside, keeps the lock
+    held in a command with after-output work (:data:`later`) until its output is out
+    (:func:`output_out`): the work a command before it left behind waits for the whole
+    answer.  Without locks (Windows), nothing."""
+    held: list[bool] = []
+
+    def hold_on() -> None:
+        held.append(later is not None)
+
     if fcntl is None:
-        yield
+        yield hold_on
         return
     try:
         fd = _lock_file(store, lock)
     except OSError:  # (a cache folder this user cannot write: nothing to share)
-        yield
+        yield hold_on
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
-        yield
-    finally:
+        yield hold_on
+    except BaseException:
         os.close(fd)
+        raise
+    if any(held):
+        _until_output.append(fd)
+    else:
+        os.close(fd)
+
+
+#: the files of the locks held shared until the output is out (:func:`sharing`)
+_until_output: list[int] = []
+
+
+def output_out() -> None:
+    """The command's output is out: let go of the locks held until then (:func:`sharing`),
+    before any after-output work begins (its child would hold them too)."""
+    while _until_output:
+        with contextlib.suppress(OSError):
+            os.close(_until_output.pop())
 
 
 def unshared(store: Store, lock: str, timeout: float) -> None:
