@@ -16,7 +16,8 @@ from .diagnostics import Diagnostic, Severity
 from .load.files import Seen, Stamp
 from .snapshot import keeping
 from .state import Horizon, TaskState, task_states
-from .validation.cache import MISSING, Answers, Store, cache_home, sharing, soon
+from .validation.answers import Answers
+from .validation.cache import MISSING, Store, cache_home, sharing, soon
 from .validation.gcpause import gc_paused
 from .validation.walking import Walking
 
@@ -233,7 +234,7 @@ def answer(
     text: bool = False,
 ) -> Answer:
     """`compute(the repository of root)`, or the answer stored under `key` when no record
-    file has changed since it was computed (:class:`cdsctl.validation.cache.Answers`).
+    file has changed since it was computed (:class:`cdsctl.validation.answers.Answers`).
 
     `key` names the question whole: the command, the as-of date and every option that
     changes the answer; `compute`'s result must be made of builtins (it is stored with

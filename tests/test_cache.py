@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cdsctl import validate
+from cdsctl.validation import answers as stored_answers
 from cdsctl.validation.cache import Store
 
 from .conftest import AGENCIES, DIRECTIVE, TASK, build_tree
@@ -248,27 +249,30 @@ def test_stored_answers_are_bounded_oldest_dropped_first(
     from cdsctl.validation import cache
 
     root = _root(tmp_path)
-    answers = cache.Answers(root, tmp_path / "c")
+    answers = stored_answers.Answers(root, tmp_path / "c")
     stamps = walk(root)
     digest = cache.stamps_digest(stamps)
-    monkeypatch.setattr(cache, "now_ns", lambda: int(HOUR_AGO * 10**9) + 10**13)  # not racy
-    for n in range(cache.KEEP_ANSWERS + 4):
+    later = int(HOUR_AGO * 10**9) + 10**13  # (not racy)
+    monkeypatch.setattr(stored_answers, "now_ns", lambda: later)
+    for n in range(stored_answers.KEEP_ANSWERS + 4):
         answers.save(f"q{n}", [n] * 10, digest)
-    fresh = cache.Answers(root, tmp_path / "c")
-    found = [n for n in range(cache.KEEP_ANSWERS + 4)
+    fresh = stored_answers.Answers(root, tmp_path / "c")
+    found = [n for n in range(stored_answers.KEEP_ANSWERS + 4)
              if fresh.find(f"q{n}", lambda: stamps) is not cache.MISSING]  # fmt: skip
-    assert found == list(range(4, cache.KEEP_ANSWERS + 4))
-    on_disk = [p for p in answers.store.folder.iterdir() if p.name.startswith(cache.ANSWER)]
-    assert len(on_disk) == cache.KEEP_ANSWERS
-    monkeypatch.setattr(cache, "ANSWER_BYTES", 4000)
+    assert found == list(range(4, stored_answers.KEEP_ANSWERS + 4))
+    on_disk = [
+        p for p in answers.store.folder.iterdir() if p.name.startswith(stored_answers.ANSWER)
+    ]
+    assert len(on_disk) == stored_answers.KEEP_ANSWERS
+    monkeypatch.setattr(stored_answers, "ANSWER_BYTES", 4000)
     answers.save("big", "x" * 1200, digest)  # over a quarter: not kept
-    assert cache.Answers(root, tmp_path / "c").find("big", lambda: stamps) is cache.MISSING
+    assert stored_answers.Answers(root, tmp_path / "c").find("big", lambda: stamps) is cache.MISSING
     for n in range(8):
         answers.save(f"m{n}", "y" * 900, digest)
     total = sum(p.stat().st_size for p in answers.store.folder.iterdir()
-                if p.name.startswith(cache.ANSWER))  # fmt: skip
+                if p.name.startswith(stored_answers.ANSWER))  # fmt: skip
     assert total <= 4000 + 8 * 200  # (each file's header: magic, fingerprint, checksum)
-    assert cache.Answers(root, tmp_path / "c").find("m7", lambda: stamps) == "y" * 900
+    assert stored_answers.Answers(root, tmp_path / "c").find("m7", lambda: stamps) == "y" * 900
 
 
 def test_an_answer_kept_after_the_output_counts_its_window_from_the_walk(
@@ -284,12 +288,12 @@ def test_an_answer_kept_after_the_output_counts_its_window_from_the_walk(
     stamps = walk(root)
     newest = max(stamp[1] for stamp in stamps.values())
     digest = cache.stamps_digest(stamps)
-    monkeypatch.setattr(cache, "now_ns", lambda: newest + 10 * 10**9)  # written 10 s after
+    monkeypatch.setattr(stored_answers, "now_ns", lambda: newest + 10 * 10**9)  # written 10 s after
 
     def found(started: int | None) -> Any:
-        answers = cache.Answers(root, tmp_path / f"c{started}")
+        answers = stored_answers.Answers(root, tmp_path / f"c{started}")
         answers.save("q", [1], digest, started)
-        return cache.Answers(root, tmp_path / f"c{started}").find("q", lambda: stamps)
+        return stored_answers.Answers(root, tmp_path / f"c{started}").find("q", lambda: stamps)
 
     assert found(newest + 5 * 10**7) is cache.MISSING  # the walk began 50 ms after the change
     assert found(newest + 5 * 10**9) == [1]  # 5 s after: no change could hide
@@ -309,10 +313,10 @@ def test_a_query_keeps_its_answer_first_after_the_output(
     assert repository.answer(root, "k", lambda repo: sorted(repo.records.tasks)).value
     work = list(cache.later)
     assert len(work) > 1  # (the snapshot and the account are kept after it)
-    answers = cache.Answers(root, tmp_path / "c")
+    answers = stored_answers.Answers(root, tmp_path / "c")
     assert answers.find("k", lambda: walk_now(root)) is cache.MISSING  # not before the output
     work[0]()
-    stored = cache.Answers(root, tmp_path / "c")
+    stored = stored_answers.Answers(root, tmp_path / "c")
     assert stored._read()["started_ns"] >= began
     assert stored.find("k", lambda: walk_now(root))["value"] == ["TB-128-2022.1"]
     for rest in work[1:]:  # (the snapshot kept: its lock, taken before the output, let go)

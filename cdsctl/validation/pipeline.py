@@ -71,7 +71,7 @@ class Validation:
     #: a report's are its summary's `values` (see checks.index.WHOLE_VIEW)
     blobs: dict[str, bytes] = field(default_factory=dict)
     #: the digest of the stamps of every file this validation saw (cache.stamps_digest),
-    #: None without a cache: what stored query answers are keyed to (cache.Answers)
+    #: None without a cache: what stored query answers are keyed to (answers.Answers)
     digest: bytes | None = None
 
     def usable(self) -> Iterator[tuple[AnySummary, dict[str, Any]]]:
