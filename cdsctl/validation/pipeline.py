@@ -31,6 +31,7 @@ from .cache import (
     now_ns,
     racy_bounds,
     soon,
+    soon_holding,
     stamps_digest,
     times,
     unchanged,
@@ -207,7 +208,7 @@ def validate(
             give_way(store, READING, GIVE_WAY_SECONDS)
 
         soon(readers_first, first=True)  # (first: before what the command held is let go of)
-        soon(keep)
+        soon_holding(store, STATE_LOCK, keep)  # (taken now: the next `validate` waits for it)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found if summaries else [], len(stamps),
                         gathered.checked, gathered.blobs, digest)  # fmt: skip
