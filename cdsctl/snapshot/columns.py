@@ -17,15 +17,10 @@ from datetime import date
 from typing import Any
 
 from .. import model
-from ..model import ROW_FIELDS
+from ..model import ROW_FIELDS, SHARED_FIELDS
 from ..state import Entry, report_items
 
 _DATES = frozenset({"due", "start", "end", "completed"})
-#: columns of few distinct values (ids of directives and agencies, lists of them, groups):
-#: kept as one object per value.  (At 100,000 tasks and 200,000 reports the loaded view
-#: took 300 MB with a string object per occurrence.)
-_SHARED = frozenset({"directive", "lead", "support", "report_to", "via", "group", "tags",
-                     "every", "due_working_days"})  # fmt: skip
 
 
 def _iso(day: date | None) -> str | None:
@@ -65,7 +60,7 @@ def task_columns(tasks: list[model.Task], same: Callable[[Any, Any], Any]
     columns: dict[str, list[Any]] = {}
     for name in ROW_FIELDS:
         values = [getattr(t, name) for t in tasks]
-        if name in _SHARED:
+        if name in SHARED_FIELDS:
             values = [same(v, v) for v in values]
         elif name in _DATES:
             values = [same(v, _iso(v)) for v in values]

@@ -279,13 +279,13 @@ def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | S
         shard = store.read(name)
         if not isinstance(shard, list):
             return None  # (missing or damaged: as validation.shards.cached_entries)
-        files = pieces.Gathered(texts)
+        read = pieces.Gathered(texts)
         for stamp, (file, _, summary, blob) in shard:
             if of_files is not None:
                 of_files.add(file, stamp, summary, errors)
             if summary is not None and file not in errors:
-                files.add(file, summary, blob)
-        gathered.take(files.piece())
+                read.add(file, summary, blob)
+        gathered.take(read.piece())
     records = gathered.records(texts)
     if of_files is not None:
         of_files = of_files.with_ids(records.agency_ids)
@@ -351,5 +351,5 @@ class _All:
 
 _SOURCE = ROW_FIELDS.index("source")
 _TUPLES_AT = tuple(ROW_FIELDS.index(name) for name in ("support", "via", "tags"))
-_AGENCY_AT = (ROW_FIELDS.index("lead"), ROW_FIELDS.index("report_to"))
-_AGENCIES_AT = (ROW_FIELDS.index("support"), ROW_FIELDS.index("via"))
+_AGENCY_AT = tuple(map(ROW_FIELDS.index, model.AGENCY_FIELDS))
+_AGENCIES_AT = tuple(map(ROW_FIELDS.index, model.AGENCIES_FIELDS))

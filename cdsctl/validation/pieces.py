@@ -25,17 +25,15 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import Severity
-from ..model import ROW_FIELDS, task_row
+from ..model import ROW_FIELDS, SHARED_FIELDS, task_row
 from .cache import Store, payload_check
 from .shards import shard_number
 
 VIEW = "view"
-#: the columns of few distinct values (agencies, directives, groups, lists of them), one
-#: object per value in a piece: strings interned (marshal interns them again where it
-#: loads them: one object across pieces), tuples shared within the piece
-SHARED = frozenset({"directive", "lead", "support", "report_to", "via", "group", "tags",
-                    "every"})  # fmt: skip
-_SHARED_AT = tuple(i for i, name in enumerate(ROW_FIELDS) if name in SHARED)
+#: the columns of few distinct values: one object per value in a piece (strings interned:
+#: marshal interns them again where it loads them, one object across pieces; tuples
+#: shared within the piece)
+_SHARED_AT = tuple(i for i, name in enumerate(ROW_FIELDS) if name in SHARED_FIELDS)
 _intern = sys.intern
 _ERROR = str(Severity.ERROR)  # (as a diagnostic's wire holds it)
 
