@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..validation import cache
 from ..validation.cache import Store, now_ns
+from ..validation.shards import give_way
 
 #: the argument `cdsctl` is started with to keep a snapshot (cdsctl.__main__):
 #: `cdsctl __keep-snapshot ROOT CACHE-FOLDER LOCK-FD`
@@ -179,15 +180,6 @@ def _kept(root: Path, store: Store) -> tuple[bytes, bytes] | None:
     if not (store.write_marshalled(snapshots.VIEW, blob) and store.write(snapshots.DIGEST, digest)):
         return None
     return digest, on
-
-
-def give_way(store: Store) -> None:
-    """Wait while a command reads the shards beside the keeper (a query run right after
-    `validate`: validation.shards.READING): both at once, it took 14% longer at 100,000
-    tasks, and the keeper runs in the background."""
-    from ..validation.shards import GIVE_WAY_SECONDS, READING
-
-    cache.unshared(store, READING, GIVE_WAY_SECONDS)
 
 
 def give_back() -> None:

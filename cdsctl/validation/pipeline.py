@@ -12,6 +12,7 @@ account ``cross`` a full run keeps).
 
 from __future__ import annotations
 
+import functools
 import marshal
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -26,7 +27,6 @@ from .cache import (
     MISSING,
     Store,
     cache_home,
-    give_way,
     keeping,
     now_ns,
     racy_bounds,
@@ -35,7 +35,6 @@ from .cache import (
     stamps_digest,
     times,
     unchanged,
-    unshared,
 )
 from .gcpause import gc_paused
 from .names import remember as remember_names
@@ -44,10 +43,9 @@ from .selection import Selection
 from .shards import (
     CHUNK,
     FILES,
-    GIVE_WAY_SECONDS,
-    READING,
     Cached,
     cached_entries,
+    give_way,
     shard_name,
     update_shards,
 )
@@ -194,7 +192,7 @@ def validate(
         held, held_stamps = [found], [stamps]
 
         def keep() -> None:  # (0.7 s at 305,061 files: after the output, from the CLI)
-            unshared(store, READING, GIVE_WAY_SECONDS)
+            give_way(store)
             with keeping(store, STATE_LOCK):
                 # What it holds it lets go as soon as it is done with it: after a run that
                 # gave the caller no summaries, nothing else holds them, and the memory
@@ -204,10 +202,9 @@ def validate(
                 state = account(held.pop(), days)
                 keep_state(store, digest, (written, begun), files, flat, numbers, state)
 
-        def readers_first() -> None:  # (a query started right after reads the shards first)
-            give_way(store, READING, GIVE_WAY_SECONDS)
-
-        soon(readers_first, first=True)  # (first: before what the command held is let go of)
+        # (a query started right after reads the shards first: before the command's memory
+        # is let go of, and before the account)
+        soon(functools.partial(give_way, store, first=True), first=True)
         soon_holding(store, STATE_LOCK, keep)  # (taken now: the next `validate` waits for it)
     about_ids = {d for d, about in cross if not selection.ids.isdisjoint(about)}
     result = Validation(root, diagnostics, found if summaries else [], len(stamps),

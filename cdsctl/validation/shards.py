@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..load.files import Stamp
+from . import cache
 from .cache import Store
 
 #: files per shard, and per chunk of work a worker takes
@@ -26,6 +27,13 @@ FILES = "files"
 READING = "shards.lock"
 #: how long work in the background waits at most for commands reading the shards
 GIVE_WAY_SECONDS = 60.0
+
+
+def give_way(store: Store, first: bool = False) -> None:
+    """Wait while a command reads the shards (:data:`READING`), at most
+    :data:`GIVE_WAY_SECONDS`; `first`: the first look of the child left after a command's
+    output, which began before the next command could take the lock (cache.give_way)."""
+    (cache.give_way if first else cache.unshared)(store, READING, GIVE_WAY_SECONDS)
 
 
 def shard_name(n: int) -> str:
