@@ -129,11 +129,9 @@ class Store:
             blob = (self.folder / name).read_bytes()
         except OSError:
             return None
-        if len(blob) < _HEAD or not blob.startswith(_MAGIC):
-            return None
-        fingerprint, check = blob[len(_MAGIC) : len(_MAGIC) + 16], blob[len(_MAGIC) + 16 : _HEAD]
         payload = memoryview(blob)[_HEAD:]  # (no copy: a snapshot's payload is 50 MB)
-        if fingerprint != self.fingerprint or payload_check(payload) != check:
+        check = self._check_in(blob)
+        if check is None or payload_check(payload) != check:
             return None
         try:
             return marshal.loads(payload)  # builtins only: loading runs no code
@@ -148,11 +146,16 @@ class Store:
                 head = handle.read(_HEAD)
         except OSError:
             return None
-        if len(head) < _HEAD or not head.startswith(_MAGIC):
+        return self._check_in(head)
+
+    def _check_in(self, blob: bytes) -> bytes | None:
+        """The payload's check a stored file's bytes (`blob`, or its head) carry, if it is
+        whole enough to tell and of this code (its magic and fingerprint)."""
+        if len(blob) < _HEAD or not blob.startswith(_MAGIC):
             return None
-        if head[len(_MAGIC) : len(_MAGIC) + 16] != self.fingerprint:
+        if blob[len(_MAGIC) : len(_MAGIC) + 16] != self.fingerprint:
             return None
-        return head[len(_MAGIC) + 16 :]
+        return blob[len(_MAGIC) + 16 : _HEAD]
 
     def remove_except(self, keep: list[str], prefix: str) -> None:
         """Delete this folder's files named `prefix…` that are not in `keep` (old shards),
