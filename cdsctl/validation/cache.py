@@ -290,8 +290,9 @@ class Last:
 
 @dataclass(frozen=True, slots=True)
 class Quick:
-    """An after-output step that is quick and needs no memory (an answer written): done
-    first, before what the command held is let go of (:func:`done_later`)."""
+    """An after-output step that needs no memory (an answer written, or a wait for the next
+    command: validation.shards.give_way): done first, before what the command held is let
+    go of (:func:`done_later`)."""
 
     work: Callable[[], object]
 
