@@ -488,3 +488,59 @@ def test_a_lock_taken_without_a_note_clears_the_note_before(tmp_path: Path) -> N
     with cache.keeping(store, snapshots.LOCK):
         assert (store.folder / snapshots.LOCK).read_bytes() == b""
     os.close(fd)
+
+
+# -- the holiday calendars kept with the validation ----------------------------------------------
+
+_STATES_FROM_THE_CACHE = """
+import json, sys
+from datetime import date
+from pathlib import Path
+from cdsctl.snapshot import fromshards
+from cdsctl.state import task_states
+from cdsctl.dates.workdays import WorkCalendar
+from cdsctl.validation.cache import Store
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+made = fromshards.made(Store.for_root(cache, root), lean=True)
+records = made.records
+calendar = WorkCalendar(records.calendar.days_off, records.calendar.working_days)
+found = {day: sorted((s.id, s.state, str(s.deadline)) for s in
+                     task_states(records, date.fromisoformat(day), calendar))
+         for day in sys.argv[3:]}
+print(json.dumps({"imported": "holidays" in sys.modules, "states": found}))
+"""
+
+
+def test_a_query_from_the_cache_needs_no_holidays_package(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:  # fmt: skip
+    """A validation keeps the holiday calendars of the years its deadlines in working days
+    run through (dates.workdays.years_to_keep); records made from its cache, in a new
+    process, count those deadlines with them: the same states as a full load, and the
+    `holidays` package never imported.  A result kept by another version of the package
+    is not taken (test_workdays), and one kept before an edit is carried on."""
+    from cdsctl.validation.pipeline import HOLIDAYS, validate
+
+    root, cache = aged(shutil.copytree(BUNDLED, tmp_path / "records")), tmp_path / "cache"
+    assert any("working_days" in p.read_text("utf-8") for p in (root / "tasks").rglob("*.yaml"))
+    validate(root, cache_dir=cache)
+    kept = Store.for_root(cache, root).read("result")[HOLIDAYS]
+    assert kept and kept["years"], "the years counted through are kept"
+    days = ["2023-06-30", "2024-12-31"]
+    ran = subprocess.run([sys.executable, "-c", _STATES_FROM_THE_CACHE, str(root), str(cache),
+                          *days], check=True, capture_output=True, text=True)  # fmt: skip
+    answer = __import__("json").loads(ran.stdout)
+    assert answer["imported"] is False
+    full = repository.load(root, cache_dir=False)
+    for day in days:
+        want = sorted((s.id, s.state, str(s.deadline))
+                      for s in full.states(date.fromisoformat(day)))  # fmt: skip
+        assert [tuple(s) for s in answer["states"][day]] == want
+    # an edit elsewhere: the incremental run keeps the years it did not count again
+    report = sorted((root / "reports").rglob("*.yaml"))[0]
+    report.write_text(report.read_text("utf-8") + "# edited\n", "utf-8")
+    from cdsctl.dates import workdays
+
+    monkeypatch.setattr(workdays, "_YEARS", {})  # (as in a new process)
+    validate(root, cache_dir=cache)
+    assert Store.for_root(cache, root).read("result")[HOLIDAYS]["years"] == kept["years"]

@@ -19,6 +19,7 @@ from .crossdates import (
     check_report_periods,
     check_task_dates,
     day_span,
+    count_working_days,
     lead_days,
     lead_days_by_file,
 )
@@ -142,4 +143,5 @@ def full_checks(summaries: Iterable[AnySummary], today: date, broken: Collection
     day = today.isoformat()
     findings = [finding for check in CROSS_CHECKS for finding in check(index, day)]
     by_file = lead_days_by_file(index)
+    count_working_days(index)
     return findings, day_span(lead_days(index, by_file.values()), day), by_file

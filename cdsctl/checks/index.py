@@ -361,11 +361,12 @@ def cross_view(kind: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _task_view(view: dict[str, Any]) -> None:
-    """Of each extension its dates; `due` only beside extensions (it orders them)."""
+    """Of each extension its dates; `due` only beside extensions (it orders them), or
+    when counted in working days (crossdates.count_working_days counts it)."""
     if "extensions" in view:
         view["extensions"] = [{k: e[k] for k in _EXTENSION_FIELDS if k in e}
                               for e in view["extensions"]]  # fmt: skip
-    elif "due" in view:
+    elif "due" in view and type(view["due"]) is not dict:
         del view["due"]
 
 

@@ -30,6 +30,7 @@ from itertools import chain, islice
 from typing import Any
 
 from .. import model
+from ..dates.workdays import preload
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import Seen, Stamp
 from ..load.files import digest as digest_of
@@ -37,7 +38,7 @@ from ..model import ROW_FIELDS
 from ..validation import pieces
 from ..validation.cache import Store, unchanged
 from ..validation.gcpause import gc_paused
-from ..validation.pipeline import last_whole, whole_times
+from ..validation.pipeline import HOLIDAYS, last_whole, whole_times
 from . import columns
 from .patch import Files
 from .where import Where
@@ -209,12 +210,14 @@ def _each(store: Store, shard_names: list[str]) -> Iterator[list[Any] | None]:
 @dataclass(frozen=True, slots=True)
 class Last:
     """The last validation kept in the cache: its stamps' digest, the times a walk is
-    compared with (cache.unchanged), each file with errors and how many, its shards."""
+    compared with (cache.unchanged), each file with errors and how many, its shards, and
+    the holiday calendars its rules worked out (dates.workdays.known_years, or None)."""
 
     digest: bytes
     kept: dict[str, Any]
     errors: dict[str, int]
     shards: list[str]
+    holidays: dict[str, Any] | None = None
 
     def holds(self, seen: dict[str, Stamp] | Seen) -> bool:
         return unchanged(seen, self.kept)
@@ -228,7 +231,8 @@ def last(store: Store) -> Last | None:
     prior, manifest = found
     try:
         kept = whole_times(prior, manifest.get("written_ns", 0), manifest.get("started_ns"))
-        return Last(prior["digest"], kept, _errors(prior["diagnostics"]), manifest["shards"])
+        return Last(prior["digest"], kept, _errors(prior["diagnostics"]), manifest["shards"],
+                    prior.get(HOLIDAYS))  # fmt: skip
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -244,6 +248,8 @@ def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None
     found = last(store)
     if found is None:
         return None
+    if found.holidays is not None:  # (the states then need no `holidays` package)
+        preload(found.holidays)
     with gc_paused():  # hundreds of thousands of small objects, no cycles
         return _made(store, found, seen, done, lean)
 

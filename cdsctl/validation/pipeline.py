@@ -151,7 +151,7 @@ def validate(
             stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
             diagnostics, digest, span, checked, count = again  # (count: files in all)
-            _remember_result(store, digest, span, diagnostics, started)
+            _remember_result(store, digest, span, diagnostics, started, prior)
             if not summaries:
                 answered = Validation(root, diagnostics, [], count, checked, digest=digest)
                 return _selected(answered, only, selection)
@@ -180,7 +180,7 @@ def validate(
     digest = None
     if store is not None:
         digest = gathered.digest or stamps_digest(stamps)
-        _remember_result(store, digest, span, diagnostics, gathered.started_ns)
+        _remember_result(store, digest, span, diagnostics, gathered.started_ns, prior)
         remember_names(store, found)
         from ..checks.partial import account
         from .incremental import STATE_LOCK, keep_state, stamp_columns
@@ -333,12 +333,24 @@ def _in_span(span: Any, day: str) -> bool:
 
 
 def _remember_result(store: Store, digest: bytes, span: tuple[str | None, str | None],
-                     diagnostics: list[Diagnostic], started: int | None) -> None:  # fmt: skip
+                     diagnostics: list[Diagnostic], started: int | None,
+                     prior: Any = None) -> None:  # fmt: skip
     """The run's diagnostics, for these stamps and the days [first, end) of `span`: a new
     day within it is answered without a check (only one rule reads the day).  `started`:
-    when the run began reading the files the diagnostics are of (cache.racy_bounds)."""
+    when the run began reading the files the diagnostics are of (cache.racy_bounds).
+
+    With them, the holiday calendars of the years the rules counted working days in (and
+    those `prior`, the result before, held): dates.workdays.years_to_keep."""
+    from ..dates.workdays import years_to_keep
+
+    before = prior.get(HOLIDAYS) if isinstance(prior, dict) else None
     store.write(RESULT, {**times(now_ns(), started), "days": span, "digest": digest,
-                         "diagnostics": [d.to_wire() for d in diagnostics]})  # fmt: skip
+                         "diagnostics": [d.to_wire() for d in diagnostics],
+                         HOLIDAYS: years_to_keep(before)})  # fmt: skip
+
+
+#: the stored result's holiday calendars (:func:`_remember_result`)
+HOLIDAYS = "holidays"
 
 
 @dataclass(slots=True)
