@@ -233,3 +233,32 @@ def test_the_holidays_version_is_read_beside_the_package(
         assert workdays.package_version() == want
     finally:
         workdays.package_version.cache_clear()
+
+
+def test_vietnam_alone_is_the_packages_calendar() -> None:
+    """The calendar loaded from the package's module of Vietnam alone (workdays._vietnam,
+    which spares the import of every other country) gives what country_holidays("VN")
+    gives: the same days, names and weekend days worked, every year."""
+    from cdsctl.dates import workdays
+
+    alone = workdays._vietnam()
+    assert alone is not holidays.country_holidays and getattr(alone, "__name__", "") == "Vietnam"
+    for year in range(1990, 2041):
+        ours = alone(years=year, language="vi")
+        theirs = holidays.country_holidays("VN", years=year, language="vi")
+        assert dict(ours) == dict(theirs), year
+        assert sorted(ours.weekend_workdays) == sorted(theirs.weekend_workdays), year
+
+
+def test_a_query_process_imports_no_other_country() -> None:
+    """Counting a deadline in working days in a new process loads Vietnam's module of the
+    package, not holidays.countries (every country the package knows)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from datetime import date; from cdsctl.dates.workdays import "
+            "WorkCalendar; print(WorkCalendar().add_working_days(date(2024, 4, 26), 3), "
+            "'holidays.countries' in sys.modules)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout.split()  # fmt: skip
+    assert out == ["2024-05-04", "False"]  # (29/4-1/5 off; 2/5, 3/5 and Saturday 4/5 worked)
