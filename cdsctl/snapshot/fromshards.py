@@ -312,7 +312,7 @@ class _All:
         for column, more in zip(self.columns, piece["tasks"], strict=True):
             column += more
         entries = self.entries
-        for task, entry in zip(piece["items"], piece["entries"], strict=True):
+        for task, entry in zip(pieces.items(piece), piece["entries"], strict=True):
             entries[task].append(entry)
         self.internal.update(piece["internal"])
         self.others += piece["others"]
