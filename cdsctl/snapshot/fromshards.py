@@ -340,18 +340,25 @@ class _All:
         if any(a > b for a, b in zip(files, islice(files, 1, None), strict=False)):
             order = sorted(range(len(files)), key=files.__getitem__)
             found = [[column[i] for i in order] for column in found]
+        mapped = _AGENCIES_AT if ids else ()  # (made one per value below, as they are mapped)
         same: Callable[[Any, Any], Any] = {}.setdefault
         for i in _TUPLES_AT:
-            found[i] = [same(v, v) for v in found[i]]
+            if i not in mapped:
+                found[i] = [same(v, v) for v in found[i]]
         if ids:
             get, by_ids = ids.get, {}
             for i in _AGENCY_AT:
                 found[i] = [get(v, v) for v in found[i]]
+            known = by_ids.get
             for i in _AGENCIES_AT:  # (one tuple per value: each written once)
-                for v in found[i]:
-                    if v not in by_ids:
-                        by_ids[v] = tuple(get(a, a) for a in v)
-                found[i] = [by_ids[v] for v in found[i]]
+                column: list[Any] = []
+                add = column.append
+                for v in found[i]:  # (a tuple hashed once: 0.04 s at 100,000 tasks)
+                    ided = known(v)
+                    if ided is None:
+                        ided = by_ids[v] = tuple(get(a, a) for a in v)
+                    add(ided)
+                found[i] = column
         return dict(zip(ROW_FIELDS, found, strict=True))
 
 
