@@ -171,7 +171,7 @@ def validate(
                                   gathered.blobs, digest)  # fmt: skip
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
-        findings, span, days = full_checks(found, today, broken)
+        findings, span, days = full_checks(found, today, broken, kept=store is not None)
         from .onefile import locate_cross
 
         cross = locate_cross(root, findings)
