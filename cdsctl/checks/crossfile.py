@@ -18,8 +18,8 @@ from .crossdates import (
     check_report_dates,
     check_report_periods,
     check_task_dates,
-    day_span,
     count_working_days,
+    day_span,
     lead_days,
     lead_days_by_file,
 )

@@ -346,7 +346,8 @@ class _All:
             if i not in mapped:
                 found[i] = [same(v, v) for v in found[i]]
         if ids:
-            get, by_ids = ids.get, {}
+            get = ids.get
+            by_ids: dict[tuple[str, ...], tuple[str, ...]] = {}
             for i in _AGENCY_AT:
                 found[i] = [get(v, v) for v in found[i]]
             known = by_ids.get
