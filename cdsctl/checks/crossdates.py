@@ -117,8 +117,9 @@ def count_working_days(index: Index) -> None:
     """Count every task's deadline given in working days, for what it leaves behind: the
     holiday calendars of the years counted through (dates.workdays), which the validation
     keeps beside its result.  A query made from the validation's cache then counts the
-    same deadlines without importing the `holidays` package and asking it again (0.1 s,
-    a third of a query right after `validate` at 10,000 tasks)."""
+    same deadlines without importing the `holidays` package and asking it again (0.06 s,
+    and 0.16 s before dates.workdays loaded Vietnam's calendar alone: then a third of a
+    query right after `validate` at 10,000 tasks)."""
     deadlines = None
     for task in index.by_kind.get("task", ()):
         if type(task.values.get("due")) is dict and task.file not in index.broken:

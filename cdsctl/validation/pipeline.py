@@ -332,6 +332,10 @@ def _in_span(span: Any, day: str) -> bool:
     return (first is None or first <= day) and (end is None or day < end)
 
 
+#: the stored result's holiday calendars (:func:`_remember_result`)
+HOLIDAYS = "holidays"
+
+
 def _remember_result(store: Store, digest: bytes, span: tuple[str | None, str | None],
                      diagnostics: list[Diagnostic], started: int | None,
                      prior: Any = None) -> None:  # fmt: skip
@@ -347,10 +351,6 @@ def _remember_result(store: Store, digest: bytes, span: tuple[str | None, str | 
     store.write(RESULT, {**times(now_ns(), started), "days": span, "digest": digest,
                          "diagnostics": [d.to_wire() for d in diagnostics],
                          HOLIDAYS: years_to_keep(before)})  # fmt: skip
-
-
-#: the stored result's holiday calendars (:func:`_remember_result`)
-HOLIDAYS = "holidays"
 
 
 @dataclass(slots=True)
