@@ -6,6 +6,7 @@ shards)."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -529,7 +530,7 @@ def test_a_query_from_the_cache_needs_no_holidays_package(tmp_path: Path,
     days = ["2023-06-30", "2024-12-31"]
     ran = subprocess.run([sys.executable, "-c", _STATES_FROM_THE_CACHE, str(root), str(cache),
                           *days], check=True, capture_output=True, text=True)  # fmt: skip
-    answer = __import__("json").loads(ran.stdout)
+    answer = json.loads(ran.stdout)
     assert answer["imported"] is False
     full = repository.load(root, cache_dir=False)
     for day in days:
