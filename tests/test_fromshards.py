@@ -545,3 +545,33 @@ def test_a_query_from_the_cache_needs_no_holidays_package(tmp_path: Path,
     monkeypatch.setattr(workdays, "_YEARS", {})  # (as in a new process)
     validate(root, cache_dir=cache)
     assert Store.for_root(cache, root).read("result")[HOLIDAYS]["years"] == kept["years"]
+
+
+_SHOWN_FROM_THE_INDEX = """
+import sys
+from pathlib import Path
+from cdsctl import repository
+from cdsctl.state import base_due
+root, task_id = Path(sys.argv[1]), sys.argv[2]
+repo = repository.one(root, task_id)
+assert repo is not None, "the index kept with the snapshot vouches"
+print(base_due(repo.records.tasks[task_id], repo.records, repo.calendar()),
+      "holidays" in sys.modules)
+"""
+
+
+def test_show_counts_a_deadline_in_working_days_without_the_package(root: Path) -> None:
+    """`show` reads a task from the index kept with the snapshot (snapshot.where), which
+    keeps the holiday calendars too: its deadline in working days is counted in a new
+    process without importing the `holidays` package, to the day a full load counts."""
+    from cdsctl.state import base_due
+    from cdsctl.validation.pipeline import validate
+
+    validate(root)
+    overdue(root, date(2024, 6, 30))  # (keeps the snapshot and the index)
+    full = repository.load(root, cache_dir=False)
+    task = next(t for t in full.records.tasks.values() if t.due_working_days is not None)
+    want = base_due(task, full.records, full.calendar())
+    ran = subprocess.run([sys.executable, "-c", _SHOWN_FROM_THE_INDEX, str(root), task.id],
+                         check=True, capture_output=True, text=True)  # fmt: skip
+    assert ran.stdout.split() == [str(want), "False"]

@@ -121,7 +121,7 @@ def years_to_keep(before: Any = None) -> dict[str, Any] | None:
     return known_years() if _YEARS else None
 
 
-def preload(kept: dict[str, Any]) -> None:
+def preload(kept: Any) -> None:
     """Years :func:`known_years` gave, if the same version of the package gave them (a
     query then neither imports the package nor asks it: 0.05 s, and 4 ms for Vietnam's
     calendar, :func:`_vietnam`)."""

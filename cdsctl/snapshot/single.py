@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import model
+from ..dates.workdays import preload
 from ..load.files import Stamp
 from ..validation.cache import Store, cache_home
 from ..validation.gcpause import gc_paused
@@ -26,6 +27,7 @@ def found(root: Path, record_id: str) -> tuple[model.Records, list[str], Where] 
     meta = where.read(store, str(root))
     if meta is None:
         return None
+    preload(meta.get("holidays"))  # (a deadline in working days: no `holidays` package)
     task_id = record_id.split("@", 1)[0]
     found = where.lookup(store, meta, {task_id, record_id})
     entry = found.get(task_id)

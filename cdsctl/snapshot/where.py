@@ -4,7 +4,9 @@ Kept with the snapshot, after the output of the query (or `show`) that keeps it
 (snapshot.keeping.keep_index), from the records and a walk made then: for each id its kind,
 file, the file's stamp, its errors (its own and across files) and, for a task, the reports
 that name it; in :data:`SHARDS` files by a hash of the id, so one lookup reads a small
-file.  Beside it, the stamp of every folder as the walk listed it.
+file.  Beside it, the stamp of every folder as the walk listed it, and the holiday
+calendars of the years the snapshot's deadlines in working days ran through
+(dates.workdays.years_to_keep): `show` counts a task's without importing `holidays`.
 
 `show` trusts it only while every folder has its stamp (no file added, removed or renamed
 anywhere: a new report on the task would be in a folder that moved) and every file it
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates.workdays import years_to_keep
 from ..load.files import FolderStamp, Stamp
 from ..validation.cache import RACY_NS, Store, blake2b, now_ns
 from ..validation.gcpause import gc_paused
@@ -72,7 +75,8 @@ def save(store: Store, found: Where, on: dict[str, list[str]], stamps: dict[str,
             if not store.write(name, {**head, "ids": shards.get(name, {})}):
                 return
         skipped = sorted(file for file, count in found.errors.items() if count)
-        store.write(META, {**head, "folders": folders, "whole": whole, "skipped": skipped})
+        store.write(META, {**head, "folders": folders, "whole": whole, "skipped": skipped,
+                           "holidays": years_to_keep()})  # (for `show`: single.found) # fmt: skip
 
 
 def current(store: Store, digest: bytes) -> bool:
