@@ -248,8 +248,7 @@ def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None
     found = last(store)
     if found is None:
         return None
-    if found.holidays is not None:  # (the states then need no `holidays` package)
-        preload(found.holidays)
+    preload(found.holidays)  # (the states then need no `holidays` package)
     with gc_paused():  # hundreds of thousands of small objects, no cycles
         return _made(store, found, seen, done, lean)
 
