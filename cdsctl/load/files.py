@@ -337,6 +337,11 @@ def patched_digest(before: bytes, gone: Iterable[tuple[str, Stamp]],
     return _summed(total, count)
 
 
+def digest_count(found: bytes) -> int:
+    """How many entries a :func:`digest` is of."""
+    return int.from_bytes(found[16:24])
+
+
 def _summed(total: int, count: int) -> bytes:
     """The digest of `count` entries whose hashes add up to `total`."""
     return (total % 2**128).to_bytes(16) + count.to_bytes(8)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..load.files import AGENCIES, NOT_READ, Seen, Stamp, patched_digest
+from ..load.since import Since
 from .cache import (
     Store,
     is_racy,
@@ -204,15 +205,63 @@ class Revalidated(NamedTuple):
     files: int  # files in all
 
 
-def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str, Stamp],
-               today: date, jobs: int | None, progress: OnProgress | None,
-               newest: int | None = None, keep: bool = True, started: int | None = None
-               ) -> Revalidated | None:  # fmt: skip
+class Changes(NamedTuple):
+    """The files changed since the account was kept: new, their stamp different, or racy
+    (cache.is_racy; path order), their stamps now, those gone, and how many there are now."""
+
+    changed: list[str]
+    now: dict[str, Stamp]
+    gone: list[str]
+    total: int
+
+
+def _walked_changes(files: _Kept, stamps: dict[str, Stamp], newest: int | None,
+                    bounds: tuple[int, int]) -> Changes:  # fmt: skip
+    """The changes, from every file's stamp now (`newest`: their newest mtime, if known)."""
+    changed, gone, added = files.differing(stamps)
+    if newest is None or newest >= bounds[1]:  # and the racily clean (cache.py)
+        changed += [f for f, s in stamps.items()
+                    if is_racy(s[1], bounds) and files.at(f) is not None]  # fmt: skip
+    changed = sorted({*changed, *added})
+    return Changes(changed, {f: stamps[f] for f in changed}, gone, len(stamps))
+
+
+def since_changes(files: FlatStamps, since: Since, bounds: tuple[int, int]) -> Changes | None:
+    """The changes, from a walk that reported what changed since the account was kept
+    (load.since): a file reported is compared with its stamp kept, a file kept below a
+    folder reported whole and not reported is gone.  None when the counts do not agree."""
+    names, reported = files.names, since.files
+    gone: set[str] = set()
+    for prefix in since.whole:  # (the files below it: one range of the sorted names)
+        lo = bisect.bisect_left(names, prefix)
+        hi = bisect.bisect_left(names, prefix + "\U0010ffff", lo)
+        gone.update(f for f in names[lo:hi] if f not in reported)
+    changed, added = [], 0
+    for f, stamp in reported.items():
+        i = files.at(f)
+        if i is None:
+            added += 1
+        elif files.stamp_at(i) == tuple(stamp) and not is_racy(stamp[1], bounds):
+            continue
+        changed.append(f)
+    if len(names) - len(gone) + added != since.count:
+        return None
+    changed.sort()
+    now: dict[str, Stamp] = {f: tuple(reported[f]) for f in changed}  # type: ignore[misc]
+    return Changes(changed, now, sorted(gone), since.count)
+
+
+def revalidate(root: Path, store: Store, prior: dict[str, Any],
+               stamps: dict[str, Stamp] | Since, today: date, jobs: int | None,
+               progress: OnProgress | None, newest: int | None = None, keep: bool = True,
+               started: int | None = None) -> Revalidated | None:  # fmt: skip
     """The root's diagnostics after the files changed since the stored result `prior`
     (whose span holds `today`); None when a full run is wanted (the module's docstring).
     `stamps`: every file's now (`newest`: their newest mtime, if the caller knows it); the
     files checked again get theirs as they were when read, or, without `keep`, the map is
     emptied once the changes are known (100 MB at 305,061 files: what the rest reuses).
+    Or what a walk found changed since `prior` (load.since; without `keep`): then none
+    may have, and the result is `prior`'s, its digest and span, no file checked.
     `started`: when this run began (cache.racy_bounds)."""
     settled(store, STATE_LOCK, WAIT_SECONDS)
     state, manifest = _read_state(store), store.read(FILES)
@@ -228,23 +277,29 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
     except (KeyError, TypeError, ValueError):  # (another shape: not this code's)
         return None
     bounds = racy_bounds(manifest)
-    changed, gone, added = files.differing(stamps)
-    if newest is None or newest >= bounds[1]:  # and the racily clean (cache.py)
-        changed += [f for f, s in stamps.items()
-                    if is_racy(s[1], bounds) and files.at(f) is not None]  # fmt: skip
-    changed = sorted({*changed, *added})
+    if isinstance(stamps, Since):  # (what changed since the account's run began)
+        if stamped.get("started_ns") != prior.get("started_ns"):
+            return None
+        changes = since_changes(files, stamps, bounds)
+        if changes is None:
+            return None
+        if not changes.changed and not changes.gone:
+            return Revalidated([Diagnostic.from_wire(d) for d in prior["diagnostics"]],
+                               prior["digest"], prior["days"], 0, changes.total)  # fmt: skip
+    else:
+        changes = _walked_changes(files, stamps, newest, bounds)
+    changed, now, gone = changes.changed, changes.now, changes.gone
     if (not changed and not gone) or len(changed) + len(gone) > MOST or AGENCIES in changed:
         return None
-    count = len(stamps)
-    if not keep:
-        changed_now = {f: stamps[f] for f in changed}
+    count = changes.total
+    if not keep and isinstance(stamps, dict):
         stamps.clear()
-        stamps.update(changed_now)
+        stamps.update(now)
     shards = _Shards(store, files.shard_of)
     old = shards.entries([*changed, *gone])
     if old is None:
         return None
-    unread = {f: stamps[f] for f in changed if stamps[f][0] <= NOT_READ}
+    unread = {f: stamp for f, stamp in now.items() if stamp[0] <= NOT_READ}
     new = {wire[0]: (tuple(stamp), wire)
            for chunk in check_files(root, changed, jobs, progress, None, True, unread)
            for stamp, wire in chunk}  # fmt: skip
@@ -253,11 +308,13 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any], stamps: dict[str
         return None
     diagnostics, span, state = found
     for f, (stamp, _) in new.items():
-        stamps[f] = stamp
+        now[f] = stamp
+        if isinstance(stamps, dict):
+            stamps[f] = stamp
     earlier = [(f, was) for f in [*changed, *gone] if (was := files.stamp(f)) is not None]
-    digest = patched_digest(prior["digest"], earlier, [(f, stamps[f]) for f in changed], count)
+    digest = patched_digest(prior["digest"], earlier, [(f, now[f]) for f in changed], count)
     placed = shards.write(new, set(gone), manifest["shards"], digest, started)
-    files.patch(gone, {f: stamps[f] for f in changed}, placed)
+    files.patch(gone, {f: now[f] for f in changed}, placed)
     written = shards.written_ns, started
 
     def keep_account() -> None:  # (0.35 s at 305,061 files: after the output, from the CLI)

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity
-from ..load.files import NOT_READ, UNKNOWN, Seen, Stamp, walk
+from ..load.files import NOT_READ, UNKNOWN, Seen, Stamp, digest_count, walk
+from ..load.since import Moment, Since, moment, trusted
 from .cache import (
     MISSING,
     Store,
@@ -49,7 +50,7 @@ from .shards import (
     shard_name,
     update_shards,
 )
-from .workers import OnProgress, check_files, walked_with_stat
+from .workers import OnProgress, changed_since, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from ..checks.index import AnySummary
@@ -123,40 +124,54 @@ def validate(
     store = None if cache_dir is False else Store.for_root(_cache_dir(cache_dir), root)
     selection = only if isinstance(only, Selection) else Selection(set(only or ()))
     prior = store.read(RESULT) if store is not None else None
+    # (the moment, as files are stamped, this run's walk begins at: load.since)
+    mark = moment(store.folder) if store is not None and stamps is None else None
+    # what changed since the last run, where a walk can tell without every stamp (no
+    # summaries wanted: those of every file are read from the shards, by their stamps)
+    since = None
+    if not summaries and not selection.ids and store is not None:
+        since = _changed_since(root, store, prior, mark, jobs)
     # no cache: stamps come from reading the files
     seen: Seen | None = None
-    if stamps is None and isinstance(prior, dict):  # stamps to compare: on every core
+    if since is None and stamps is None and isinstance(prior, dict):  # on every core
         racy = racy_bounds(prior)[0]  # (a digest compared only if every stamp is older)
         stamps, seen = walked_with_stat(root, jobs, racy if isinstance(racy, int) else None)
-    elif stamps is None:
+    elif since is None and stamps is None:
         with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
             stamps = walk(root, stat=False)
     # the last run's diagnostics, when no file (nor the day) has changed since it
-    known = _known_result(prior, seen or stamps, today) if not selection.ids else None
+    known = None
+    if since is not None and not since.files and not since.whole:
+        known = _known_result(prior, None, today)
+    elif stamps is not None and not selection.ids:
+        known = _known_result(prior, seen or stamps, today)
     if known is not None and not summaries:
         digest = prior["digest"] if isinstance(prior, dict) else None
-        answered = Validation(root, known, [], len(stamps), 0, digest=digest)
-        return _selected(answered, only, selection)
+        count = since.count if since is not None else len(stamps or ())
+        return _selected(Validation(root, known, [], count, 0, digest=digest), only, selection)
     day = today.isoformat()
     fresh, checked = False, 0  # (fresh: the shards were just written by this run)
     if known is None and not selection.ids and isinstance(prior, dict) and store is not None:
         from .incremental import revalidate  # some changed: those, and what they concern
 
         newest = seen.newest if seen is not None else None
-        again, count = None, len(stamps)
+        again, count = None, len(stamps or ())
         if _in_span(prior.get("days"), day):
-            again = revalidate(root, store, prior, stamps, today, jobs, progress, newest,
-                               keep=summaries, started=started)  # fmt: skip
-        if again is None and len(stamps) < count:  # given up after it let the stamps go
+            again = revalidate(root, store, prior, since or stamps or {}, today, jobs,
+                               progress, newest, keep=summaries, started=started)  # fmt: skip
+        if again is None and stamps is not None and len(stamps) < count:  # (let go)
             stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
             diagnostics, digest, span, checked, count = again  # (count: files in all)
-            _remember_result(store, digest, span, diagnostics, started, prior)
+            if checked or digest != prior.get("digest"):  # (else: the result stands)
+                _remember_result(store, digest, span, diagnostics, started, prior, mark)
             if not summaries:
                 answered = Validation(root, diagnostics, [], count, checked, digest=digest)
                 return _selected(answered, only, selection)
             # wanted: the summaries, from the shards just written (no cross-file checks again)
             known, prior, fresh = diagnostics, {"digest": digest}, True
+    if stamps is None:  # (the walk told only what changed: every stamp is wanted now)
+        stamps, seen = walked_with_stat(root, jobs)
     stamps = dict(sorted(stamps.items()))
     from ..checks.crossfile import full_checks
 
@@ -180,7 +195,8 @@ def validate(
     digest = None
     if store is not None:
         digest = gathered.digest or stamps_digest(stamps)
-        _remember_result(store, digest, span, diagnostics, gathered.started_ns, prior)
+        _remember_result(store, digest, span, diagnostics, gathered.started_ns, prior,
+                         mark if gathered.started_ns == started else None)  # fmt: skip
         remember_names(store, found)
         from ..checks.partial import account
         from .incremental import STATE_LOCK, keep_state, stamp_columns
@@ -315,12 +331,13 @@ def _cache_dir(cache_dir: Path | bool | None) -> Path:
     return cache_dir if isinstance(cache_dir, Path) else cache_home()
 
 
-def _known_result(cached: Any, stamps: dict[str, Stamp] | Seen, today: date) -> Any:
-    """The last run's diagnostics if no file has changed since and `today` is in the span
-    of days they hold for (checks.crossfile.cross_checks), else None."""
+def _known_result(cached: Any, stamps: dict[str, Stamp] | Seen | None, today: date) -> Any:
+    """The last run's diagnostics if no file has changed since (`stamps`: the files now;
+    None: known unchanged) and `today` is in the span of days they hold for
+    (checks.crossfile.cross_checks), else None."""
     if not isinstance(cached, dict) or not _in_span(cached.get("days"), today.isoformat()):
         return None
-    if not unchanged(stamps, cached):
+    if stamps is not None and not unchanged(stamps, cached):
         return None
     return [Diagnostic.from_wire(d) for d in cached["diagnostics"]]
 
@@ -334,23 +351,44 @@ def _in_span(span: Any, day: str) -> bool:
 
 #: the stored result's holiday calendars (:func:`_remember_result`)
 HOLIDAYS = "holidays"
+#: the stored result's load.since.moment, taken as its run began
+CLOCK = "clock"
+
+
+def _changed_since(root: Path, store: Store, prior: Any, now: Moment | None, jobs: int | None
+                   ) -> Since | None:  # fmt: skip
+    """What changed since the run of the stored result `prior` began, where a walk can tell
+    without every file's stamp (load.since; `now`: this run's moment); None where it
+    cannot, or when it reports no change but another count of files than `prior`'s (then
+    the full walk tells)."""
+    if not isinstance(prior, dict) or not isinstance(prior.get("digest"), bytes):
+        return None
+    then = prior.get(CLOCK)
+    if not trusted(root, store.folder, then, now):
+        return None
+    found = changed_since(root, then[0], jobs)  # type: ignore[index]
+    if found is not None and not found.files and not found.whole:
+        return found if found.count == digest_count(prior["digest"]) else None
+    return found
 
 
 def _remember_result(store: Store, digest: bytes, span: tuple[str | None, str | None],
                      diagnostics: list[Diagnostic], started: int | None,
-                     prior: Any = None) -> None:  # fmt: skip
+                     prior: Any = None, mark: Moment | None = None) -> None:  # fmt: skip
     """The run's diagnostics, for these stamps and the days [first, end) of `span`: a new
     day within it is answered without a check (only one rule reads the day).  `started`:
-    when the run began reading the files the diagnostics are of (cache.racy_bounds).
+    when the run began reading the files the diagnostics are of (cache.racy_bounds);
+    `mark`: the clock's then (load.since: the next run's walk reports what changed since).
 
     With them, the holiday calendars of the years the rules counted working days in (and
     those `prior`, the result before, held): dates.workdays.years_to_keep."""
     from ..dates.workdays import years_to_keep
 
     before = prior.get(HOLIDAYS) if isinstance(prior, dict) else None
+    clock = {CLOCK: mark} if mark is not None else {}
     store.write(RESULT, {**times(now_ns(), started), "days": span, "digest": digest,
                          "diagnostics": [d.to_wire() for d in diagnostics],
-                         HOLIDAYS: years_to_keep(before)})  # fmt: skip
+                         HOLIDAYS: years_to_keep(before), **clock})  # fmt: skip
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ from ..load.files import (
     walk_problem,
     walk_share,
 )
+from ..load.since import Since, since_share
 from . import cache
 from .cache import Store
 from .gcpause import gc_paused
@@ -259,6 +260,29 @@ def walked_with_stat(root: Path, jobs: int | None = None, hash_before: int | Non
     share = functools.partial(walk_share, root, shares=shares, hash_before=hash_before)
     with gc_paused():
         return seen_of_shares(shared_out(shares, share))
+
+
+def changed_since(root: Path, since_ns: int, jobs: int | None = None) -> Since | None:
+    """What changed below `root` since `since_ns` (load.since), the walk shared out as
+    :func:`walked_with_stat` shares it; None when a share found what needs the full walk."""
+    shares = worker_count(jobs, WALK_SHARES) if hasattr(os, "fork") else 1
+    share = functools.partial(_since_wire, root, since_ns, shares=shares)
+    with gc_paused():
+        parts = shared_out(shares, share)
+    if any(part is None for part in parts):
+        return None
+    found = Since({}, [], 0)
+    for files, whole, count in parts:
+        found.files.update(files)
+        found.whole += whole
+        found.count += count
+    return found
+
+
+def _since_wire(root: Path, since_ns: int, share: int, shares: int
+                ) -> tuple[dict[str, Stamp], list[str], int] | None:  # fmt: skip
+    found = since_share(root, since_ns, share, shares)
+    return None if found is None else found.to_wire()
 
 
 def wait_for_seen(children: list[tuple[int, int]]) -> Seen | None:
