@@ -37,6 +37,7 @@ NAMES = ["x.yaml", "y.yml", "z.md", "w.YAML", "notes.txt", "README.md"]
 OPS = ["write", "append", "same-size", "chmod", "remove", "add", "rename", "add-folder",
        "move-in", "rename-folder", "remove-folder"]  # fmt: skip
 
+
 def _moment(folder: Path) -> since.Moment:
     found = since.moment(folder)
     if found is None:
