@@ -259,3 +259,36 @@ def test_an_unchanged_root_is_answered_from_the_walk_alone(
     again = validate(root, cache_dir=tmp_path / "cache", today=TODAY, summaries=False)
     assert _wire(again.diagnostics) == _wire(first.diagnostics)
     assert again.files == first.files and again.checked == 0
+
+
+def test_a_run_that_found_nothing_changed_moves_the_moment_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file reported (changed a moment before the last run began) and found as it was:
+    the result stands, now as of this run, so the next run does not compare it again (nor
+    read the account to)."""
+    import cdsctl.validation.incremental as incremental
+
+    root = build_tree(tmp_path / "records", _small_root(3))
+    if since.file_system(root) not in since.LOCAL_TYPES:
+        pytest.skip("not a local file system: the full walk")
+    _moment(tmp_path)  # (skips where there is none)
+    _age(root)
+    time.sleep(0.02)
+    cache = tmp_path / "cache"
+    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    monkeypatch.setattr(since, "MARGIN_NS", 0)
+    time.sleep(0.02)
+    (root / "tasks/T1.yaml").write_text(_small_root(3)["tasks/T1.yaml"] + "# sửa\n")
+    _age(root, ["tasks/T1.yaml"])
+    time.sleep(0.02)
+    edited = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    assert edited.checked == 1
+    time.sleep(0.5)
+    monkeypatch.setattr(since, "MARGIN_NS", 10**10)  # every file reported, none changed
+    again = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    assert again.checked == 0 and _wire(again.diagnostics) == _wire(edited.diagnostics)
+    monkeypatch.setattr(since, "MARGIN_NS", 250_000_000)  # the edit: before the last run
+    monkeypatch.setattr(incremental, "revalidate", lambda *a, **k: pytest.fail("revalidated"))
+    last = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    assert _wire(last.diagnostics) == _wire(edited.diagnostics) and last.checked == 0

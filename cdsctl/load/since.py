@@ -159,13 +159,14 @@ class _SinceWalk(_Walk):
             return
         try:
             parent = prefix[: prefix.rstrip("/").rfind("/") + 1]
-            if os.fstat(fd).st_ctime_ns >= self.since or (prefix and parent in self.flagged):
+            st = os.fstat(fd)
+            if st.st_ctime_ns >= self.since or (prefix and parent in self.flagged):
                 self.flagged.add(prefix)
                 if mine and (not prefix or parent not in self.flagged):
                     self.whole.append(prefix)
             if mine:
                 self._each(folder, prefix, fd, prefix in self.flagged)
-            else:
+            elif st.st_nlink != 2:  # (2: no folder inside, where links count them: ext4)
                 self._skim(folder, prefix, fd)
         except OSError:
             self.odd = True

@@ -163,8 +163,10 @@ def validate(
             stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
             diagnostics, digest, span, checked, count = again  # (count: files in all)
-            if checked or digest != prior.get("digest"):  # (else: the result stands)
+            if checked or digest != prior.get("digest"):
                 _remember_result(store, digest, span, diagnostics, started, prior, mark)
+            elif mark is not None:  # the result stands, now as of this run's moment (what
+                store.write(RESULT, {**prior, CLOCK: mark})  # it reported is not again)
             if not summaries:
                 answered = Validation(root, diagnostics, [], count, checked, digest=digest)
                 return _selected(answered, only, selection)
