@@ -240,6 +240,17 @@ def _wire(diagnostics: list[Any]) -> list[Any]:
     return [d.to_wire() for d in diagnostics]
 
 
+def validated_root(tmp_path_factory: Any, data: Any) -> tuple[Path, Path, dict[str, str]]:
+    """A random root (its folder, its cache's, its files), every file aged, validated."""
+    root = tmp_path_factory.mktemp("root") / "records"
+    cache = root.parent / "cache"
+    files = data.draw(roots())
+    build_tree(root, files)
+    _age(root)
+    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    return root, cache, files
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(st.data())
@@ -247,12 +258,7 @@ def test_validate_after_edits_equals_a_run_without_cache(tmp_path_factory: Any, 
     """Three edits in a row, each followed by `validate` with the cache (as `cdsctl validate`
     or as a query, which wants every record too), which must answer as a run without one
     (the lines of findings included)."""
-    root = tmp_path_factory.mktemp("root") / "records"
-    cache = root.parent / "cache"
-    files = data.draw(roots())
-    build_tree(root, files)
-    _age(root)
-    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    root, cache, files = validated_root(tmp_path_factory, data)
     racy = False
     for _ in range(3):
         edit = data.draw(edits(files))

@@ -29,7 +29,7 @@ from cdsctl.validation.pipeline import validate
 from cdsctl.validation.workers import changed_since
 
 from .conftest import build_tree
-from .test_incremental import TODAY, _age, _small_root, _wire, _write, edits, roots
+from .test_incremental import TODAY, _age, _small_root, _wire, _write, edits, validated_root
 
 NEVER_RACY = (2**62, 2**62)
 FOLDERS = ["", "a/", "a/b/", "c/", "a/b/d/"]
@@ -217,12 +217,7 @@ def test_validate_told_what_changed_since_answers_as_a_run_without_cache(
     told: list[object] = []
     monkeypatch.setattr(pipeline, "changed_since", lambda *a: told.append(
         found := changed_since(*a)) or found)  # fmt: skip
-    root = tmp_path_factory.mktemp("root") / "records"
-    cache = root.parent / "cache"
-    files = data.draw(roots())
-    build_tree(root, files)
-    _age(root)
-    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    root, cache, files = validated_root(tmp_path_factory, data)
     for _ in range(3):
         time.sleep(0.01)
         edit = data.draw(edits(files))

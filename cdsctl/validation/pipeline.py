@@ -157,8 +157,9 @@ def validate(
         newest = seen.newest if seen is not None else None
         again, count = None, len(stamps or ())
         if _in_span(prior.get("days"), day):
-            again = revalidate(root, store, prior, since or stamps or {}, today, jobs,
-                               progress, newest, keep=summaries, started=started)  # fmt: skip
+            with gc_paused():  # (the account: 305,061 holders, tuples and dicts, no cycles)
+                again = revalidate(root, store, prior, since or stamps or {}, today, jobs,
+                                   progress, newest, keep=summaries, started=started)  # fmt: skip
         if again is None and stamps is not None and len(stamps) < count:  # (let go)
             stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
