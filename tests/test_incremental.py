@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from cdsctl.checks.crossfile import full_checks
 from cdsctl.checks.index import AnySummary, summary_from_wire
 from cdsctl.checks.partial import (
+    GLOBAL,
     LOCAL,
     REFERENCE_CODES,
     CrossState,
@@ -183,11 +184,103 @@ def test_an_edit_rechecked_in_part_finds_what_a_full_run_finds(data: Any) -> Non
     changed = Edit([before[f] for f in edit if f in before], [after[f] for f in edit if f in after],
                    set(edit))  # fmt: skip
     reference_files = {f.file for f in prior if f.code in REFERENCE_CODES}
-    got, span, new_state, concerned = recheck_edit(state, changed, load, TODAY, reference_files)
-    kept = [f for f in prior if f.code in LOCAL and f.file not in concerned]
+    got, span, new_state, concerned, in_part = recheck_edit(state, changed, load, TODAY,
+                                                            reference_files)  # fmt: skip
+    kept = [f for f in prior if (f.code in LOCAL and f.file not in concerned)
+            or (in_part and f.code in GLOBAL and f.file not in changed.files)]  # fmt: skip
     assert sorted(map(_key, kept + got)) == sorted(map(_key, want))
     assert span == want_span
     assert _state(new_state) == _state(want_state)
+
+
+@st.composite
+def kept_edits(draw: Any, files: dict[str, str]) -> dict[str, str | None]:
+    """One to three files written anew with the same kind, id and links (a task's `parent`
+    and a directive's `references` kept as they were): judged in part (partial.keeps_ids)."""
+    chosen = draw(st.lists(st.sampled_from(sorted(files.keys() - {"agencies.yaml"})),
+                           min_size=1, max_size=3, unique=True))  # fmt: skip
+    out: dict[str, str | None] = {}
+    for path in chosen:
+        links = [line for line in files[path].splitlines() if line.startswith(_LINKS)]
+        text = [line for line in draw(SLOTS[path]).splitlines() if not line.startswith(_LINKS)]
+        out[path] = "\n".join([*text, *links]) + "\n"
+    return out
+
+
+_LINKS = ("parent:", "references:")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_an_edit_keeping_ids_and_links_is_judged_in_part_as_a_full_run(data: Any) -> None:
+    """Every rule, those that weigh the whole root too, over the records the edit concerns
+    and the few the rules look up: the findings a full run gives."""
+    files = data.draw(roots().filter(lambda f: len(f) > 1))
+    edit = data.draw(kept_edits(files))
+    before, broken_before = summaries_of(files)
+    after_files = {**files, **edit}
+    after, broken_after = summaries_of(after_files)
+    prior, _, days = full_checks(before.values(), TODAY, broken_before)
+    want, want_span, days = full_checks(after.values(), TODAY, broken_after)
+
+    def load(wanted: set[str]) -> tuple[list[AnySummary], set[str]]:
+        return [after[f] for f in sorted(wanted) if f in after], wanted & broken_after
+
+    changed = Edit([before[f] for f in edit if f in before], [after[f] for f in edit if f in after],
+                   set(edit))  # fmt: skip
+    reference_files = {f.file for f in prior if f.code in REFERENCE_CODES}
+    state = account(before.values(), days)
+    got, span, _, concerned, in_part = recheck_edit(state, changed, load, TODAY, reference_files)
+    assert in_part == (len(changed.old) == len(changed.new) == len(edit))
+    kept = [f for f in prior if (f.code in LOCAL and f.file not in concerned)
+            or (in_part and f.code in GLOBAL and f.file not in edit)]  # fmt: skip
+    assert sorted(map(_key, kept + got)) == sorted(map(_key, want))
+    assert span == want_span
+
+
+def test_a_did_you_mean_judged_in_part_offers_ids_the_edit_does_not_name() -> None:
+    """A report edited (its date) still names a task no record holds: the hint is made
+    over every record, not only those the edit concerns."""
+    files = {**_small_root(2), "reports/R0.yaml": "kind: report\nid: R0\nagency: SCT\n"
+             "date: 2022-07-20\ntasks:\n  - {task: T1x, status: done}\n"}  # fmt: skip
+    before, _ = summaries_of(files)
+    after_files = {**files, "reports/R0.yaml": files["reports/R0.yaml"].replace("07-20", "07-21")}
+    after, _ = summaries_of(after_files)
+    prior, _, days = full_checks(before.values(), TODAY)
+    want = full_checks(after.values(), TODAY)[0]
+    assert any("T1" in str(f.message) for f in want if f.code == "unresolved-reference")
+    edit = Edit([before["reports/R0.yaml"]], [after["reports/R0.yaml"]], {"reports/R0.yaml"})
+    got = recheck_edit(account(before.values(), days), edit,
+                       lambda wanted: ([after[f] for f in sorted(wanted) if f in after], set()),
+                       TODAY, {f.file for f in prior if f.code in REFERENCE_CODES})  # fmt: skip
+    assert got[4]  # (judged in part)
+    found = [f for f in got[0] if f.code == "unresolved-reference"]
+    assert [str(f.message) for f in found] == [
+        str(f.message) for f in want if f.code == "unresolved-reference"
+    ]
+
+
+def test_a_long_cycle_through_an_edited_task_is_found_in_part() -> None:
+    """Tasks T0 → T1 → … → T11 → T0 by `parent`: an edit of T0's deadline keeps the cycle,
+    reported at T0, though the rules read neither T4 nor T7, and no record they read
+    names them (the index holds every link's ends)."""
+    files = {"agencies.yaml": EXPIRING, "directives/D0.yaml": D0}
+    for i in range(12):
+        files[f"tasks/T{i}.yaml"] = _plain_task(i) + f"parent: T{(i + 1) % 12}\n"
+    before, _ = summaries_of(files)
+    path = "tasks/T0.yaml"
+    after, _ = summaries_of({**files, path: files[path].replace("2022-12-31", "2022-11-30")})
+    days = full_checks(before.values(), TODAY)[2]
+    want = [f for f in full_checks(after.values(), TODAY)[0] if f.code == "reference-cycle"]
+    assert [f.file for f in want] == [path]
+    got = recheck_edit(
+        account(before.values(), days),
+        Edit([before[path]], [after[path]], {path}),
+        lambda wanted: ([after[f] for f in sorted(wanted)], set()),
+        TODAY,
+    )
+    assert got[4]  # (judged in part)
+    assert [_key(f) for f in got[0] if f.code == "reference-cycle"] == list(map(_key, want))
 
 
 def test_a_report_no_longer_saying_done_leaves_its_task_led_by_a_ceased_agency() -> None:

@@ -5,7 +5,7 @@ ids each kind of reference accepts, did-you-mean)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -209,7 +209,9 @@ class Index:
     """
 
     def __init__(self, summaries: Iterable[AnySummary], broken: Collection[str] = (),
-                 holders: Iterable[Holder] | None = None) -> None:  # fmt: skip
+                 holders: Iterable[Holder] | None = None,
+                 whole: Callable[[], Index] | None = None) -> None:  # fmt: skip
+        self.whole = whole  # (holders only some of the root's: the index of all, for hints)
         self.by_id: dict[str, Entry] = {}
         self.duplicates: list[tuple[str, Entry]] = []
         self.agencies: list[Entry] = []
@@ -294,7 +296,7 @@ class Index:
 
     @cached_property
     def suggesters(self) -> _Suggesters:
-        return _Suggesters(self)
+        return _Suggesters(self if self.whole is None else self.whole())
 
 
 #: the task fields some rule starts from; most tasks hold none of them

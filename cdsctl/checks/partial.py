@@ -215,13 +215,83 @@ def recheck(
     findings += check_duplicates(index, day)
     findings += check_case_collisions(index, day)
     findings += _cycles(index, state)
+    return findings, _days(index, state, concerned, day)
+
+
+def _days(index: Index, state: CrossState, concerned: Collection[str], day: str) -> Span:
+    """The account's days brought up to date at the `concerned` files; the span of days
+    the findings hold for."""
     days = lead_days_by_file(index)
     for file in concerned:
         if file in days:
             state.lead_days[file] = days[file]
         else:
             state.lead_days.pop(file, None)
-    return findings, day_span(lead_days(index, state.lead_days.values()), day)
+    return day_span(lead_days(index, state.lead_days.values()), day)
+
+
+#: at most this many changed files, each keeping its record's kind, id and links, are
+#: judged in part by the rules that weigh the whole root too (:func:`_recheck_in_part`)
+FEW = 16
+
+
+def keeps_ids(edit: Edit) -> bool:
+    """Whether every changed file holds a record before and after, of the same kind and id,
+    with the same links (:func:`.cycles.raw_links`): then no duplicate id, no ids equal but
+    for case and no cycle comes or goes, and the files the edit did not touch keep their
+    findings of the :data:`GLOBAL` rules."""
+    if not len(edit.old) == len(edit.new) == len(edit.files) <= FEW:
+        return False
+
+    def key(summary: AnySummary) -> tuple[Any, ...]:
+        return (summary.file, summary.kind, summary.id, raw_links(summary))
+
+    return sorted(map(key, edit.old)) == sorted(map(key, edit.new))
+
+
+def _recheck_in_part(state: CrossState, holdings: Holdings, loaded: list[AnySummary],
+                     concerned: Collection[str], broken: Collection[str], today: date,
+                     edit: Edit) -> tuple[list[CrossFinding], Span]:  # fmt: skip
+    """:func:`recheck` after an edit that :func:`keeps_ids`, with the :data:`GLOBAL` rules'
+    findings at the changed files only, over an index of the records the rules look up
+    rather than of every record (0.3 s less at 305,061 files, and each rule's pass over
+    every id): those loaded, every holder of an id they hold or name, of an id equal but
+    for case to a changed file's, and of the ends of every link that may close a cycle.
+    A did-you-mean offers ids from an index of every record, made when one is wanted."""
+    ids = {s.id for s in loaded if s.id is not None} | _named(loaded)
+    ids.update(end for links in state.links.values() for link in links for end in link[:2])
+    ids |= _case_twins(state.holders, {s.id for s in edit.new if s.id is not None})
+    files = holdings.files_of(ids)
+    files.update(s.file for s in loaded)
+    by_file = sorted(loaded, key=_by_file)
+    index = Index(by_file, broken, _holders_of(state.holders, files),
+                  whole=lambda: Index(by_file, broken, state.holders))  # fmt: skip
+    day = today.isoformat()
+    findings = [f for check in _LOCAL_CHECKS for f in check(index, day) if f.file in concerned]
+    found = [*check_duplicates(index, day), *check_case_collisions(index, day),
+             *_cycles(index, state)]  # fmt: skip
+    findings += [f for f in found if f.file in edit.files]
+    return findings, _days(index, state, concerned, day)
+
+
+def _case_twins(holders: list[Holder], ids: set[str]) -> set[str]:
+    """The ids of `holders` equal but for case to one of `ids` (them too)."""
+    held = [h[1] for h in holders if h[1] is not None]
+    folded = list(map(str.casefold, held))  # (in C: 0.03 s at 305,061 holders)
+    wanted = {i.casefold() for i in ids}
+    if all(folded.count(f) <= 1 for f in wanted):
+        return set(ids)
+    return {i for i, f in zip(held, folded, strict=True) if f in wanted} | ids
+
+
+def _holders_of(holders: list[Holder], files: Iterable[str]) -> list[Holder]:
+    """The holders (in path order, as `holders`) of `files`."""
+    out = []
+    for file in sorted(files):
+        i = bisect.bisect_left(holders, file, key=_file_of)
+        if i < len(holders) and holders[i][2] == file:
+            out.append(holders[i])
+    return out
 
 
 def _cycles(index: Index, state: CrossState) -> Iterable[CrossFinding]:
@@ -244,15 +314,22 @@ Load = Callable[[set[str]], tuple[list[AnySummary], set[str]]]
 
 def recheck_edit(state: CrossState, edit: Edit, load: Load, today: date,
                  with_reference_findings: Iterable[str] = ()
-                 ) -> tuple[list[CrossFinding], Span, CrossState, set[str]]:  # fmt: skip
+                 ) -> tuple[list[CrossFinding], Span, CrossState, set[str], bool]:  # fmt: skip
     """After `edit`: the findings of :func:`recheck`, their span, the account as it is now,
-    and the concerned files (whose earlier findings of the :data:`LOCAL` rules these
-    replace; the :data:`GLOBAL` rules' replace all of theirs).  `state` is used up."""
+    the concerned files (whose earlier findings of the :data:`LOCAL` rules these replace),
+    and whether the :data:`GLOBAL` rules' are those at the changed files only (the edit
+    :func:`keeps_ids`: the other files' stand), else everywhere (they replace all of them).
+    `state` is used up."""
+    in_part = keeps_ids(edit)
     state = updated(state, edit)
     holdings = Holdings(state.holders)
     files = concerned(state, holdings, edit, with_reference_findings)
     first, broken = load(files)
     more = needed(state, holdings, first) - files
     second, also = load(more)
-    findings, span = recheck(state, [*first, *second], files, broken | also, today)
-    return findings, span, state, files
+    loaded, broken = [*first, *second], broken | also
+    if in_part:
+        findings, span = _recheck_in_part(state, holdings, loaded, files, broken, today, edit)
+    else:
+        findings, span = recheck(state, loaded, files, broken, today)
+    return findings, span, state, files, in_part

@@ -417,11 +417,13 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
     state = CrossState.from_wire(account)
     references = {d.file for d in earlier if d.code in REFERENCE_CODES}
     try:
-        findings, span, state, concerned = recheck_edit(state, edit, load, today, references)
+        found = recheck_edit(state, edit, load, today, references)
     except _Untrusted:
         return None
+    findings, span, state, concerned, in_part = found
     changed = edit.files
-    diagnostics = [d for d in earlier if d.file not in changed and d.code not in GLOBAL
+    diagnostics = [d for d in earlier if d.file not in changed
+                   and (in_part or d.code not in GLOBAL)
                    and not (d.code in LOCAL and d.file in concerned)]  # fmt: skip
     diagnostics += [Diagnostic.from_wire(d) for _, wire in new.values() for d in wire[1]]
     diagnostics += _located(root, findings, earlier, changed)
