@@ -10,8 +10,9 @@ or held, one step further (a report on a task of a changed directive), the holde
 a changed file names (a task a report says is done), and the files with a broken reference
 (a did-you-mean may now offer another id).  :func:`needed` adds what the rules read to judge
 those.  The rules of one record run over these; the rules that weigh the whole root
-(:data:`GLOBAL`: duplicate ids, ids equal but for case, cycles) run over the account.  A
-property test holds the findings equal to a full run's after random edits.
+(:data:`GLOBAL`: duplicate ids, ids equal but for case, cycles) run over the account, or,
+after an edit that :func:`keeps_ids`, at the changed files only (:func:`_recheck_in_part`).
+Property tests hold the findings equal to a full run's after random edits.
 """
 
 from __future__ import annotations
