@@ -156,11 +156,7 @@ class _Walk:
         return False
 
     def _list(self, folder: str, prefix: str) -> None:
-        share = self.share
-        mine = (
-            share is None
-            or zlib.crc32(prefix.encode("utf-8", "surrogatepass")) % share[1] == share[0]
-        )
+        mine = self._mine(prefix)
         try:
             fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY)
         except (FileNotFoundError, NotADirectoryError):  # gone (or replaced) since listed
@@ -186,6 +182,14 @@ class _Walk:
                 self.found[prefix.rstrip("/") or "."] = (FOLDER, exc.errno or 0, 0, 0)
         finally:
             os.close(fd)
+
+    def _mine(self, prefix: str) -> bool:
+        """Whether the folder `prefix` is this share's (by a hash of its path)."""
+        share = self.share
+        return (
+            share is None
+            or zlib.crc32(prefix.encode("utf-8", "surrogatepass")) % share[1] == share[0]
+        )
 
     def _skim(self, folder: str, prefix: str, fd: int) -> None:
         """A folder another share looks at: only what the walk goes on to (folders, links

@@ -21,12 +21,19 @@ full walk knows what to do with it.
 from __future__ import annotations
 
 import os
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 
-from .files import RECORD_SUFFIXES, Stamp, _is_readme, _undecodable, _Walk, is_record_name
+from .files import (
+    _O_DIRECTORY,
+    RECORD_SUFFIXES,
+    Stamp,
+    _is_readme,
+    _undecodable,
+    _Walk,
+    is_record_name,
+)
 
 #: a change this long before the moment is reported too: a file system may keep whole
 #: seconds (ext3) where the cache's keeps nanoseconds.  What is reported and unchanged
@@ -150,8 +157,7 @@ class _SinceWalk(_Walk):
         self.flagged: set[str] = set()  # every folder reported whole (prefixes)
 
     def _list(self, folder: str, prefix: str) -> None:
-        share = self.share
-        mine = _crc(prefix) % share[1] == share[0]  # type: ignore[index]
+        mine = self._mine(prefix)
         try:
             fd = os.open(folder, os.O_RDONLY | _O_DIRECTORY)
         except OSError:  # (gone since listed, or unreadable: the full walk says which)
@@ -218,10 +224,3 @@ class _SinceWalk(_Walk):
                 self.stack.append((f"{folder}/{name}", f"{prefix}{name}/"))
         except OSError:
             pass
-
-
-def _crc(prefix: str) -> int:  # (as load.files._Walk shares folders out)
-    return zlib.crc32(prefix.encode("utf-8", "surrogatepass"))
-
-
-_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
