@@ -34,8 +34,8 @@ from .test_incremental import TODAY, _age, _small_root, _wire, _write, edits, va
 NEVER_RACY = (2**62, 2**62)
 FOLDERS = ["", "a/", "a/b/", "c/", "a/b/d/"]
 NAMES = ["x.yaml", "y.yml", "z.md", "w.YAML", "notes.txt", "README.md"]
-OPS = ["write", "append", "same-size", "chmod", "remove", "add", "rename", "add-folder",
-       "move-in", "rename-folder", "remove-folder"]  # fmt: skip
+FILE_OPS = ("write", "append", "same-size", "chmod", "remove", "rename")  # (of a file there)
+OPS = [*FILE_OPS, "add", "add-folder", "move-in", "rename-folder", "remove-folder"]
 
 
 def _moment(folder: Path) -> since.Moment:
@@ -62,7 +62,7 @@ def _change(data: Any, root: Path, outside: Path, n: int) -> None:
     def pick(seq: list[Any]) -> Any:
         return data.draw(st.sampled_from(seq))
 
-    if op in ("write", "append", "same-size", "chmod", "remove", "rename") and files:
+    if op in FILE_OPS and files:
         path = pick(files)
         if op == "write":
             path.write_text(f"id: written {n}\n" * data.draw(st.integers(1, 3)))
@@ -81,7 +81,7 @@ def _change(data: Any, root: Path, outside: Path, n: int) -> None:
         else:
             target = pick([root, *folders]) / f"r{n}-{pick(NAMES)}"
             path.rename(target)
-    elif op == "add" or (op in OPS[:6] and not files):
+    elif op == "add" or op in FILE_OPS:  # (a file's change with no file there: one added)
         (pick([root, *folders]) / f"n{n}-{pick(NAMES)}").write_text(f"id: new {n}\n")
     elif op == "add-folder":
         made = pick([root, *folders]) / f"f{n}"
