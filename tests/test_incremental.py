@@ -22,15 +22,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cdsctl.checks.account import CrossState, account
 from cdsctl.checks.crossfile import full_checks
 from cdsctl.checks.index import AnySummary, summary_from_wire
 from cdsctl.checks.partial import (
     GLOBAL,
     LOCAL,
     REFERENCE_CODES,
-    CrossState,
     Edit,
-    account,
     recheck_edit,
 )
 from cdsctl.diagnostics import Severity
@@ -159,9 +158,10 @@ def _key(finding: Any) -> tuple[Any, ...]:
 
 
 def _state(state: CrossState) -> tuple[Any, ...]:
-    """The account, with each id's referrers as a sorted list (their order is no answer)."""
-    referrers = {k: sorted(v) for k, v in state.referrers.items()}
-    return (state.holders, referrers, state.links, state.lead_days)
+    """The account, with each id's referrers as a sorted list (their order is no answer),
+    and the ids held twice but for case (kept from before an edit that keeps the ids)."""
+    referrers = {k: sorted(v) for k, v in state.referrers.as_map().items()}
+    return (state.holders, referrers, state.links, state.lead_days, state.case_twins())
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -191,6 +191,9 @@ def test_an_edit_rechecked_in_part_finds_what_a_full_run_finds(data: Any) -> Non
     assert sorted(map(_key, kept + got)) == sorted(map(_key, want))
     assert span == want_span
     assert _state(new_state) == _state(want_state)
+    names = sorted({*files, *after_files})  # (as kept: beside every file, not only records')
+    wire = marshal.loads(marshal.dumps(new_state.to_wire(names)))
+    assert _state(CrossState.from_wire(wire, names)) == _state(want_state)
 
 
 @st.composite
@@ -236,6 +239,36 @@ def test_an_edit_keeping_ids_and_links_is_judged_in_part_as_a_full_run(data: Any
             or (in_part and f.code in GLOBAL and f.file not in edit)]  # fmt: skip
     assert sorted(map(_key, kept + got)) == sorted(map(_key, want))
     assert span == want_span
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_the_account_takes_records_out_one_by_one_as_in_one_pass(data: Any) -> None:
+    """A few changed files' records are taken out of the columns in place, many in one
+    pass (checks.account._IN_PLACE): both leave the same account, every other record in
+    path order, and put back, the files' records where they were."""
+    import cdsctl.checks.account as accounts
+
+    path = st.from_regex(r"[a-z]{1,3}/[a-z0-9]{1,4}\.yaml", fullmatch=True)
+    names = sorted(data.draw(st.sets(path, max_size=30)))
+    rows = [("task", f"T{i}" if i % 4 else None, name, {"n": i}) for i, name in enumerate(names)]
+    gone = data.draw(st.sets(st.sampled_from(names))) if names else set()
+    gone |= data.draw(st.sets(st.just("x/none.yaml")))  # (a file holding no record)
+    taken = []
+    for in_place in (1_000, 0):
+        state = accounts.account([], {})
+        state.kinds, state.ids, state.files, state.stubs = ([r[k] for r in rows] for k in range(4))
+        old, accounts._IN_PLACE = accounts._IN_PLACE, in_place
+        try:
+            state.take_out(gone)
+        finally:
+            accounts._IN_PLACE = old
+        taken.append(state.holders)
+        assert state.holders == [r for r in rows if r[2] not in gone]
+        for row in data.draw(st.permutations([r for r in rows if r[2] in gone])):
+            state.put(row)
+        assert state.holders == rows
+    assert taken[0] == taken[1]
 
 
 def test_a_did_you_mean_judged_in_part_offers_ids_the_edit_does_not_name() -> None:
@@ -517,14 +550,14 @@ def test_the_account_is_kept_with_nothing_else_holding_the_summaries_nor_the_sta
     the keeper's peak is not theirs plus the account's (432 → 353 MB at 100,000 tasks)."""
     import gc
 
-    from cdsctl.checks import partial
+    from cdsctl.checks import account as kept
     from cdsctl.validation import cache, incremental, pipeline
 
     root = tmp_path / "records"
     build_tree(root, _small_root(4))
     monkeypatch.setattr(cache, "later", [])
     holders: dict[str, list[Any]] = {}
-    real_account, real_columns = partial.account, incremental.stamp_columns
+    real_account, real_columns = kept.account, incremental.stamp_columns
 
     def account(summaries: Any, days: Any) -> Any:
         holders["summaries"] = [type(r).__name__ for r in gc.get_referrers(summaries)]
@@ -534,7 +567,7 @@ def test_the_account_is_kept_with_nothing_else_holding_the_summaries_nor_the_sta
         holders["stamps"] = [type(r).__name__ for r in gc.get_referrers(stamps)]
         return real_columns(stamps)
 
-    monkeypatch.setattr(partial, "account", account)
+    monkeypatch.setattr(kept, "account", account)
     monkeypatch.setattr(incremental, "stamp_columns", columns)
     result = pipeline.validate(root, cache_dir=tmp_path / "c", summaries=False)
     assert result.summaries == [] and result.files == 6

@@ -280,10 +280,15 @@ def test_temporary_files_a_killed_run_left_are_removed_later(tmp_path: Path) -> 
 
 
 def _children(pid: int) -> set[int]:
+    """The children of every thread of `pid` (a thread that ends while they are read,
+    such as a pool's, is passed over)."""
     found = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        with open(task / "children", encoding="ascii") as handle:
-            found |= {int(p) for p in handle.read().split()}
+        try:
+            with open(task / "children", encoding="ascii") as handle:
+                found |= {int(p) for p in handle.read().split()}
+        except (FileNotFoundError, ProcessLookupError):
+            continue
     return found
 
 

@@ -65,13 +65,13 @@ Times = tuple[int, "int | None"]
 def keep_state(store: Store, digest: bytes, written: Times, files: list[str], flat: array[int],
                shards: array[int], state: Any) -> None:  # fmt: skip
     """Keep what :func:`revalidate` starts from: the account of a run across every record
-    (checks.partial.CrossState), the files it saw with their stamps (:func:`stamp_columns`)
+    (checks.account.CrossState), the files it saw with their stamps (:func:`stamp_columns`)
     and each one's shard, in path order; `written`: the times of the shards' manifest it
     goes with."""
     head = {"digest": digest, **times(*written)}
     if store.write(STATE_FILES, {**head, "files": files, "stamps": flat.tobytes(),
                                  "shards": shards.tobytes()}):  # fmt: skip
-        store.write(STATE, {**head, "cross": state.to_wire()})
+        store.write(STATE, {**head, "cross": state.to_wire(files)})
 
 
 def stamp_columns(stamps: dict[str, Stamp]) -> tuple[list[str], array[int]]:
@@ -303,7 +303,7 @@ def revalidate(root: Path, store: Store, prior: dict[str, Any],
     new = {wire[0]: (tuple(stamp), wire)
            for chunk in check_files(root, changed, jobs, progress, None, True, unread)
            for stamp, wire in chunk}  # fmt: skip
-    found = _rechecked(root, kept.pop("cross"), prior, shards, old, new, today)
+    found = _rechecked(root, kept.pop("cross"), files.names, prior, shards, old, new, today)
     if found is None:
         return None
     diagnostics, span, state = found
@@ -378,10 +378,11 @@ class _Shards:
         return placed
 
 
-def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
+def _rechecked(root: Path, account: Any, names: list[str], prior: dict[str, Any], shards: _Shards,
                old: dict[str, Any], new: dict[str, Any], today: date
                ) -> tuple[list[Diagnostic], Span, Any] | None:  # fmt: skip
-    """The diagnostics after the edit, their span, and the account (CrossState) now."""
+    """The diagnostics after the edit, their span, and the account (CrossState, kept
+    beside the files `names`) now."""
     from ..checks.index import AnySummary, summary_from_wire
     from ..checks.partial import (
         GLOBAL,
@@ -414,7 +415,7 @@ def _rechecked(root: Path, account: Any, prior: dict[str, Any], shards: _Shards,
                 broken.add(f)
         return summaries, broken
 
-    state = CrossState.from_wire(account)
+    state = CrossState.from_wire(account, names)
     references = {d.file for d in earlier if d.code in REFERENCE_CODES}
     try:
         found = recheck_edit(state, edit, load, today, references)

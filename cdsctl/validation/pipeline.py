@@ -201,7 +201,7 @@ def validate(
         _remember_result(store, digest, span, diagnostics, gathered.started_ns, prior,
                          mark if gathered.started_ns == started else None)  # fmt: skip
         remember_names(store, found)
-        from ..checks.partial import account
+        from ..checks.account import account
         from .incremental import STATE_LOCK, keep_state, stamp_columns
 
         shards = gathered.shard_of
