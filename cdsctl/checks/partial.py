@@ -45,8 +45,6 @@ _GLOBAL_CHECKS = (check_duplicates, check_case_collisions, check_cycles)
 _LOCAL_CHECKS = tuple(check for check in CROSS_CHECKS if check not in _GLOBAL_CHECKS)
 _AGENCY = ("agency",)
 
-__all__ = ["CrossState", "Edit", "recheck_edit"]  # (CrossState: .account's, for callers)
-
 Span = tuple[str | None, str | None]
 
 

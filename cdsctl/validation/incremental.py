@@ -383,16 +383,9 @@ def _rechecked(root: Path, account: Any, names: list[str], prior: dict[str, Any]
                ) -> tuple[list[Diagnostic], Span, Any] | None:  # fmt: skip
     """The diagnostics after the edit, their span, and the account (CrossState, kept
     beside the files `names`) now."""
+    from ..checks.account import CrossState
     from ..checks.index import AnySummary, summary_from_wire
-    from ..checks.partial import (
-        GLOBAL,
-        LOCAL,
-        REFERENCE_CODES,
-        WHOLE_ROOT,
-        CrossState,
-        Edit,
-        recheck_edit,
-    )  # fmt: skip
+    from ..checks.partial import GLOBAL, LOCAL, REFERENCE_CODES, WHOLE_ROOT, Edit, recheck_edit
 
     before = [summary_from_wire(wire[2]) for _, wire in old.values() if wire[2] is not None]
     after = [summary_from_wire(wire[2]) for _, wire in new.values() if wire[2] is not None]
