@@ -19,7 +19,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress
 from typing import Any
 
 from .cycles import RawLink, raw_links
@@ -153,8 +153,9 @@ class Referrers:
     for each, the places of those files among the records (:attr:`CrossState.files` as
     they were when this was made), all in one array with where each id's end; read back
     without a string per file named (at 101,711 ids: 15 MB and 0.1 s as a map of lists of
-    paths, 4 MB and 0.02 s so) and resolved for the ids asked only.  What an edit changes is kept beside them until they
-    are made anew (:meth:`to_wire`, after a command's output)."""
+    paths, 4 MB and 0.02 s so) and resolved for the ids asked only.  What an edit changes
+    is kept beside them until they are made anew (:meth:`to_wire`, after a command's
+    output)."""
 
     __slots__ = ("base", "changed", "ends", "names", "places")
 
@@ -167,10 +168,17 @@ class Referrers:
     def of_map(cls, found: dict[str, list[str]], files: list[str]) -> Referrers:
         """Of `found` (id → files naming it), each one of `files` (a copy is kept)."""
         place = {f: i for i, f in enumerate(files)}
+        return cls.of_places({name: [place[f] for f in named] for name, named in found.items()},
+                             files)  # fmt: skip
+
+    @classmethod
+    def of_places(cls, found: dict[str, list[int]], files: list[str]) -> Referrers:
+        """Of `found` (id → the places in `files` of the files naming it; a copy of `files`
+        is kept)."""
         names = sorted(found)
-        places = array("i", [place[f] for name in names for f in found[name]])
-        ends = array("i", accumulate(len(found[name]) for name in names))
-        return cls(names, ends, places, list(files))
+        lists = list(map(found.__getitem__, names))
+        places = array("i", chain.from_iterable(lists))
+        return cls(names, array("i", accumulate(map(len, lists))), places, list(files))
 
     def of(self, name: str) -> list[str]:
         """The files naming `name` (a new list), or none."""
@@ -213,19 +221,21 @@ def account(summaries: Iterable[AnySummary], lead_days: dict[str, list[str]]) ->
     summaries = list(summaries)
     rows = [stub_of(s) for s in summaries]
     files = [r[2] for r in rows]
-    referrers = Referrers.of_map(_referrers(summaries), files)
+    referrers = Referrers.of_places(_referrers(summaries, by_place=True), files)
     return CrossState([r[0] for r in rows], [r[1] for r in rows], files,
                       [r[3] for r in rows], referrers, links_of(summaries), lead_days)  # fmt: skip
 
 
-def _referrers(summaries: Iterable[AnySummary]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for summary in summaries:
-        file = summary.file
+def _referrers(summaries: Iterable[AnySummary], by_place: bool = False) -> dict[str, list[Any]]:
+    """Id → the files of `summaries` naming it, once per naming (`by_place`: their places
+    among `summaries` rather than their files)."""
+    found: dict[str, list[Any]] = {}
+    for place, summary in enumerate(summaries):
+        mark = place if by_place else summary.file
         for kinds, names in summary.reference_items():
             if kinds != _AGENCY:
                 for name in names:
-                    found.setdefault(name, []).append(file)
+                    found.setdefault(name, []).append(mark)
     return found
 
 
