@@ -75,7 +75,7 @@ def updated(state: CrossState, edit: Edit) -> CrossState:
 
 def concerned(state: CrossState, edit: Edit,
               with_reference_findings: Iterable[str] = ()) -> set[str]:  # fmt: skip
-    """The files whose findings of the :data:`LOCAL` rules the edit may change (`state` and
+    """The files whose findings of the :data:`LOCAL` rules the edit may change (`state`:
     after the edit; `with_reference_findings`: the files that had a finding of
     :data:`REFERENCE_CODES`)."""
     changed = [*edit.old, *edit.new]
