@@ -23,9 +23,8 @@ from itertools import accumulate, chain, compress
 from typing import Any
 
 from .cycles import RawLink, raw_links
-from .index import AnySummary, Holder, stub_of
+from .index import AGENCY_KINDS, AnySummary, Holder, stub_of
 
-_AGENCY = ("agency",)
 #: at most this many changed files are taken out and put back one by one (each a move in
 #: C of the columns after it); more, and the columns are made anew in one pass
 _IN_PLACE = 64
@@ -141,7 +140,7 @@ class CrossState:
         referrers = self.referrers
         for summary in summaries:
             for kinds, names in summary.reference_items():
-                for name in names if kinds != _AGENCY else ():
+                for name in names if kinds != AGENCY_KINDS else ():
                     files = referrers.of(name)
                     if summary.file in files:
                         files.remove(summary.file)
@@ -233,7 +232,7 @@ def _referrers(summaries: Iterable[AnySummary], by_place: bool = False) -> dict[
     for place, summary in enumerate(summaries):
         mark = place if by_place else summary.file
         for kinds, names in summary.reference_items():
-            if kinds != _AGENCY:
+            if kinds != AGENCY_KINDS:
                 for name in names:
                     found.setdefault(name, []).append(mark)
     return found

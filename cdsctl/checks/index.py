@@ -139,7 +139,7 @@ def _derived(agency: str | None, tasks: tuple[str | None, ...]
     """The references of a report's agency and items' tasks, as a check groups them."""
     out: list[tuple[tuple[str, ...], Collection[str]]] = []
     if agency is not None:
-        out.append((_AGENCY_KINDS, [agency]))
+        out.append((AGENCY_KINDS, [agency]))
     names = [t for t in tasks if t is not None]
     if names:
         out.append((_TASK_KINDS, names))
@@ -150,7 +150,9 @@ def _derived(agency: str | None, tasks: tuple[str | None, ...]
 #: attributes are a report's; the rules read them so)
 AnySummary = Summary | ReportSummary
 _REPORT_FIELDS = ("id", "agency", "date", "number", "period")
-_AGENCY_KINDS, _TASK_KINDS = ("agency",), ("task",)
+#: the kinds a reference to an agency may name (the rules across files after an edit leave
+#: these out of who names what: a change to agencies.yaml is checked over every record)
+AGENCY_KINDS, _TASK_KINDS = ("agency",), ("task",)
 _WHOLE_WIRE = 5  # (a Summary's wire: kind, id, file, values, references)
 
 

@@ -33,7 +33,7 @@ from .cycles import (
     raw_links,
     valid_links,
 )
-from .index import AnySummary, CrossFinding, Index, stub_of
+from .index import AGENCY_KINDS, AnySummary, CrossFinding, Index, stub_of
 
 #: the codes of the rules that weigh the whole root: found anew over the account every time
 GLOBAL = frozenset({"duplicate-id", "id-case-collision", "reference-cycle"})
@@ -43,7 +43,6 @@ LOCAL = CROSS_CODES - GLOBAL
 REFERENCE_CODES = frozenset({"unresolved-reference", "wrong-kind-reference", "alias-reference"})
 _GLOBAL_CHECKS = (check_duplicates, check_case_collisions, check_cycles)
 _LOCAL_CHECKS = tuple(check for check in CROSS_CHECKS if check not in _GLOBAL_CHECKS)
-_AGENCY = ("agency",)
 
 Span = tuple[str | None, str | None]
 
@@ -104,7 +103,7 @@ WHOLE_ROOT = frozenset({"agencies", "calendar"})
 
 
 def _named(summaries: Iterable[AnySummary]) -> set[str]:
-    return {name for s in summaries for kinds, names in s.reference_items() if kinds != _AGENCY
+    return {name for s in summaries for kinds, names in s.reference_items() if kinds != AGENCY_KINDS
             for name in names}  # fmt: skip
 
 
