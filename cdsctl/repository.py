@@ -258,8 +258,20 @@ def answer(
     found = answers.find(key, walking)
     if found is not MISSING:
         return Answer(found["value"], found["skipped"])
-    beside = _made_beside(root, walking, text=text) if light else None
-    if light and beside is None:  # computed from the snapshot while the walk runs, if vouched
+
+    def served(early: _Early | None) -> Answer | None:
+        """The answer computed from `early`'s records while the walk runs, kept once the
+        walk vouches for them (a validation's records: 0.3 s sooner at 305,061 files)."""
+        value = _computed(early.repo, compute, loaded, early.vouch) if early else None
+        if early is None or early.repo is None or value is None:
+            return None
+        assert early.repo.digest is not None
+        _save(answers, key, value, early.repo.digest, walking)
+        return Answer(value["value"], value["skipped"])
+
+    if light and (done := served(_made_beside(root, walking, text=text))) is not None:
+        return done
+    if light:  # computed from the snapshot while the walk runs, if vouched
         from .snapshot.store import serves
         from .validation.pipeline import last_result
 
@@ -268,11 +280,8 @@ def answer(
         if snapshot is not None and _changed_since(result, snapshot):
             early = _patched_early(root, snapshot, walking, text, result)
             if early is not None:  # an edit and a `validate` since: patched while walking
-                found = _computed(early.repo, compute, loaded, early.vouch)
-                if found is not None:
-                    assert early.repo is not None and early.repo.digest is not None
-                    _save(answers, key, found, early.repo.digest, walking)
-                    return Answer(found["value"], found["skipped"])
+                if (done := served(early)) is not None:
+                    return done
                 snapshot = _from_snapshot(root, None, text)  # (its records were changed)
         if snapshot is not None:
             stale = _changed_since(result, snapshot) or (
@@ -299,8 +308,9 @@ def answer(
                 assert patched.digest is not None
                 _save(answers, key, value, patched.digest, walking)
                 return Answer(value["value"], value["skipped"])
-    repo = beside or (_from_shards(root, walking, text=text) if light else None)
-    repo = repo or (_validated(root, walking, text=text) if light else load(root, walking=walking))
+    if light and (done := served(_made_early(root, walking, text=text))) is not None:
+        return done
+    repo = _validated(root, walking, text=text) if light else load(root, walking=walking)
     if loaded is not None:
         loaded(repo)
     value = {"value": compute(repo), "skipped": len(repo.skipped)}
@@ -347,8 +357,9 @@ def light(root: Path, *, where: bool = False, text: bool = False,
 
     if walking is None:
         walking = Walking(root)  # (a child, while the snapshot is read here)
-    if (beside := _made_beside(root, walking, where, text)) is not None:
-        return beside
+    if (beside := _made_beside(root, walking, where, text)) is not None and beside.vouch():
+        assert beside.repo is not None
+        return beside.repo
     found = _from_snapshot(root, None, text, where)
     result = last_result(root) if found is not None else None
     if found is not None and _changed_since(result, found):
@@ -378,6 +389,15 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
     one at a time (snapshot.fromshards), when the walk vouches that the files are still
     those (`where`, `text`: as :func:`light`); their snapshot and where each one is are
     kept after the output (`keep`).  None when there is no such validation."""
+    early = _made_early(root, walking, where, text, keep)
+    return early.repo if early is not None and early.vouch() else None
+
+
+def _made_early(root: Path, walking: Walking, where: bool = False, text: bool = False,
+                keep: bool = True) -> _Early | None:  # fmt: skip
+    """The records :func:`_from_shards` gives, before the walk tells whether the files are
+    still those: `vouch()` asks it, then has them kept (`keep`).  None when there is no such
+    validation, or the walk, done meanwhile, tells already that files changed."""
     from .snapshot import fromshards, keeper
     from .validation.shards import READING
 
@@ -386,12 +406,21 @@ def _from_shards(root: Path, walking: Walking, where: bool = False, text: bool =
         found = fromshards.made(store, walking, walking.done, lean=not (where or text))
         if found is not None:  # (and waits for the answer made of them)
             hold_on()
-    if found is None or not found.holds(walking()):
+    if found is None or (walking.done() and not found.holds(walking())):
         return None
-    if keep:  # (by a program of its own, from the shards: cdsctl.snapshot.keeper)
-        keeper.later(root, store)
-    return Repository(root, found.records, None, found.skipped, found.digest,
-                      found.where() if where else None, settled=True)  # fmt: skip
+    made = found
+    repo = Repository(root, made.records, None, made.skipped, made.digest,
+                      made.where() if where else None)  # fmt: skip
+
+    def vouch() -> bool:
+        if not made.holds(walking()):
+            return False
+        repo.settled = True
+        if keep:  # (by a program of its own, from the shards: cdsctl.snapshot.keeper)
+            keeper.later(root, store)
+        return True
+
+    return _Early(repo, vouch)
 
 
 def _validated(root: Path, walking: Walking, where: bool = False,
@@ -409,8 +438,8 @@ def _validated(root: Path, walking: Walking, where: bool = False,
 
 
 def _made_beside(root: Path, walking: Walking, where: bool = False,
-                 text: bool = False) -> Repository | None:  # fmt: skip
-    """The records made from the last validation's shards, as :func:`_from_shards`, when
+                 text: bool = False) -> _Early | None:  # fmt: skip
+    """The records made from the last validation's shards, as :func:`_made_early`, when
     another process is keeping the snapshot it makes of them (store.from_shards): made here
     too, not waited for (the second query after `validate`, at 100,000 tasks: 8.4 s, as
     long as the first and the keeping together, against 3.5 s)."""
@@ -418,7 +447,7 @@ def _made_beside(root: Path, walking: Walking, where: bool = False,
 
     if not snapshots.from_shards(_store(root)):
         return None
-    return _from_shards(root, walking, where, text, keep=False)
+    return _made_early(root, walking, where, text, keep=False)
 
 
 def one(root: Path, record_id: str) -> Repository | None:
