@@ -271,6 +271,35 @@ def test_a_file_changed_since_validate_is_read(root: Path) -> None:
     assert light.records.tasks[record_id(task)].title.startswith("Đổi tên -")
 
 
+@pytest.mark.parametrize("raises", [False, True])
+def test_an_answer_made_before_the_walk_tells_of_a_change_is_made_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch, raises: bool
+) -> None:
+    """The answer is computed from the validation's records while the walk runs; when the
+    walk then finds a file changed, that answer (or the error it raised: an --agency only the
+    new files name, say) is dropped and the answer of the files as they are is given."""
+    from cdsctl.validation.pipeline import validate
+    from cdsctl.validation.walking import Walking
+
+    validate(root)
+    task = sorted((root / "tasks").rglob("*.yaml"))[3]
+    task.write_text(task.read_text("utf-8").replace("title:", "title: Đổi tên -", 1), "utf-8")
+    monkeypatch.setattr(Walking, "done", lambda self: False)  # (a walk still under way)
+    seen: list[str] = []
+
+    def compute(repo: repository.Repository) -> str:
+        title = repo.records.tasks[record_id(task)].title
+        seen.append(title)
+        if raises and not title.startswith("Đổi tên -"):
+            raise KeyError("an agency the new files name")
+        return title
+
+    found = repository.answer(root, "title", compute, light=True).value
+    assert found.startswith("Đổi tên -") and found == seen[-1]
+    assert len(seen) == 2 and not seen[0].startswith("Đổi tên -"), "made early, then again"
+    assert repository.answer(root, "title", compute, light=True).value == found
+
+
 def record_id(task: Path) -> str:
     import yaml
 
