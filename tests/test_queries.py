@@ -53,6 +53,30 @@ def test_overdue_json_equals_the_library(repo) -> None:  # type: ignore[no-untyp
     )
 
 
+@settings(max_examples=200, deadline=None)
+@given(deadlines=st.lists(st.tuples(st.dates(date(2020, 1, 1), date(2024, 12, 30)),
+                                    st.sampled_from(["T-1", "T-2", "T-10", "Đ-1", "a", "A"])),
+                          max_size=30),
+       days=st.lists(st.dates(date(2024, 12, 31), date(2025, 1, 2)), min_size=1, max_size=2),
+       other=st.sampled_from(list(State)))  # fmt: skip
+def test_overdue_is_most_days_overdue_first_then_deadline_then_id(
+    deadlines: list[tuple[date, str]], days: list[date], other: State
+) -> None:
+    """Spec §5's order, however the states are put (one day D, or states of several days,
+    mixed with states of other kinds, equal keys among them)."""
+    from cdsctl.model import Records
+    from cdsctl.state import TaskState
+
+    states = [TaskState(f"{task_id}@{n}" if n % 3 else task_id, None, None,  # type: ignore[arg-type]
+                        State.OVERDUE if n % 4 else other, deadline, None, days[n % len(days)])
+              for n, (deadline, task_id) in enumerate(deadlines)]  # fmt: skip
+    late = [s for s in states if s.state is State.OVERDUE]
+    want = sorted(late, key=lambda s: (-(s.days_overdue or 0), s.deadline, s.id))
+    assert [(s.id, s.deadline, s.as_of) for s in overdue(states, Records())] == [
+        (s.id, s.deadline, s.as_of) for s in want
+    ]
+
+
 def test_overdue_on_the_sample_lists_what_its_data_says_is_late() -> None:
     _, items = _json("overdue", "--as-of", "2022-06-30")
     assert [(i["id"], i["deadline"], i["days_overdue"]) for i in items] == [
