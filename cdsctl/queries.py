@@ -87,6 +87,11 @@ def select(states: Iterable[TaskState], keep: TaskFilter, records: Records) -> l
     return [s for s in states if keep.keeps(s, records)]
 
 
+#: the states :func:`overdue` and :func:`due_within` keep: all their callers need made
+#: (Repository.states' `kinds`)
+OVERDUE_STATES, DUE_STATES = frozenset({State.OVERDUE}), frozenset({State.OPEN})
+
+
 def overdue(states: Iterable[TaskState], records: Records,
             keep: TaskFilter = TaskFilter()) -> list[TaskState]:  # fmt: skip
     """Overdue tasks and instances, most overdue first (spec §5)."""

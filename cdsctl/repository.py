@@ -15,7 +15,7 @@ from .dates.workdays import WorkCalendar
 from .diagnostics import Diagnostic, Severity
 from .load.files import Seen, Stamp
 from .snapshot import keeping
-from .state import Horizon, TaskState, task_states
+from .state import Horizon, State, TaskState, task_states
 from .validation.answers import Answers
 from .validation.cache import MISSING, Store, cache_home, sharing, soon
 from .validation.gcpause import gc_paused
@@ -112,11 +112,14 @@ class Repository:
         return WorkCalendar(own.days_off, own.working_days)
 
     def states(self, as_of: date, only: Collection[str] | None = None, horizon: Horizon |
-               None = None, coming: bool = False) -> list[TaskState]:  # fmt: skip
+               None = None, coming: bool = False, kinds: Collection[State] | None = None
+               ) -> list[TaskState]:  # fmt: skip
         """Every task (or those in `only`) and recurring instance as of `as_of`, with its
-        state (spec §4); `horizon`, `coming`: the instances still to come (task_states)."""
+        state (spec §4); `horizon`, `coming`: the instances still to come; `kinds`: only
+        those in these states (task_states)."""
         with gc_paused():
-            return task_states(self.records, as_of, self.calendar(), only, horizon, coming)
+            return task_states(self.records, as_of, self.calendar(), only, horizon, coming,
+                               kinds)  # fmt: skip
 
 
 def load(

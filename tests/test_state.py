@@ -1023,3 +1023,36 @@ def test_report_index_answers_per_period_as_a_scan_does(
                     got = (index._day(got[0]), *got[1:])
                 assert got == last
             assert index.first_done(task) == next((e[0] for e in mine if e[2] == "done"), None)
+
+
+@pytest.fixture(scope="module")
+def generated_repo(generated: Any) -> Any:
+    from cdsctl.repository import load
+
+    return load(generated, cache_dir=False)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(as_of=st.dates(date(2021, 1, 1), date(2026, 12, 31)),
+       kinds=st.sets(st.sampled_from(list(State))),
+       ahead=st.none() | st.integers(0, 400),
+       coming=st.booleans())  # fmt: skip
+def test_states_of_some_kinds_are_those_of_all_kept_by_kind(
+    generated_repo: Any, as_of: date, kinds: set[State], ahead: int | None, coming: bool
+) -> None:
+    """`kinds` leaves out the states of other kinds, and changes none of the rest (one-off
+    tasks and recurring instances of 400 generated tasks, with instances still to come)."""
+    from cdsctl.state import window
+
+    horizon = window(as_of + timedelta(days=ahead)) if ahead is not None else None
+    every = generated_repo.states(as_of, horizon=horizon, coming=coming)
+    some = generated_repo.states(as_of, horizon=horizon, coming=coming, kinds=kinds)
+
+    def seen(states: list[Any]) -> list[tuple[Any, ...]]:
+        return [(s.id, s.state, s.deadline, s.completed, s.days_overdue, s.days_late)
+                for s in states]  # fmt: skip
+
+    assert seen(some) == seen([s for s in every if s.state in kinds])
+    assert kinds or not some

@@ -54,14 +54,14 @@ def overdue(
     Example: cdsctl overdue --as-of 2022-06-30 --agency ND-STTTT --involved
     """
     from ..output.tables import Column
+    from ..queries import OVERDUE_STATES, overdue_row, per_agency_totals
     from ..queries import overdue as find_overdue
-    from ..queries import overdue_row, per_agency_totals
 
     day = as_of_date(as_of)
     keep = task_filter(agency, involved, directive, group, min_days=min_days)
 
     def compute(repo: Repository) -> dict[str, Any]:
-        items = find_overdue(repo.states(day), repo.records, keep)
+        items = find_overdue(repo.states(day, kinds=OVERDUE_STATES), repo.records, keep)
         totals = [(lead, repo.records.agency_name(lead), n, most)
                   for lead, n, most in per_agency_totals(items)]  # fmt: skip
         return {"rows": [overdue_row(s) for s in items], "totals": totals}
@@ -150,7 +150,7 @@ def due(
     Example: cdsctl due --as-of 2022-05-16 --within 2w
     """
     from ..dates.when import WhenError, parse_span, span_end
-    from ..queries import due_within, task_rows
+    from ..queries import DUE_STATES, due_within, task_rows
     from ..state import window
 
     try:
@@ -162,8 +162,8 @@ def due(
     keep = task_filter(agency, involved, directive, group)
 
     def compute(repo: Repository) -> list[dict[str, Any]]:
-        found = due_within(repo.states(day, horizon=window(until)), repo.records, day, until,
-                           keep)  # fmt: skip
+        states = repo.states(day, horizon=window(until), kinds=DUE_STATES)
+        found = due_within(states, repo.records, day, until, keep)
         return task_rows(found)
 
     rows = query(records, at, f"due|{day}|{until}|{keep.key()}", compute)
