@@ -263,6 +263,64 @@ def test_the_account_of_the_rules_across_files_gives_way_to_a_query(tmp_path: Pa
     assert done == [True] and store.read(STATE) is not None
 
 
+def test_work_that_waited_for_a_reader_waits_for_the_next_one_started_right_after(
+    tmp_path: Path,
+) -> None:
+    """Two queries in a row (a script): the work in the background waited for the first
+    one, and does not begin in the moment before the second one takes the lock."""
+    import threading
+
+    store = Store(tmp_path)
+    events: list[str] = []
+    first_held = threading.Event()
+
+    def two_queries() -> None:
+        with cache.sharing(store, READING):
+            first_held.set()
+            time.sleep(0.3)
+        time.sleep(0.1)  # (the second command starting up)
+        with cache.sharing(store, READING):
+            time.sleep(0.3)
+            events.append("second done")
+
+    queries = threading.Thread(target=two_queries)
+    queries.start()
+    first_held.wait(10)
+    cache.unshared(store, READING, timeout=30)
+    events.append("work begins")
+    queries.join(10)
+    assert events == ["second done", "work begins"]
+    begun = time.monotonic()
+    cache.unshared(store, READING, timeout=30)  # (no reader: no wait)
+    assert time.monotonic() - begun < cache.GRACE_SECONDS
+
+
+def test_the_keeper_gives_way_within_each_pass(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass over the shards takes seconds at 100,000 tasks: the keeper looks whether a
+    command reads beside it every few dozen shards, in each pass, not only between them."""
+    from cdsctl.snapshot import fromshards
+
+    store = built_store(generated, tmp_path)
+    shards = fromshards.last(store).shards  # type: ignore[union-attr]
+    assert len(shards) > 1
+    looks: list[str] = []
+    monkeypatch.setattr(fromshards, "LOOK_EVERY", 1)
+    monkeypatch.setattr(keeper, "give_way", lambda store: looks.append("look"))
+    for name in ("descriptions", "files_of", "made"):
+        real = getattr(fromshards, name)
+
+        def counted(*args: Any, real: Any = real, name: str = name, **kwargs: Any) -> Any:
+            looks.append(name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(fromshards, name, counted)
+    assert keeper.build(generated, store)
+    passes = "".join("|" if look != "look" else "." for look in looks)
+    assert passes == "." + ("|" + "." * len(shards)) * 3
+
+
 @pytest.mark.parametrize("disposable", [True, False])
 def test_the_child_left_after_the_output_first_waits_for_a_command_started_right_after(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, disposable: bool) -> None:  # fmt: skip

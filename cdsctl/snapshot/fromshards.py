@@ -46,6 +46,8 @@ from .where import Where
 #: how many shards are read between two looks at whether the walk beside has found a change
 #: (then the records are not made whole: a validation will run)
 LOOK_EVERY = 64
+#: called every LOOK_EVERY shards of a pass (the keeper gives way to a command reading them)
+Pause = Callable[[], None] | None
 
 
 @dataclass(slots=True)
@@ -150,14 +152,15 @@ class Made:
         return self.of_files
 
 
-def descriptions(store: Store, shard_names: list[str], errors: dict[str, int]
-                 ) -> dict[str, str] | None:  # fmt: skip
+def descriptions(store: Store, shard_names: list[str], errors: dict[str, int],
+                 pause: Pause = None) -> dict[str, str] | None:  # fmt: skip
     """The tasks' descriptions by id (of the files without errors: an id's only holder
-    there), as a snapshot keeps them apart; None when a shard is missing or damaged."""
+    there), as a snapshot keeps them apart; None when a shard is missing or damaged.
+    `pause`: called every :data:`LOOK_EVERY` shards (the keeper gives way there)."""
     loads, found = marshal.loads, {}
     try:
         with gc_paused():
-            for _, file, summary, blob in _files(store, shard_names):
+            for _, file, summary, blob in _files(store, shard_names, pause):
                 if summary is not None and summary[0] == "task" and file not in errors:
                     text = loads(blob).get("description")
                     if text:
@@ -167,13 +170,14 @@ def descriptions(store: Store, shard_names: list[str], errors: dict[str, int]
     return found
 
 
-def files_of(store: Store, shard_names: list[str], errors: dict[str, int]) -> OfFiles | None:
+def files_of(store: Store, shard_names: list[str], errors: dict[str, int],
+             pause: Pause = None) -> OfFiles | None:  # fmt: skip
     """What each file of the shards holds (:class:`OfFiles`), each report's agency as an id;
-    None when a shard is missing or damaged."""
+    None when a shard is missing or damaged.  `pause`: as :func:`descriptions`."""
     of_files, registries = OfFiles(), []
     try:
         with gc_paused():
-            for stamp, file, summary, blob in _files(store, shard_names):
+            for stamp, file, summary, blob in _files(store, shard_names, pause):
                 of_files.add(file, stamp, summary, errors)
                 if summary is not None and summary[0] == "agencies" and file not in errors:
                     registries.append((file, marshal.loads(blob)))
@@ -190,21 +194,18 @@ class _Damaged(Exception):
     """A shard missing or damaged (:func:`_files`)."""
 
 
-def _files(store: Store, shard_names: list[str]) -> Iterator[tuple[Any, str, Any, bytes]]:
+def _files(store: Store, shard_names: list[str], pause: Pause = None
+           ) -> Iterator[tuple[Any, str, Any, bytes]]:  # fmt: skip
     """Each file of the shards in turn, (stamp, file, summary, blob); _Damaged when a shard
-    is missing or damaged."""
-    for shard in _each(store, shard_names):
-        if shard is None:
+    is missing or damaged.  `pause`: called every :data:`LOOK_EVERY` shards."""
+    for n, name in enumerate(shard_names):
+        if pause is not None and n % LOOK_EVERY == 0:
+            pause()
+        shard = store.read(name)
+        if not isinstance(shard, list):
             raise _Damaged
         for stamp, (file, _, summary, blob) in shard:
             yield stamp, file, summary, blob
-
-
-def _each(store: Store, shard_names: list[str]) -> Iterator[list[Any] | None]:
-    """Each shard read in turn (None for one missing or damaged)."""
-    for name in shard_names:
-        shard = store.read(name)
-        yield shard if isinstance(shard, list) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,19 +239,20 @@ def last(store: Store) -> Last | None:
 
 
 def made(store: Store, seen: Callable[[], dict[str, Stamp] | Seen] | None = None,
-         done: Callable[[], bool] | None = None, lean: bool = False) -> Made | None:  # fmt: skip
+         done: Callable[[], bool] | None = None, lean: bool = False,
+         pause: Pause = None) -> Made | None:  # fmt: skip
     """The records of the validation kept in `store`, or None when there is none for today
     (or a shard is missing or damaged).  `seen`/`done`: a walk under way beside; once it is
     done and tells that files changed since, the shards are read no further (None).
     `lean`: without the tasks' descriptions nor what each file holds (a query needs
     neither; cdsctl.snapshot.keeper reads them apart, with :func:`descriptions` and
-    :func:`files_of`)."""
+    :func:`files_of`).  `pause`: as :func:`descriptions`."""
     found = last(store)
     if found is None:
         return None
     preload(found.holidays)  # (the states then need no `holidays` package)
     with gc_paused():  # hundreds of thousands of small objects, no cycles
-        return _made(store, found, seen, done, lean)
+        return _made(store, found, seen, done, lean, pause)
 
 
 def _errors(wires: list[Any]) -> dict[str, int]:
@@ -263,7 +265,7 @@ def _errors(wires: list[Any]) -> dict[str, int]:
 
 
 def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | Seen] | None,
-          done: Callable[[], bool] | None, lean: bool) -> Made | None:  # fmt: skip
+          done: Callable[[], bool] | None, lean: bool, pause: Pause) -> Made | None:  # fmt: skip
     """Each shard's records in turn, from its piece (validation.pieces: lean, and none of
     its files with errors) or else the shard read (an id held twice is an error of the later
     file, checks.crossfile's `duplicate-id`, and files with errors are left out: each
@@ -274,6 +276,8 @@ def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | S
     texts: dict[str, str] | None = None if lean else {}
     gathered = _All()
     for n, name in enumerate(shard_names):
+        if pause is not None and n % LOOK_EVERY == 0:
+            pause()
         if seen is not None and done is not None and n % LOOK_EVERY == 0:  # noqa: SIM102
             if done() and not unchanged(seen(), kept):
                 return None

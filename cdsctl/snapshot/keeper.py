@@ -18,7 +18,9 @@ over the shards at a time, letting go of each before the next (:func:`build`):
    identity); then the lock is let go, and where each record is for `show` is kept
    (snapshot.keeping.keep_index_of: a walk of its own).
 
-Before the walk and each pass it gives way to a command reading the shards beside it.
+Before the walk, and every few dozen shards of each pass, it gives way to a command reading
+the shards beside it (a query started while a pass runs has the cores to itself: the second
+of two queries run back to back after `validate`).
 
 Without fork or exec the same passes run in the command's process, after its output.
 """
@@ -140,29 +142,27 @@ def _kept(root: Path, store: Store) -> tuple[bytes, bytes] | None:
         return None
     digest, errors, shards = last.digest, last.errors, last.shards
     before = _identity(store, shards)
-    give_way(store)
+    pause = functools.partial(give_way, store)  # (within each pass too: one takes seconds)
+    pause()
     began = now_ns()  # (before the walk: a file changed after it has a later time)
     if before is None or not last.holds(seen(root)):
         return None
     head = {"digest": digest, "written_ns": began}
     # the descriptions first: the most memory (100 MB of text at 100,000 tasks), given back
-    # before the records are made
-    give_way(store)
-    texts = fromshards.descriptions(store, shards, errors)
+    # before the records are made (each pass gives way as it begins, and as it goes)
+    texts = fromshards.descriptions(store, shards, errors, pause)
     if texts is None or not store.write(snapshots.TEXT, {**head, "texts": texts}):
         return None
     del texts
     give_back()
-    give_way(store)
-    of_files = fromshards.files_of(store, shards, errors)
+    of_files = fromshards.files_of(store, shards, errors, pause)
     if of_files is None or of_files.digest() != digest:  # (not the files validated)
         return None
     if not snapshots.save_where(store, head, of_files.where(errors), of_files.files(errors)):
         return None
     del of_files
     give_back()
-    give_way(store)
-    made = fromshards.made(store, lean=True)
+    made = fromshards.made(store, lean=True, pause=pause)
     if made is None or made.digest != digest or made.shards != shards:
         return None
     with gc_paused():

@@ -485,8 +485,15 @@ def output_out() -> None:
 
 def unshared(store: Store, lock: str, timeout: float) -> None:
     """Return once no process holds `lock` shared (:func:`sharing`), or after `timeout`:
-    work in the background waits so for a command reading beside it."""
-    _free(store, lock, True, timeout, 0.05)
+    work in the background waits so for a command reading beside it.  Once it waited for
+    one, it waits for none to come in :data:`GRACE_SECONDS` too: the next command of a
+    script, started at that one's output (two queries after `validate`: the second one
+    shared the cores with the account of the rules, 2.1 s against 1.5 at 100,000 tasks)."""
+    deadline = time.monotonic() + timeout
+    while _free(store, lock, True, deadline - time.monotonic(), 0.05):
+        if time.monotonic() + GRACE_SECONDS > deadline:
+            return
+        time.sleep(GRACE_SECONDS)
 
 
 #: how long the child left to do the after-output work waits before it first looks whether
@@ -515,26 +522,29 @@ def settled(store: Store, lock: str, timeout: float) -> None:
         _free(store, lock, False, timeout, 0.02)
 
 
-def _free(store: Store, lock: str, exclusive: bool, timeout: float, step: float) -> None:
+def _free(store: Store, lock: str, exclusive: bool, timeout: float, step: float) -> bool:
     """Return once `lock` could be taken (`exclusive`: by this process alone; else shared),
-    looking every `step` seconds, or after `timeout`.  Nothing to wait for where there are
-    no locks, or the lock's file was never made (or cannot be read)."""
+    looking every `step` seconds, or after `timeout`: whether it was held when first looked
+    at.  Nothing to wait for where there are no locks, or the lock's file was never made
+    (or cannot be read)."""
     if fcntl is None:
-        return
+        return False
     try:
         fd = os.open(store.folder / lock, os.O_RDONLY)
     except OSError:
-        return
+        return False
     mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+    waited = False
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
                 fcntl.flock(fd, mode)  # (let go as the file is closed)
-                return
+                return waited
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    return
+                    return waited
+                waited = True
                 time.sleep(step)
     finally:
         os.close(fd)
