@@ -521,6 +521,49 @@ def test_a_reader_that_leaves_is_exit_141_never_1(tmp_path: Path, args: list[str
     assert "Traceback" not in err and "internal error" not in err
 
 
+_SPIN_BESIDE = """
+import os, sys, time
+from cdsctl.cli import process
+
+def spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # (one core for both)
+
+def kept_after_the_output():
+    began = time.process_time()
+    spin(1.5)
+    with open(sys.argv[1], "w") as out:
+        out.write(f"{os.getpriority(os.PRIO_PROCESS, 0)} {time.process_time() - began}")
+
+process.in_background([kept_after_the_output])
+began = time.process_time()
+spin(1.5)  # (the user's next command)
+print(time.process_time() - began)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity here")
+def test_the_work_after_the_output_yields_the_core_to_the_next_command(tmp_path: Path) -> None:
+    """The child left to keep the cache (its own session, so that Ctrl-C at the prompt is
+    not its) gets a core only when nothing else wants it: on Linux a session of its own is
+    weighed against the terminal's as a whole (autogroup), whatever its nice value, so the
+    two would share a core half and half."""
+    told = tmp_path / "child"
+    run = subprocess.run([sys.executable, "-c", _SPIN_BESIDE, str(told)], capture_output=True,
+                         text=True, timeout=60, check=True)  # fmt: skip
+    foreground = float(run.stdout)
+    for _ in range(100):
+        if told.exists() and told.read_text():
+            break
+        time.sleep(0.1)
+    nice, background = told.read_text().split()
+    assert int(nice) == 19
+    assert float(background) < 0.25 * foreground, (background, foreground)
+
+
 def test_the_work_after_the_output_lets_go_of_each_step_once_done() -> None:
     """What only a step held (a stored answer's rows) is freed before the next step (a
     snapshot's) takes more; a step that fails does not stop the next."""
