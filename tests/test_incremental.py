@@ -578,6 +578,54 @@ def test_the_account_is_kept_with_nothing_else_holding_the_summaries_nor_the_sta
     assert incremental._read_state(pipeline.Store.for_root(tmp_path / "c", root)) is not None
 
 
+def test_after_an_edit_the_files_are_kept_before_the_output_and_the_account_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query right after `validate` reads the files the run saw at once (kept before its
+    output), not waiting for the account that the work after the output keeps; the next
+    `validate` waits for that account (its lock is taken before the output), and finds the
+    two kept together."""
+    import fcntl
+
+    from cdsctl.validation import cache, incremental
+    from cdsctl.validation.cache import Store
+
+    root = tmp_path / "records"
+    files = _small_root(6)
+    build_tree(root, files)
+    _age(root)
+    folder = tmp_path / "cache"
+    validate(root, cache_dir=folder, today=TODAY, summaries=False)
+    path = "tasks/T1.yaml"
+    (root / path).write_text(files[path] + "# sửa\n", encoding="utf-8")
+    _age(root, [path])
+    monkeypatch.setattr(cache, "later", [])
+    monkeypatch.setattr(cache, "_held", {})
+    got = validate(root, cache_dir=folder, today=TODAY, summaries=False)
+    store = Store.for_root(folder, root)
+    assert got.digest is not None and cache.later, "the account is left for after the output"
+    assert store.read(incremental.STATE_FILES)["digest"] == got.digest
+    assert store.read(incremental.STATE)["digest"] != got.digest  # (not yet)
+    fd = os.open(store.folder / incremental.STATE_LOCK, os.O_RDONLY)
+    try:
+        with pytest.raises(BlockingIOError):  # (held from before the output)
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+    held = dict(cache._held)
+    cache._held.clear()  # (as in another process: the lock is another's)
+    began = time.monotonic()
+    kept = incremental.kept_files(store, incremental.Seen(got.digest, 0))
+    cache._held.update(held)
+    assert kept is not None and time.monotonic() - began < 1.0, "read at once, not waited for"
+    assert kept[0] == sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
+    cache.output_out()
+    for work in cache.later:
+        work()
+    assert incremental._read_state(store) is not None
+    assert store.read(incremental.STATE)["digest"] == got.digest
+
+
 def test_a_full_run_over_a_cache_keeps_its_files_in_path_order(tmp_path: Path) -> None:
     """agencies.yaml edited: a full run, most files from the cache and the edited one
     checked again; the account it keeps names its files in path order (the next edit looks
