@@ -578,6 +578,18 @@ def test_the_account_is_kept_with_nothing_else_holding_the_summaries_nor_the_sta
     assert incremental._read_state(pipeline.Store.for_root(tmp_path / "c", root)) is not None
 
 
+def _validated_small_root(tmp_path: Path) -> tuple[Path, dict[str, str], Path]:
+    """A root of six tasks, old enough not to be racy, validated with a cache: (the root,
+    its files' texts, the cache folder)."""
+    root = tmp_path / "records"
+    files = _small_root(6)
+    build_tree(root, files)
+    _age(root)
+    folder = tmp_path / "cache"
+    validate(root, cache_dir=folder, today=TODAY, summaries=False)
+    return root, files, folder
+
+
 def test_after_an_edit_the_files_are_kept_before_the_output_and_the_account_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -590,12 +602,7 @@ def test_after_an_edit_the_files_are_kept_before_the_output_and_the_account_afte
     from cdsctl.validation import cache, incremental
     from cdsctl.validation.cache import Store
 
-    root = tmp_path / "records"
-    files = _small_root(6)
-    build_tree(root, files)
-    _age(root)
-    folder = tmp_path / "cache"
-    validate(root, cache_dir=folder, today=TODAY, summaries=False)
+    root, files, folder = _validated_small_root(tmp_path)
     path = "tasks/T1.yaml"
     (root / path).write_text(files[path] + "# sửa\n", encoding="utf-8")
     _age(root, [path])
@@ -633,12 +640,7 @@ def test_a_full_run_over_a_cache_keeps_its_files_in_path_order(tmp_path: Path) -
     from cdsctl.validation.cache import Store
     from cdsctl.validation.incremental import STATE_FILES
 
-    root = tmp_path / "records"
-    files = _small_root(6)
-    build_tree(root, files)
-    _age(root)
-    cache = tmp_path / "cache"
-    validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    root, files, cache = _validated_small_root(tmp_path)
     for path in ("agencies.yaml", "directives/D0.yaml"):
         (root / path).write_text(files[path] + "# sửa\n", encoding="utf-8")
         _age(root, [path])
