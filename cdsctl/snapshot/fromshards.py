@@ -276,10 +276,10 @@ def _made(store: Store, validated: Last, seen: Callable[[], dict[str, Stamp] | S
     texts: dict[str, str] | None = None if lean else {}
     gathered = _All()
     for n, name in enumerate(shard_names):
-        if pause is not None and n % LOOK_EVERY == 0:
-            pause()
-        if seen is not None and done is not None and n % LOOK_EVERY == 0:  # noqa: SIM102
-            if done() and not unchanged(seen(), kept):
+        if n % LOOK_EVERY == 0:
+            if pause is not None:
+                pause()
+            if seen is not None and done is not None and done() and not unchanged(seen(), kept):
                 return None
         piece = pieces.read(store, name) if lean else None
         if piece is not None and not (errors and pieces.may_hold(piece, errors)):
