@@ -118,8 +118,7 @@ class Repository:
         state (spec §4); `horizon`, `coming`: the instances still to come; `kinds`: only
         those in these states (task_states)."""
         with gc_paused():
-            return task_states(self.records, as_of, self.calendar(), only, horizon, coming,
-                               kinds)  # fmt: skip
+            return task_states(self.records, as_of, self.calendar(), only, horizon, coming, kinds)
 
 
 def load(
@@ -285,7 +284,8 @@ def answer(
             if early is not None:  # an edit and a `validate` since: patched while walking
                 if (done := served(early)) is not None:
                     return done
-                snapshot = _from_snapshot(root, None, text)  # (its records were changed)
+                early = snapshot = None  # (its records were changed: let go of, read again)
+                snapshot = _from_snapshot(root, None, text)
         if snapshot is not None:
             stale = _changed_since(result, snapshot) or (
                 walking.done() and not serves(snapshot.digest, snapshot.written_ns, walking())
@@ -327,19 +327,21 @@ def _computed(repo: Repository | None, compute: Callable[[Repository], Any],
               loaded: Callable[[Repository], None] | None,
               vouch: Callable[[], bool]) -> dict[str, Any] | None:  # fmt: skip
     """`compute(repo)` as an answer, when `vouch()` (asked after it) holds; an exception
-    raised by `compute` is raised only then (an unknown --agency, say: an error only if
-    the records are current)."""
+    raised by `compute` is raised only then (an unknown --agency, say: an error only if the
+    records are current).  `loaded` is given them only then: others are let go of."""
     if repo is None:
         return None
-    if loaded is not None:
-        loaded(repo)
     try:
         value = {"value": compute(repo), "skipped": len(repo.skipped)}
     except Exception:
         if vouch():
             raise
         return None
-    return value if vouch() else None
+    if not vouch():
+        return None
+    if loaded is not None:
+        loaded(repo)
+    return value
 
 
 def _save(answers: Answers, key: str, value: dict[str, Any], digest: bytes,

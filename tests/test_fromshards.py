@@ -294,9 +294,12 @@ def test_an_answer_made_before_the_walk_tells_of_a_change_is_made_again(
             raise KeyError("an agency the new files name")
         return title
 
-    found = repository.answer(root, "title", compute, light=True).value
+    kept: list[str] = []  # (what a CLI keeps alive to its end: the current records only)
+    found = repository.answer(root, "title", compute, light=True, loaded=lambda repo: kept.append(
+        repo.records.tasks[record_id(task)].title)).value  # fmt: skip
     assert found.startswith("Đổi tên -") and found == seen[-1]
     assert len(seen) == 2 and not seen[0].startswith("Đổi tên -"), "made early, then again"
+    assert kept == [found], "the records the walk did not vouch for are let go of"
     assert repository.answer(root, "title", compute, light=True).value == found
 
 
