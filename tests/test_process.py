@@ -271,7 +271,8 @@ def test_temporary_files_a_killed_run_left_are_removed_later(tmp_path: Path) -> 
     old.write_bytes(b"half")
     fresh.write_bytes(b"being written")
     os.utime(old, (HOUR_AGO - 60, HOUR_AGO - 60))
-    (root / "x.yaml").write_text("kind: meeting\n", encoding="utf-8")  # the cache is rewritten
+    # the cache is rewritten whole (every record names the agencies: a full run)
+    (root / "agencies.yaml").write_text(AGENCIES + "# sửa\n", encoding="utf-8")
     validate(root, cache_dir=cache)
     assert not old.exists() and fresh.exists()
 

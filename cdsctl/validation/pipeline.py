@@ -163,7 +163,7 @@ def validate(
         if again is None and stamps is not None and len(stamps) < count:  # (let go)
             stamps, seen = walked_with_stat(root, jobs)
         if again is not None:
-            diagnostics, digest, span, checked, count = again  # (count: files in all)
+            diagnostics, digest, span, checked, count, started = again  # (count: all files)
             if checked or digest != prior.get("digest"):
                 _remember_result(store, digest, span, diagnostics, started, prior, mark)
             elif mark is not None:  # the result stands, now as of this run's moment (what
@@ -199,7 +199,7 @@ def validate(
     if store is not None:
         digest = gathered.digest or stamps_digest(stamps)
         _remember_result(store, digest, span, diagnostics, gathered.started_ns, prior,
-                         mark if gathered.started_ns == started else None)  # fmt: skip
+                         mark if gathered.written_ns >= (started or 0) else None)  # fmt: skip
         remember_names(store, found)
         from ..checks.account import account
         from .incremental import STATE_LOCK, keep_state, stamp_columns
@@ -482,13 +482,19 @@ def _file_results(
         # account of the rules across files and the snapshot's files are searched by bisection
         gathered.stamps = {f: gathered.stamps[f] for f in stamps}
     if store is not None and (todo or entries.keys() != stamps.keys()):
+        from .incremental import later_start  # (files saved at once before the run)
+
         if partial:  # some came from the cache: rewrite only the shards that changed
+            started = later_start(root, ((f, found[f][0]) for f in todo),
+                                  lambda f: found[f][1], started)  # fmt: skip
             shard_of: dict[str, int] = {}
             gathered.shard_of = shard_of
             names = update_shards(store, cached.shards, found, stamps, set(todo), shard_of)
         else:  # the workers wrote them all
             names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
             gathered.shard_of = None  # (todo is every file: the n-th is in chunk n // CHUNK)
+            wire_of = functools.partial(_shard_wire, store, todo)
+            started = later_start(root, gathered.stamps.items(), wire_of, started)
         gathered.written_ns, gathered.started_ns = now_ns(), started
         gathered.digest = stamps_digest(gathered.stamps)
         store.write(FILES, {**times(gathered.written_ns, started), "shards": names,
@@ -500,6 +506,14 @@ def _file_results(
         gathered.written_ns, gathered.started_ns = cached.written_ns, cached.started_ns
     gathered.summaries.sort(key=_by_file)  # path order: the first holder of an id is stable
     return gathered
+
+
+def _shard_wire(store: Store, todo: list[str], file: str) -> tuple[Any, ...] | None:
+    """The wire result of `file` as the worker that checked it stored it, in the shard of
+    its chunk of `todo` (every file, in order: the n-th in shard n // CHUNK)."""
+    shard = store.read(shard_name(todo.index(file) // CHUNK))
+    found = [wire for _, wire in shard if wire[0] == file] if isinstance(shard, list) else []
+    return tuple(found[0]) if found else None
 
 
 def _by_file(summary: AnySummary) -> str:
