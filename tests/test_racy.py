@@ -161,3 +161,29 @@ def test_a_result_that_changed_in_the_window_is_not_moved_later(
     monkeypatch.undo()
     assert not read_whole(root, TODAY, cache_dir=cache).holds(walk(root))
     assert validate(root, cache_dir=cache, today=TODAY, summaries=False).checked == 1
+
+
+@pytest.mark.parametrize("every", [True, False])
+def test_a_full_run_reads_its_racy_files_again_too(tmp_path: Path, every: bool) -> None:
+    """agencies.yaml changed (every record names it): a full run, of every file (its
+    workers wrote the shards: the results compared are read from there) or of those changed
+    beside the cache's entries; either keeps its result as of after the window."""
+    root, cache, task = _one_edit(tmp_path)
+    build_tree(root, {"tasks/T1.yaml": _TASK.replace("T0", "T1")})
+    agencies = root / "agencies.yaml"
+    agencies.write_text(_no_until(), encoding="utf-8")
+    changed = [agencies, task, root / "tasks/T1.yaml"] if every else [agencies]
+    if not every:
+        for path in (task, root / "tasks/T1.yaml"):
+            _saved_at(path, time.time_ns() - 60 * 10**9)
+        validate(root, cache_dir=cache, today=TODAY, summaries=False)
+        agencies.write_text(EXPIRING, encoding="utf-8")
+    else:
+        for path in root.rglob("*.yaml"):
+            path.write_text(path.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    for path in changed:
+        _saved_at(path, time.time_ns() + 123_457)
+    got = validate(root, cache_dir=cache, today=TODAY, summaries=False)
+    assert got.checked == (3 if every else 1)
+    assert read_whole(root, TODAY, cache_dir=cache).holds(walk(root))
+    assert validate(root, cache_dir=cache, today=TODAY, summaries=False).checked == 0

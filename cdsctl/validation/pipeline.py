@@ -493,8 +493,8 @@ def _file_results(
         else:  # the workers wrote them all
             names = [shard_name(n) for n in range(-(-len(todo) // CHUNK))]
             gathered.shard_of = None  # (todo is every file: the n-th is in chunk n // CHUNK)
-            wire_of = functools.partial(_shard_wire, store, todo)
-            started = later_start(root, gathered.stamps.items(), wire_of, started)
+            started = later_start(root, gathered.stamps.items(), _shard_wires(store, todo),
+                                  started)  # fmt: skip
         gathered.written_ns, gathered.started_ns = now_ns(), started
         gathered.digest = stamps_digest(gathered.stamps)
         store.write(FILES, {**times(gathered.written_ns, started), "shards": names,
@@ -508,12 +508,24 @@ def _file_results(
     return gathered
 
 
-def _shard_wire(store: Store, todo: list[str], file: str) -> tuple[Any, ...] | None:
-    """The wire result of `file` as the worker that checked it stored it, in the shard of
-    its chunk of `todo` (every file, in order: the n-th in shard n // CHUNK)."""
-    shard = store.read(shard_name(todo.index(file) // CHUNK))
-    found = [wire for _, wire in shard if wire[0] == file] if isinstance(shard, list) else []
-    return tuple(found[0]) if found else None
+def _shard_wires(store: Store, todo: list[str]) -> Callable[[str], tuple[Any, ...] | None]:
+    """The wire result of a file as the worker that checked it stored it, in the shard of
+    its chunk of `todo` (every file, in order: the n-th in shard n // CHUNK); None if not
+    found.  Each shard is read once, and where each file is is found once."""
+    shard_of: dict[str, int] = {}
+    read: dict[int, Any] = {}
+
+    def wire_of(file: str) -> tuple[Any, ...] | None:
+        if not shard_of:
+            shard_of.update((f, i // CHUNK) for i, f in enumerate(todo))
+        n = shard_of[file]
+        if n not in read:
+            read[n] = store.read(shard_name(n))
+        shard = read[n]
+        found = [wire for _, wire in shard if wire[0] == file] if isinstance(shard, list) else []
+        return tuple(found[0]) if found else None
+
+    return wire_of
 
 
 def _by_file(summary: AnySummary) -> str:
