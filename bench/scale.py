@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.machinery
 import itertools
 import json
 import os
@@ -218,6 +219,13 @@ def package_of(exe: str) -> Path | None:
         [python, "-c", probe], capture_output=True, text=True, check=False, cwd="/"
     )
     return Path(found.stdout.strip()) if found.returncode == 0 else None
+
+
+def build_of(package: Path | None) -> str:
+    """Whether a package runs compiled modules (setup.py's Cython build) or Python alone."""
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    found = [p for s in suffixes for p in package.rglob(f"*{s}")] if package is not None else []
+    return f"{len(found)} modules compiled" if found else "pure Python"
 
 
 @dataclass(frozen=True)
@@ -918,7 +926,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = sum(records[0].values())
     goals = NO_GOALS if files >= 600_000 else GOALS_100K if files >= 150_000 else GOALS_10K
     task_file = first_file(data / "tasks")
-    versions = {b.name: f"{version(b.exe)} ({b.exe}; package {b.package})" for b in binaries}
+    versions = {b.name: f"{version(b.exe)} ({b.exe}; package {b.package}, {build_of(b.package)})"
+                for b in binaries}  # fmt: skip
     load_start = loadavg()
     note(f"load average {load_start}; measuring {', '.join(versions)} on {files:,} files")
     failure: Failed | None = None

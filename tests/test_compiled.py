@@ -1,0 +1,109 @@
+"""The compiled build (setup.py's COMPILED: the hot modules, compiled with Cython from the
+same .py files).
+
+.ci/run runs the whole suite twice: against the checkout's sources, then against the wheel
+users install, unpacked, with CDSCTL_EXPECT_COMPILED=1.  In that second run the tests below
+make sure it is the compiled code that is tested (a wheel built without Cython or without a
+compiler is pure Python, and would pass every other test unnoticed), here and in a
+`python -m cdsctl` the tests start.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.machinery
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import AGENCIES, DIRECTIVE, REPO, build_tree
+
+EXPECTED = os.environ.get("CDSCTL_EXPECT_COMPILED", "") not in ("", "0")
+compiled_only = pytest.mark.skipif(not EXPECTED, reason="CDSCTL_EXPECT_COMPILED is not set")
+
+
+def _setup_constant(name: str) -> tuple[str, ...]:
+    tree = ast.parse((REPO / "setup.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        names = [getattr(target, "id", None) for target in getattr(node, "targets", ())]
+        if isinstance(node, ast.Assign) and names == [name]:
+            value = ast.literal_eval(node.value)
+            assert isinstance(value, tuple)
+            return value
+    raise AssertionError(f"setup.py has no {name}")
+
+
+def compiled_names() -> list[str]:
+    """The modules setup.py compiles, by name, as its compiled_modules() lists them."""
+    keep = _setup_constant("KEEP_INIT")
+    paths = sorted({p.relative_to(REPO).as_posix() for pattern in _setup_constant("COMPILED")
+                    for p in REPO.glob(pattern)})  # fmt: skip
+    paths = [p for p in paths if not p.endswith("/__init__.py") or p in keep]
+    return [p.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for p in paths]
+
+
+def test_each_pattern_names_modules_of_the_package() -> None:
+    for pattern in _setup_constant("COMPILED"):
+        found = list(REPO.glob(pattern))
+        assert found, f"setup.py's COMPILED pattern {pattern} matches nothing"
+        assert all(p.suffix == ".py" and p.is_relative_to(REPO / "cdsctl") for p in found)
+    names = compiled_names()
+    # the path every record file takes in a cold `validate` is among them
+    for hot in ("cdsctl.validation.onefile", "cdsctl.load.yamltext", "cdsctl.checks.fast",
+                "cdsctl.checks.record", "cdsctl.validation.pieces", "cdsctl.schema"):  # fmt: skip
+        assert hot in names
+
+
+def _is_compiled(module: object) -> bool:
+    file = getattr(module, "__file__", None) or ""
+    return file.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+@compiled_only
+def test_the_tests_run_the_compiled_modules() -> None:
+    pure = [n for n in compiled_names() if not _is_compiled(importlib.import_module(n))]
+    assert not pure, f"pure Python, not compiled: {pure}"
+    import cdsctl
+
+    assert not Path(cdsctl.__file__).is_relative_to(REPO), cdsctl.__file__
+
+
+PROBE = """
+import importlib, importlib.machinery, json, sys
+names = json.loads(sys.argv[1])
+print(json.dumps([n for n in names if not importlib.import_module(n).__file__.endswith(
+    tuple(importlib.machinery.EXTENSION_SUFFIXES))]))
+"""
+
+
+@compiled_only
+def test_a_cdsctl_the_tests_start_runs_them_too(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(compiled_names())],
+                          cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
+    assert json.loads(done.stdout) == []
+    # and the command itself, from the checkout's top as a user runs it: a clean root and
+    # one with a broken reference (the rules across files), each file at its line
+    files = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE}
+    root = build_tree(tmp_path / "records", files)
+    env = {**os.environ, "CDSCTL_CACHE_DIR": str(tmp_path / "cache")}
+    assert _validate(root, env) == []
+    broken = DIRECTIVE.replace("issuer: UBND", "issuer: NOBODY")
+    (root / "directives" / "TB-128-2022.yaml").write_text(broken, encoding="utf-8")
+    [found] = _validate(root, env)
+    where = (found["file"], found["line"], found["code"])
+    assert where == ("directives/TB-128-2022.yaml", 5, "unresolved-reference")
+
+
+def _validate(root: Path, env: dict[str, str]) -> list[dict[str, object]]:
+    done = subprocess.run([sys.executable, "-m", "cdsctl", "validate", "--records", str(root),
+                           "--format", "json"], cwd=REPO, capture_output=True, text=True,
+                          check=False, env=env)  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    found = json.loads(done.stdout)
+    assert isinstance(found, list)
+    return found
