@@ -223,8 +223,8 @@ def package_of(exe: str) -> Path | None:
 
 def build_of(package: Path | None) -> str:
     """Whether a package runs compiled modules (setup.py's Cython build) or Python alone."""
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    found = [p for s in suffixes for p in package.rglob(f"*{s}")] if package is not None else []
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES  # (`.so` among them: a set of files)
+    found = {p for s in suffixes for p in package.rglob(f"*{s}")} if package is not None else ()
     return f"{len(found)} modules compiled" if found else "pure Python"
 
 
