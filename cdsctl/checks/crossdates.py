@@ -10,7 +10,7 @@ from typing import Any
 
 from ..dates.periods import PERIOD_FORMS, THE_PERIOD, example_period, period_form
 from ..i18n import N_, Msg
-from ..load.yamltext import KeyPath
+from ..load.scalarpos import KeyPath
 from .index import CrossFinding, Index
 
 # -- dates across records ----------------------------------------------------------------------

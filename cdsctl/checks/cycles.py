@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..i18n import N_, Msg
-from ..load.yamltext import KeyPath
+from ..load.scalarpos import KeyPath
 from .index import AnySummary, CrossFinding, Index
 
 # -- reference cycles --------------------------------------------------------------------------

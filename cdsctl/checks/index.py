@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..load.files import AGENCIES
-from ..load.yamltext import KeyPath
+from ..load.scalarpos import KeyPath
 
 if TYPE_CHECKING:
     from ..messages.suggest import Suggester

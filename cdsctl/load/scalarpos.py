@@ -12,6 +12,9 @@ import re
 from typing import NamedTuple
 
 Where = tuple[int, int]
+#: where a value stands in a record's data: its keys and list indexes from the top (here,
+#: not in yamltext, so that the rules across files name it without importing the YAML loaders)
+KeyPath = tuple[str | int, ...]
 #: what YAML 1.1 (PyYAML) takes for a line break in the text
 LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")
 

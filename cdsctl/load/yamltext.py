@@ -33,10 +33,8 @@ from yaml.nodes import ScalarNode
 
 from ..i18n import Msg
 from ..messages.hints import describe_character
-from .scalarpos import LINE_BREAK, Lines, Span, Where, char_in_scalar
+from .scalarpos import LINE_BREAK, KeyPath, Lines, Span, Where, char_in_scalar
 from .syntax import syntax_message
-
-KeyPath = tuple[str | int, ...]
 
 #: the non-characters of the planes above the first: each plane's last two code points
 _ASTRAL_NONCHARACTERS = "".join(f"{chr(p << 16 | 0xFFFE)}-{chr(p << 16 | 0xFFFF)}"

@@ -382,8 +382,6 @@ def later_start(root: Path, stamps: Iterable[tuple[str, Stamp]],
     a change after it gives a stamp its window covers (the clock a file system stamps with
     is the same, at most 10 ms behind).  Else, or when the window is not soon over (or
     they are many: :data:`RECHECK_MOST`), `started` stands."""
-    from .onefile import check_file_wire
-
     if started is None:
         return None
     # (cache.is_racy, written out: a call per file is 0.05 s at 305,061 files)
@@ -398,6 +396,8 @@ def later_start(root: Path, stamps: Iterable[tuple[str, Stamp]],
                 for _, stamp in racy)  # fmt: skip
     if until - now_ns() > RECHECK_WAIT_NS:
         return started
+    from .onefile import check_file_wire  # (here: a run with no racy file needs none of it)
+
     wires = [wire_of(f) for f, _ in racy]
     while (later := now_ns()) <= until:
         time.sleep((until - later) / 1e9 + 0.001)

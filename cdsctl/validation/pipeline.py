@@ -190,9 +190,11 @@ def validate(
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
         findings, span, days = full_checks(found, today, broken, kept=store is not None)
-        from .onefile import locate_cross
+        cross = []
+        if findings:  # (positions are looked for only then)
+            from .onefile import locate_cross
 
-        cross = locate_cross(root, findings)
+            cross = locate_cross(root, findings)
     diagnostics += [d for d, _ in cross]
     diagnostics.sort(key=Diagnostic.sort_key)
     digest = None
