@@ -9,16 +9,19 @@
    a wheel built from it has them too.  tests/test_packaging.py builds a wheel, installs it
    and renders with it.
 
-2. The modules every record file goes through (:data:`COMPILED`: reading, parsing, the
-   checks, the cache, the snapshot) are compiled with Cython into C extensions, from the
-   same .py files, unchanged (the way pydantic 1 shipped): a cold `validate` spends its time
-   in Python's own work on each of hundreds of thousands of files, and compiled it does the
-   same work in a fifth less CPU (bench/README.md).  The .py files stay in the package
-   beside them; Python imports the compiled module where there is one.  Each extension is
-   optional: without Cython (an offline build without build isolation) or without a C
-   compiler, or with `CDSCTL_PURE=1`, cdsctl installs as pure Python and behaves the same.
-   An editable install is never compiled: a compiled module would outlive an edit of its
-   source.  .ci/run runs the tests against a compiled wheel as well.
+2. With `CDSCTL_COMPILE=1`, the modules every record file goes through (:data:`COMPILED`:
+   reading, parsing, the checks, the cache, the snapshot) are compiled with Cython into C
+   extensions, from the same .py files, unchanged (the way pydantic 1 shipped): a cold
+   `validate` spends its time in Python's own work on each of hundreds of thousands of
+   files, and compiled it does the same work in a fifth less CPU (bench/README.md).  The
+   .py files stay in the package beside them; Python imports the compiled module where
+   there is one.  It is asked for, not the default: a province's CI installs cdsctl from
+   git on every run, and compiling takes a minute or two where its validation takes a
+   second; a server that checks hundreds of thousands of records installs it once.  Each
+   extension is optional: without Cython (an offline build without build isolation) or a
+   C compiler, cdsctl installs as pure Python and behaves the same.  An editable install
+   is never compiled: a compiled module would outlive an edit of its source.  .ci/run
+   runs the tests against a compiled wheel as well.
 """
 
 from __future__ import annotations
@@ -93,8 +96,9 @@ class BuildCompiled(build_ext):
 
 
 def compiled_modules() -> list[Extension]:
-    """An extension per module of :data:`COMPILED`, or none: `CDSCTL_PURE=1`, or no Cython."""
-    if os.environ.get("CDSCTL_PURE", "") not in ("", "0"):
+    """An extension per module of :data:`COMPILED` with `CDSCTL_COMPILE=1` and Cython, else
+    none."""
+    if os.environ.get("CDSCTL_COMPILE", "") in ("", "0"):
         return []
     try:
         import Cython  # noqa: F401

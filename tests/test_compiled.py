@@ -1,11 +1,11 @@
 """The compiled build (setup.py's COMPILED: the hot modules, compiled with Cython from the
-same .py files).
+same .py files, with CDSCTL_COMPILE=1).
 
-.ci/run runs the whole suite twice: against the checkout's sources, then against the wheel
-users install, unpacked, with CDSCTL_EXPECT_COMPILED=1.  In that second run the tests below
-make sure it is the compiled code that is tested (a wheel built without Cython or without a
-compiler is pure Python, and would pass every other test unnoticed), here and in a
-`python -m cdsctl` the tests start.
+.ci/run runs the whole suite twice: against the checkout's sources, then against the
+compiled wheel, unpacked, with CDSCTL_EXPECT_COMPILED=1.  In that second run the tests
+below make sure it is the compiled code that is tested (a wheel built without Cython or
+without a compiler is pure Python, and would pass every other test unnoticed), here and in
+a `python -m cdsctl` the tests start.
 """
 
 from __future__ import annotations
