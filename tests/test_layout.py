@@ -22,7 +22,8 @@ from .conftest import REPO
 PACKAGE = REPO / "cdsctl"
 MAP = REPO / "docs" / "development.md"
 #: the modules that may end the process or write to the standard streams themselves
-ENDS_THE_PROCESS = {"cdsctl.__main__", "cdsctl.validation.workers"}
+ENDS_THE_PROCESS = {"cdsctl.__main__", "cdsctl.validation.workers",
+                    "cdsctl.validation.forkpool"}  # fmt: skip
 
 
 def _name(path: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISLNK, S_ISREG, S_ISSOCK
@@ -92,12 +92,14 @@ FolderStamp = tuple[int, int, int]
 
 
 def walk(root: Path, stat: bool = True, ordered: bool = True,
-         folders: dict[str, FolderStamp] | None = None) -> dict[str, Stamp]:  # fmt: skip
+         folders: dict[str, FolderStamp] | None = None,
+         early: tuple[int, Callable[[], object]] | None = None) -> dict[str, Stamp]:  # fmt: skip
     """Every record file below `root` (relative path with `/`) and its stamp, sorted.
 
     `ordered=False` skips the sort, for a caller that only compares the map.  `folders`:
     filled with the stamp of each folder listed (relative path, "." for the root), taken
-    as it was listed.
+    as it was listed.  `early`: (n, f): f() is called once, as soon as the walk has found n
+    entries (after the folder that makes them n), while it goes on.
 
     With `stat=False` the stamps are left unknown (-1, 0, 0, 0): a run with no cache learns
     them from the files it opens anyway.  What is not a regular file is known without a
@@ -107,7 +109,7 @@ def walk(root: Path, stat: bool = True, ordered: bool = True,
     folders and names that are not UTF-8 get the stamps above (spec §1).
     """
     found: dict[str, Stamp] = {}
-    _Walk(os.path.realpath(root), stat, found, folders).run()
+    _Walk(os.path.realpath(root), stat, found, folders, early=early).run()
     _rename_undecodable(found)
     return dict(sorted(found.items())) if ordered else found
 
@@ -115,13 +117,16 @@ def walk(root: Path, stat: bool = True, ordered: bool = True,
 class _Walk:
     """One walk: folders to list, links to folders (followed last), folders listed."""
 
-    __slots__ = ("folders", "found", "links", "listed", "root", "share", "stack", "stat")
+    __slots__ = ("early", "folders", "found", "links", "listed", "root", "share", "stack",
+                 "stat")  # fmt: skip
 
     def __init__(self, root: str, stat: bool, found: MutableMapping[str, Stamp],
                  folders: dict[str, FolderStamp] | None = None,
-                 share: tuple[int, int] | None = None) -> None:  # fmt: skip
+                 share: tuple[int, int] | None = None,
+                 early: tuple[int, Callable[[], object]] | None = None) -> None:  # fmt: skip
         self.root, self.stat, self.found, self.folders = root, stat, found, folders
         self.share = share  # (this one, of how many): see walk_share
+        self.early = early  # (n, f): see walk
         self.stack: list[tuple[str, str]] = [(root, "")]  # (real path, relative prefix)
         self.links: list[tuple[str, str]] = []  # (relative prefix, real path of the target)
         self.listed: set[str] = set()  # real paths: no folder is read twice, links loop not
@@ -136,6 +141,9 @@ class _Walk:
         instead (cdsctl.repository.Walking)."""
         while self._next():
             self._list(*self._take())
+            if self.early is not None and len(self.found) >= self.early[0]:
+                call, self.early = self.early[1], None
+                call()
 
     def _take(self) -> tuple[str, str]:
         folder, prefix = self.stack.pop()

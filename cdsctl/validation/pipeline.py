@@ -37,6 +37,7 @@ from .cache import (
     times,
     unchanged,
 )
+from .forkpool import Forked
 from .gcpause import gc_paused
 from .names import remember as remember_names
 from .pieces import VIEW, piece_name
@@ -133,12 +134,18 @@ def validate(
         since = _changed_since(root, store, prior, mark, jobs)
     # no cache: stamps come from reading the files
     seen: Seen | None = None
+    forked: Forked | None = None
     if since is None and stamps is None and isinstance(prior, dict):  # on every core
         racy = racy_bounds(prior)[0]  # (a digest compared only if every stamp is older)
         stamps, seen = walked_with_stat(root, jobs, racy if isinstance(racy, int) else None)
     elif since is None and stamps is None:
-        with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
-            stamps = walk(root, stat=False)
+        forked = Forked(jobs)  # (no cache: the workers start while the walk goes on)
+        try:
+            with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
+                stamps = walk(root, stat=False, early=forked.at())
+        except BaseException:
+            forked.close()
+            raise
     # the last run's diagnostics, when no file (nor the day) has changed since it
     known = None
     if since is not None and not since.files and not since.whole:
@@ -179,8 +186,12 @@ def validate(
     from ..checks.crossfile import full_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
-        gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh,
-                                 None if fresh else cached, started)  # fmt: skip
+        try:
+            gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh,
+                                     None if fresh else cached, started, forked)  # fmt: skip
+        finally:
+            if forked is not None:  # (done with by the checking, unless it failed first)
+                forked.close()
         stamps, found, diagnostics = gathered.stamps, gathered.summaries, gathered.diagnostics
         if known is not None:  # unchanged: the summaries are wanted, the checks ran already
             # (≈ 1.6 s of cross-file checks at 305,061 files, for every query of the day)
@@ -443,6 +454,7 @@ def _file_results(
     fresh: bool = False,
     read: Cached | None = None,
     started: int | None = None,
+    ready: Forked | None = None,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now
     (`fresh`: the shards were written by this run, from what it read: no racy window).
@@ -475,7 +487,7 @@ def _file_results(
     partial = len(todo) < len(stamps)
     shards = store if store is not None and not partial else None  # workers write them
     for chunk in check_files(root, todo, jobs, progress, shards, want_blobs or partial,
-                              unread):  # fmt: skip
+                              unread, ready):  # fmt: skip
         for stamp, wire in chunk:
             if partial:  # kept to store everything anew below
                 found[wire[0]] = (stamp, wire)

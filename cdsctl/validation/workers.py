@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..diagnostics import Diagnostic
 from ..load.files import (
@@ -119,10 +119,22 @@ def _alive(pid: int) -> bool:
 # -- checking chunks of files -----------------------------------------------------------------
 
 
+class Ready(Protocol):
+    """Workers started already (validation.forkpool.Forked)."""
+
+    @property
+    def running(self) -> bool: ...
+
+    def map(self, jobs: list[tuple[Any, ...]]) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
 def check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: OnProgress | None,
-                 shards: Store | None, blobs: bool,
-                 unread: dict[str, Stamp]) -> Iterator[list[Any]]:  # fmt: skip
-    """[(stamp, wire result)] per chunk of `todo`, in order, on all cores when there are many.
+                 shards: Store | None, blobs: bool, unread: dict[str, Stamp],
+                 ready: Ready | None = None) -> Iterator[list[Any]]:  # fmt: skip
+    """[(stamp, wire result)] per chunk of `todo`, in order, on all cores when there are many
+    (`ready`: the workers, when they were started during the walk).
 
     With `shards`, chunk n's full results are written to the cache as shard n.  When this
     process wants them whole (`blobs`), it reads them from there and a worker sends only
@@ -135,6 +147,11 @@ def check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: OnP
     workers = worker_count(jobs, len(chunks))
     jobs_args = [(root, c, shards, shard_name(n), blobs, _unread(c, unread))
                  for n, c in enumerate(chunks)]  # fmt: skip
+    if ready is not None and ready.running:
+        if workers > 1 and len(todo) >= PARALLEL_FROM:
+            yield from _counted(jobs_args, ready.map(jobs_args), shards, progress)
+            return
+        ready.close()
     if workers == 1 or len(todo) < PARALLEL_FROM:
         payloads: Iterable[bytes] = (_check_chunk(*a) for a in jobs_args)
         yield from _counted(jobs_args, payloads, shards, progress)
