@@ -64,13 +64,13 @@ def _forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _check_chunk_then(monkeypatch: pytest.MonkeyPatch, act: Callable[[list[str]], None]
                       ) -> None:  # fmt: skip
     """Each chunk's check calls `act(chunk)` first (in the workers, forked after this)."""
-    check = workers._check_chunk
+    check = workers.check_chunk
 
     def patched(root: Path, chunk: list[str], *args: Any, **kwargs: Any) -> bytes:
         act(chunk)
         return check(root, chunk, *args, **kwargs)
 
-    monkeypatch.setattr(forkpool, "_check_chunk", patched)
+    monkeypatch.setattr(forkpool, "check_chunk", patched)
 
 
 def test_forked_workers_give_what_one_process_gives(

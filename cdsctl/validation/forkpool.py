@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .shards import CHUNK
-from .workers import PARALLEL_FROM, PER_CORE, _check_chunk, started, worker_count
+from .workers import PARALLEL_FROM, PER_CORE, check_chunk, started, worker_count
 
 #: a task: its length; a result: the chunk's index, the payload's length, whether it holds
 _TASK, _RESULT = struct.Struct("<Q"), struct.Struct("<QQ?")
@@ -84,7 +84,7 @@ class Forked:
         return self.pid != 0
 
     def map(self, jobs: list[tuple[Any, ...]]) -> Iterator[bytes]:
-        """The payload of each of `jobs` (workers._check_chunk's arguments), in order."""
+        """The payload of each of `jobs` (workers.check_chunk's arguments), in order."""
         pending, total = deque(range(len(jobs))), len(jobs)
         sent: dict[int, deque[int]] = {k: deque() for k in range(self.count)}
         done: dict[int, bytes | None] = {}  # (None: to check here)
@@ -93,14 +93,18 @@ class Forked:
             watch.register(fd, selectors.EVENT_READ, k)
 
         def feed(k: int) -> None:
-            while pending and len(sent[k]) < AHEAD:
+            while pending and len(sent[k]) < AHEAD and self.tasks[k] >= 0:
                 index = pending.popleft()
                 task = pickle.dumps((index, jobs[index]), pickle.HIGHEST_PROTOCOL)
-                _write(self.tasks[k], _TASK.pack(len(task)) + task)
+                try:
+                    _write(self.tasks[k], _TASK.pack(len(task)) + task)
+                except OSError:  # it has left (its result pipe tells so next): here
+                    done[index] = None
+                    self._let_go(k)
+                    return
                 sent[k].append(index)
-            if not pending and not sent[k] and self.tasks[k] >= 0:
-                os.close(self.tasks[k])  # (nothing more for it: it leaves)
-                self.tasks[k] = -1
+            if not pending and not sent[k]:
+                self._let_go(k)  # (nothing more for it: it leaves)
 
         for k in range(self.count):
             feed(k)
@@ -124,21 +128,33 @@ class Forked:
                         done[number] = payload
                         feed(k)
                 payload = done.pop(index)
-                yield payload if payload is not None else _check_chunk(*jobs[index])
-        finally:
+                yield payload if payload is not None else check_chunk(*jobs[index])
+        except BaseException:
             watch.close()
             self.close()
+            raise
+        watch.close()
+        self.close(finished=True)
 
-    def close(self) -> None:
-        """Let the workers go (at once, if they are still at work) and wait for the first."""
+    def _let_go(self, k: int) -> None:
+        if self.tasks[k] >= 0:
+            os.close(self.tasks[k])
+            self.tasks[k] = -1
+
+    def close(self, finished: bool = False) -> None:
+        """Let the workers go, and wait for the first child: `finished`, once each has
+        left by itself (its tasks pipe closed: the first child waits for the others, so
+        that none is left for another process to reap); else at once (SIGKILL: the others
+        die with it)."""
         if not self.pid:
             return
         for fd in (*self.tasks, *self.results):
             if fd >= 0:
                 os.close(fd)
         self.tasks, self.results = [], []
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)  # (its workers die with it)
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
         self.pid = 0
 
@@ -181,7 +197,7 @@ def _serve(tasks: int, results: int) -> None:
             return
         index, args = pickle.loads(task)
         try:
-            payload, ok = _check_chunk(*args), True
+            payload, ok = check_chunk(*args), True
         except Exception:  # (the main process checks it again, and raises it there)
             payload, ok = b"", False
         _write(results, _RESULT.pack(index, len(payload), ok))

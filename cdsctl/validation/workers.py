@@ -153,13 +153,13 @@ def check_files(root: Path, todo: Sequence[str], jobs: int | None, progress: OnP
             return
         ready.close()
     if workers == 1 or len(todo) < PARALLEL_FROM:
-        payloads: Iterable[bytes] = (_check_chunk(*a) for a in jobs_args)
+        payloads: Iterable[bytes] = (check_chunk(*a) for a in jobs_args)
         yield from _counted(jobs_args, payloads, shards, progress)
         return
     from . import onefile  # noqa: F401  (imported before the fork, workers share it)
 
     with pool(workers) as running:
-        payloads = running.map(_check_chunk, *zip(*jobs_args, strict=True))
+        payloads = running.map(check_chunk, *zip(*jobs_args, strict=True))
         yield from _counted(jobs_args, payloads, shards, progress)
 
 
@@ -179,13 +179,13 @@ def _counted(jobs_args: list[tuple[Any, ...]], payloads: Iterable[bytes], shards
             yield marshal.loads(payload)
         else:  # the shard went missing since its worker wrote it: check the files again
             root, chunk, *_, unread = args
-            yield marshal.loads(_check_chunk(root, chunk, None, "", True, unread))
+            yield marshal.loads(check_chunk(root, chunk, None, "", True, unread))
         done += len(args[1])
         if progress:
             progress(done, total)
 
 
-def _check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: str,
+def check_chunk(root: Path, relpaths: list[str], shards: Store | None, name: str,
                  blobs: bool, unread: dict[str, Stamp] | None = None) -> bytes:  # fmt: skip
     """The marshalled results of `relpaths`; empty when they are in the cache as `name`.
 
