@@ -37,7 +37,6 @@ from .cache import (
     times,
     unchanged,
 )
-from .forkpool import Forked
 from .gcpause import gc_paused
 from .names import remember as remember_names
 from .pieces import VIEW, piece_name
@@ -55,6 +54,7 @@ from .workers import OnProgress, changed_since, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from ..checks.index import AnySummary
+    from .forkpool import Forked
 
 RESULT = "result"
 
@@ -139,6 +139,8 @@ def validate(
         racy = racy_bounds(prior)[0]  # (a digest compared only if every stamp is older)
         stamps, seen = walked_with_stat(root, jobs, racy if isinstance(racy, int) else None)
     elif since is None and stamps is None:
+        from .forkpool import Forked  # (here: 3 ms of imports no other run needs)
+
         forked = Forked(jobs)  # (no cache: the workers start while the walk goes on)
         try:
             with gc_paused():  # a tuple per file, no cycles: the collector would only cost time
