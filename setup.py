@@ -111,7 +111,8 @@ def compiled_modules() -> list[Extension]:
     return [Extension(name, [path], optional=True) for name, path in zip(names, paths, strict=True)]
 
 
-setup(
-    cmdclass={"build_py": BuildPyWithTemplates, "build_ext": BuildCompiled},
-    ext_modules=compiled_modules(),
-)
+if __name__ == "__main__":  # (as setuptools runs it; tests/test_compiled.py imports it)
+    setup(
+        cmdclass={"build_py": BuildPyWithTemplates, "build_ext": BuildCompiled},
+        ext_modules=compiled_modules(),
+    )

@@ -10,14 +10,15 @@ a `python -m cdsctl` the tests start.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import importlib.machinery
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -27,28 +28,32 @@ EXPECTED = os.environ.get("CDSCTL_EXPECT_COMPILED", "") not in ("", "0")
 compiled_only = pytest.mark.skipif(not EXPECTED, reason="CDSCTL_EXPECT_COMPILED is not set")
 
 
-def _setup_constant(name: str) -> tuple[str, ...]:
-    tree = ast.parse((REPO / "setup.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        names = [getattr(target, "id", None) for target in getattr(node, "targets", ())]
-        if isinstance(node, ast.Assign) and names == [name]:
-            value = ast.literal_eval(node.value)
-            assert isinstance(value, tuple)
-            return value
-    raise AssertionError(f"setup.py has no {name}")
+def _setup() -> ModuleType:
+    """setup.py as a module (it calls setup() only when run as a script)."""
+    spec = importlib.util.spec_from_file_location("cdsctl_setup", REPO / "setup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def compiled_names() -> list[str]:
-    """The modules setup.py compiles, by name, as its compiled_modules() lists them."""
-    keep = _setup_constant("KEEP_INIT")
-    paths = sorted({p.relative_to(REPO).as_posix() for pattern in _setup_constant("COMPILED")
-                    for p in REPO.glob(pattern)})  # fmt: skip
-    paths = [p for p in paths if not p.endswith("/__init__.py") or p in keep]
-    return [p.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for p in paths]
+    """The modules setup.py compiles with CDSCTL_COMPILE=1, by the name they are imported
+    by (a package's extension is named `x.__init__`)."""
+    before = os.environ.get("CDSCTL_COMPILE")
+    os.environ["CDSCTL_COMPILE"] = "1"
+    try:
+        extensions = _setup().compiled_modules()
+    finally:
+        if before is None:
+            del os.environ["CDSCTL_COMPILE"]
+        else:
+            os.environ["CDSCTL_COMPILE"] = before
+    return [e.name.removesuffix(".__init__") for e in extensions]
 
 
 def test_each_pattern_names_modules_of_the_package() -> None:
-    for pattern in _setup_constant("COMPILED"):
+    for pattern in _setup().COMPILED:
         found = list(REPO.glob(pattern))
         assert found, f"setup.py's COMPILED pattern {pattern} matches nothing"
         assert all(p.suffix == ".py" and p.is_relative_to(REPO / "cdsctl") for p in found)
