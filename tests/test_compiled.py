@@ -78,6 +78,19 @@ def test_the_tests_run_the_compiled_modules() -> None:
     assert not Path(cdsctl.__file__).is_relative_to(REPO), cdsctl.__file__
 
 
+@compiled_only
+def test_the_line_parser_runs_compiled_and_is_used() -> None:
+    """load/blockyaml.py is used only when compiled: it must know it is, and read records
+    (a quoted "11:00" it reads as text, where yaml-rs's data gives no sign that it was
+    quoted and the exact loader must decide)."""
+    from cdsctl.load import blockyaml
+    from cdsctl.load.yamltext import load_fast_scanned
+
+    assert blockyaml.COMPILED
+    assert load_fast_scanned('kind: meeting\nend: "11:00"\n') == (
+        {"kind": "meeting", "end": "11:00"}, False)  # fmt: skip
+
+
 PROBE = """
 import importlib, importlib.machinery, json, sys
 names = json.loads(sys.argv[1])
