@@ -702,3 +702,40 @@ def test_each_rule_is_in_the_catalogue_and_the_docs(rule: str) -> None:
 
     assert rule in CODES
     assert f"`{rule}`" in (REPO / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+
+
+def test_the_rules_on_two_cores_find_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large root's first rules run in a forked child beside the others
+    (crossfile.ASIDE_FROM, here lowered to this small root): the same findings in the same
+    order, the same span and days, and the CLI reports every rule at its line."""
+    from cdsctl.checks import crossfile
+    from cdsctl.diagnostics import Severity
+    from cdsctl.validation import workers
+
+    root = build_tree(tmp_path / "records", {"agencies.yaml": AGENCIES,
+                      "directives/TB-128-2022.yaml": DIRECTIVE, **BROKEN_ROOT})  # fmt: skip
+    checked = validate(root, cache_dir=False)
+    broken = {d.file for d in checked.diagnostics if d.severity is Severity.ERROR}
+    one = crossfile.full_checks(checked.summaries, date(2024, 5, 1), broken, kept=True)
+    assert one[0]  # (findings of every rule: WANT)
+    ran_in: list[int] = []
+
+    def spied(work: Any) -> Any:
+        later = workers.aside(lambda: (os.getpid(), work()))
+
+        def result() -> Any:
+            pid, found = later()
+            ran_in.append(pid)
+            return found
+
+        return result
+
+    monkeypatch.setattr(crossfile, "ASIDE_FROM", 0)
+    two = crossfile.full_checks(checked.summaries, date(2024, 5, 1), broken, kept=True,
+                                aside=spied)  # fmt: skip
+    assert ran_in and ran_in[0] != os.getpid()  # (the first rules ran in the child)
+    assert two == one
+    code, diagnostics = validate_json(root, "--no-cache")
+    assert code == 1 and {(d["file"], d["code"], d["line"]) for d in diagnostics} == WANT

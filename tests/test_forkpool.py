@@ -149,3 +149,34 @@ def _running(pid: int) -> bool:
             return False
         return True
     return "\nState:\tZ" not in status
+
+
+# -- workers.aside: one piece of work on the other core -----------------------------------------
+
+
+def test_aside_runs_the_work_in_a_child_and_gives_its_result() -> None:
+    later = workers.aside(lambda: (os.getpid(), ["found", ("a", 1)]))
+    pid, found = later()
+    assert pid != os.getpid() and found == ["found", ("a", 1)]
+
+
+def test_aside_work_that_fails_there_runs_here_and_raises_as_it_would() -> None:
+    here = os.getpid()
+
+    def work() -> int:
+        if os.getpid() != here:
+            os._exit(3)  # (the child dies without a word)
+        raise LookupError("raised here")
+
+    later = workers.aside(work)
+    with pytest.raises(LookupError, match="raised here"):
+        later()
+
+
+def test_aside_without_fork_runs_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    later = workers.aside(os.getpid)
+    assert later() == os.getpid()

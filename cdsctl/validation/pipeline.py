@@ -50,7 +50,7 @@ from .shards import (
     shard_name,
     update_shards,
 )
-from .workers import OnProgress, changed_since, check_files, walked_with_stat
+from .workers import OnProgress, aside, changed_since, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
     from ..checks.index import AnySummary
@@ -202,7 +202,8 @@ def validate(
                                   gathered.blobs, digest)  # fmt: skip
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
-        findings, span, days = full_checks(found, today, broken, kept=store is not None)
+        # (half of the rules on the other core: the workers are done with it)
+        findings, span, days = full_checks(found, today, broken, store is not None, aside)
         cross = []
         if findings:  # (positions are looked for only then)
             from .onefile import locate_cross

@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import marshal
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..diagnostics import Diagnostic
 from ..load.files import (
@@ -44,6 +45,7 @@ from .shards import CHUNK, shard_name
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+T = TypeVar("T")
 #: below this many files to check, worker processes cost more than they save
 PARALLEL_FROM = 400
 OnProgress = Callable[[int, int], None]
@@ -345,6 +347,25 @@ def apart(work: Callable[[], object]) -> bool:
 
     child = _in_child(there)
     return child is not None and _read_child(child) == b"done"
+
+
+def aside(work: Callable[[], T]) -> Callable[[], T]:
+    """`work()` in a forked child, started now, on another core while this process goes on;
+    the function returned waits for it and gives its result (pickled across: small).  Where
+    there is no fork, or the child failed, that function runs `work()` here, to raise as
+    it would.  The child shares this process's memory as it was when forked (read only)."""
+    child = _in_child(lambda: pickle.dumps(work(), pickle.HIGHEST_PROTOCOL))
+
+    def result() -> T:
+        data = _read_child(child) if child is not None else None
+        if data:
+            try:
+                return pickle.loads(data)
+            except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                pass
+        return work()
+
+    return result
 
 
 def _marshalled(work: Callable[[int], Any], share: int) -> bytes:
