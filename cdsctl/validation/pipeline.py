@@ -53,7 +53,7 @@ from .shards import (
 from .workers import OnProgress, aside, changed_since, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from ..checks.index import AnySummary
+    from ..checks.index import AnySummary, Index
     from .forkpool import Forked
 
 RESULT = "result"
@@ -190,7 +190,8 @@ def validate(
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
         try:
             gathered = _file_results(root, stamps, store, jobs, progress, summaries, fresh,
-                                     None if fresh else cached, started, forked)  # fmt: skip
+                                     None if fresh else cached, started, forked,
+                                     known is None)  # fmt: skip
         finally:
             if forked is not None:  # (done with by the checking, unless it failed first)
                 forked.close()
@@ -203,7 +204,8 @@ def validate(
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
         # (half of the rules on the other core: the workers are done with it)
-        findings, span, days = full_checks(found, today, broken, store is not None, aside)
+        findings, span, days = full_checks(gathered.index or found, today, broken,
+                                           store is not None, aside)  # fmt: skip
         cross = []
         if findings:  # (positions are looked for only then)
             from .onefile import locate_cross
@@ -429,6 +431,9 @@ class _Gathered:
     want_blobs: bool = True
     #: False: each file's diagnostics are not decoded (the caller has the whole run's)
     want_diagnostics: bool = True
+    #: the rules' index of the summaries, built as each chunk comes in (a cold run's: see
+    #: _file_results), or None
+    index: Index | None = None
     summary: Callable[[tuple[Any, ...], bool], AnySummary] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -458,9 +463,12 @@ def _file_results(
     read: Cached | None = None,
     started: int | None = None,
     ready: Forked | None = None,
+    index: bool = False,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now
-    (`fresh`: the shards were written by this run, from what it read: no racy window).
+    (`fresh`: the shards were written by this run, from what it read: no racy window;
+    `index`: the rules across files will run on them: a run that checks every file builds
+    their index as they come).
 
     The cache holds each chunk of files' full results in a shard, named in a manifest.  On
     a run with no usable cache the workers write the shards themselves and send the main
@@ -489,12 +497,20 @@ def _file_results(
         gathered.add(f, tuple(stamp), wire)
     partial = len(todo) < len(stamps)
     shards = store if store is not None and not partial else None  # workers write them
+    if index and not found:  # the chunks come in path order: the index grows with them,
+        from ..checks.index import Index  # while the workers check the next ones (a core
+        # left idle once they are done took the index 0.4 s at 100,000 tasks)
+
+        gathered.index = Index(())
     for chunk in check_files(root, todo, jobs, progress, shards, want_blobs or partial,
                               unread, ready):  # fmt: skip
+        held = len(gathered.summaries)
         for stamp, wire in chunk:
             if partial:  # kept to store everything anew below
                 found[wire[0]] = (stamp, wire)
             gathered.add(wire[0], tuple(stamp), wire)
+        if gathered.index is not None:
+            gathered.index.extend(gathered.summaries[held:])
     if partial and todo:  # in path order, as `stamps` (the cached ones came first): the
         # account of the rules across files and the snapshot's files are searched by bisection
         gathered.stamps = {f: gathered.stamps[f] for f in stamps}
