@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import marshal
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,29 @@ def test_every_bundled_and_generated_record_is_read_by_it(generated: Path) -> No
     texts = _record_texts(REPO / "records") + _record_texts(generated)
     left = [str(path) for path, text in texts if not agrees(text)]
     assert len(texts) > 1000 and not left, left[:5]
+    for _, text in texts:  # (the summaries need not intern them again: onefile._shared)
+        found = blockyaml.parse(text)
+        assert found is not None and not list(_not_interned(found[0]))
+
+
+def _not_interned(data: Any, key: Any = None) -> Any:
+    """The keys and texts of `data` that should be interned and are not: every key, every
+    text up to blockyaml.SHARED_LENGTH but an id."""
+    if type(data) is dict:
+        for k, v in data.items():
+            if k is not sys.intern(k):
+                yield k
+            yield from _not_interned(v, k)
+    elif type(data) is list:
+        for item in data:
+            yield from _not_interned(item)
+    elif (
+        type(data) is str
+        and len(data) <= blockyaml.SHARED_LENGTH
+        and key != "id"
+        and (data is not sys.intern(data))
+    ):
+        yield data
 
 
 # -- documents from a grammar -------------------------------------------------------------

@@ -26,7 +26,7 @@ cdef object _plain(str text)
                first=str, out=list)
 cdef tuple _literal(str header, list lines, Py_ssize_t i, Py_ssize_t indent)
 
-cdef object _check_key(str key)
+cdef str _new_key(str key)
 
 @cython.locals(close=Py_UCS4, end=Py_ssize_t, inner=str, part=str, key=str, sep=str, value=str)
 cdef object _flow(str text)

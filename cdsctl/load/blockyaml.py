@@ -27,6 +27,7 @@ The caller has screened the text for control characters, tabs and U+2028/U+2029
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 try:
@@ -45,8 +46,14 @@ _WORDS: dict[str, Any] = {
     **dict.fromkeys(("null", "Null", "NULL", "~"), None),
 }
 _SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-#: keys found simple (bounded: the keys of unknown fields are anyone's)
-_GOOD_KEYS: set[str] = set()
+#: keys found simple, each the one interned string of its text (bounded: the keys of
+#: unknown fields are anyone's)
+_KEYS: dict[str, str] = {}
+#: text this long or shorter is interned, but an id's: agencies, statuses, dates, periods
+#: recur across records, and a cold validation holds every report's values (its
+#: summaries': cdsctl.validation.onefile); longer text (a title, a note) rarely recurs
+SHARED_LENGTH = 40
+_intern = sys.intern
 
 
 class _Bail(Exception):
@@ -124,6 +131,8 @@ def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
                     value = _value(line, j, n)
                 if value is None:
                     nulls = True
+                elif type(value) is str and len(value) <= SHARED_LENGTH:
+                    value = _intern(value)
                 container.append(value)
                 continue
             item: dict[str, Any] = {}  # `- key: value`: a mapping, its keys at j
@@ -135,11 +144,9 @@ def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
             colon = _key_end(line, j, n)
             if colon < 0:
                 raise _Bail
-        key = line[j:colon]
+        key = _KEYS.get(line[j:colon]) or _new_key(line[j:colon])
         if key in container:
             raise _Bail
-        if key not in _GOOD_KEYS:
-            _check_key(key)
         v = colon + 1
         while v < n and line[v] == " ":
             v += 1
@@ -152,6 +159,8 @@ def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
             value = _value(line, v, n)
         if value is None:
             nulls = True
+        elif type(value) is str and len(value) <= SHARED_LENGTH and key != "id":
+            value = _intern(value)
         container[key] = value
     if has_pending:
         pending_owner[pending_key] = None
@@ -170,11 +179,14 @@ def _key_end(line: str, j: int, n: int) -> int:
     return colon
 
 
-def _check_key(key: str) -> None:
+def _new_key(key: str) -> str:
+    """A key not met before: itself interned, if simple (else _Bail)."""
     if _SIMPLE_KEY.fullmatch(key) is None or key in _WORDS:
         raise _Bail
-    if len(_GOOD_KEYS) < 10_000:
-        _GOOD_KEYS.add(key)
+    key = _intern(key)
+    if len(_KEYS) < 10_000:
+        _KEYS[key] = key
+    return key
 
 
 def _value(line: str, v: int, n: int) -> Any:
@@ -316,15 +328,18 @@ def _flow(text: str) -> Any:
         return items
     for part in _flow_parts(inner):
         if close == "]":
-            items.append(_flow_scalar(part))
+            found = _flow_scalar(part)
+            items.append(_intern(found) if type(found) is str and len(found) <= SHARED_LENGTH
+                         else found)  # fmt: skip
             continue
         key, sep, value = part.partition(":")
         key = key.strip(" ")
         if not sep or key in items or (value and value[0] != " "):
             raise _Bail
-        if key not in _GOOD_KEYS:
-            _check_key(key)
-        items[key] = _flow_scalar(value)
+        key = _KEYS.get(key) or _new_key(key)
+        found = _flow_scalar(value)
+        items[key] = (_intern(found) if type(found) is str and len(found) <= SHARED_LENGTH
+                      and key != "id" else found)  # fmt: skip
     return items
 
 

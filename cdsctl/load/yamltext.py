@@ -487,8 +487,11 @@ def load_fast(text: str) -> dict[str, Any] | None:
     return found[0] if found is not None else None
 
 
-def load_fast_scanned(text: str, screened: bool = False) -> tuple[dict[str, Any], bool] | None:
-    """:func:`load_fast`, and whether the data holds a null anywhere.
+def load_fast_scanned(text: str, screened: bool = False
+                      ) -> tuple[dict[str, Any], bool, bool] | None:  # fmt: skip
+    """:func:`load_fast`, whether the data holds a null anywhere, and whether its keys and
+    short texts are interned already (blockyaml.SHARED_LENGTH: as the summaries keep them,
+    cdsctl.validation.onefile).
 
     `screened`: the caller has found no character the fast path must leave to the exact
     loader (no byte outside :data:`SAFE_BYTES` in the file's bytes).
@@ -498,7 +501,7 @@ def load_fast_scanned(text: str, screened: bool = False) -> tuple[dict[str, Any]
     if blockyaml.COMPILED:  # (as plain Python it is no faster than what follows)
         found = blockyaml.parse(text)
         if found is not None:
-            return found
+            return found[0], found[1], True
     if yaml_rs is None or _may_have_property(text):
         return None
     if text[-1:] != "\n" and ("|" in text or ">" in text):
@@ -514,7 +517,7 @@ def load_fast_scanned(text: str, screened: bool = False) -> tuple[dict[str, Any]
         return None
     if scan.nulls and _FLOW_COLON.search(text) is not None:
         return None  # `[a:]`: an error for YAML 1.1 (PyYAML), a key with a null for yaml-rs
-    return data, scan.nulls
+    return data, scan.nulls, False
 
 
 def _doubtful_numbers(text: str, scan: Scan) -> bool:

@@ -27,6 +27,7 @@ from ..checks.index import (
 from ..checks.record import check_record
 from ..diagnostics import Diagnostic
 from ..i18n import Msg
+from ..load.blockyaml import SHARED_LENGTH
 from ..load.files import BROKEN, Stamp, is_markdown, stat_stamp
 from ..load.reading import ReadProblem, RecordText, read_bytes, read_source, source_of
 from ..load.scalarpos import Span
@@ -115,11 +116,12 @@ def check_bytes_wire(relpath: str, data: bytes, keep: dict[str, Any] | None = No
     screened = not data.translate(None, SAFE_BYTES)
     scanned = load_fast_scanned(source.yaml, screened)
     if scanned is not None and _body_fits(source, scanned[0], screened):
-        fast, nulls = scanned
+        fast, nulls, shared = scanned
         text = source.yaml if source.body is None else source.yaml + source.body
         checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
         if checked is not None and checked.kind is not None:  # the happy path
-            view, names = _shared(checked.kind, checked)
+            # (with a null, msgspec gave the values anew: dates as new text)
+            view, names = _shared(checked.kind, checked, shared and not nulls)
             kind, record_id = _intern(checked.kind), checked.id
             if keep is not None and kind == "task":
                 keep[relpath] = checked.values
@@ -190,21 +192,24 @@ def _result(relpath: str, diagnostics: list[Diagnostic], checked: Checked | None
     return FileResult(relpath, diagnostics, summary, _blob(checked))
 
 
-def _shared(kind: str, checked: Checked) -> tuple[dict[str, Any], dict[tuple[str, ...], list[str]]]:
+def _shared(kind: str, checked: Checked, interned: bool = False
+            ) -> tuple[dict[str, Any], dict[tuple[str, ...], list[str]]]:  # fmt: skip
     """A summary's view (:func:`cross_view`) and names (:func:`group_references`), every key
     and short text in them interned: marshal writes an interned string as such, and
     reading it back gives the one string of that text.  A cold validation holds every
     file's summary (a report's whole values): 534 MB at 100,000 tasks and 200,000 reports
-    with a string for each key and value of each, 361 MB with them shared."""
-    view = _interned(cross_view(kind, checked.values))
+    with a string for each key and value of each, 361 MB with them shared.  `interned`:
+    the values' are already (cdsctl.load.blockyaml interns them as it reads them), and
+    the view is not copied to intern them."""
+    view = cross_view(kind, checked.values)
+    if not interned:
+        view = _interned(view)
     names = {kinds: [_intern(n) if type(n) is str else n for n in found]
              for kinds, found in group_references(checked).items()}  # fmt: skip
     return view, names
 
 
 _intern = sys.intern
-#: text longer than this is rarely written twice (a title, a note): not interned
-SHARED_LENGTH = 40
 
 
 def _interned(view: dict[Any, Any]) -> dict[Any, Any]:
