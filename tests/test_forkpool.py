@@ -180,3 +180,22 @@ def test_aside_without_fork_runs_the_work_here(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(os, "fork", no_fork)
     later = workers.aside(os.getpid)
     assert later() == os.getpid()
+
+
+def test_a_cold_run_with_its_digest_made_aside_keeps_a_cache_the_next_run_trusts(
+    broken: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large cold run sums up its stamps on the other core while the rules run
+    (pipeline.DIGEST_ASIDE_FROM, here lowered to this root), and writes the shards'
+    manifest after them: the next run takes every file from the cache and answers alike."""
+    from cdsctl.checks import crossfile
+    from cdsctl.validation import pipeline
+
+    monkeypatch.setattr(pipeline, "DIGEST_ASIDE_FROM", 0)
+    monkeypatch.setattr(crossfile, "ASIDE_FROM", 0)
+    one = validate(broken, cache_dir=False, jobs=1)
+    cold = _run(broken, tmp_path / "cache", None)
+    _same(cold, one)
+    warm = validate(broken, cache_dir=tmp_path / "cache")
+    assert warm.checked == 0 and warm.digest == cold.digest
+    _same(warm, one)
