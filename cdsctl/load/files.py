@@ -111,7 +111,9 @@ def walk(root: Path, stat: bool = True, ordered: bool = True,
     found: dict[str, Stamp] = {}
     _Walk(os.path.realpath(root), stat, found, folders, early=early).run()
     _rename_undecodable(found)
-    return dict(sorted(found.items())) if ordered else found
+    # (sorting the paths, not the items: comparing tuples cost a cold run 0.1 s more at
+    # 305,061 files)
+    return {path: found[path] for path in sorted(found)} if ordered else found
 
 
 class _Walk:

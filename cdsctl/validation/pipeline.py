@@ -184,7 +184,7 @@ def validate(
             known, prior, fresh = diagnostics, {"digest": digest}, True
     if stamps is None:  # (the walk told only what changed: every stamp is wanted now)
         stamps, seen = walked_with_stat(root, jobs)
-    stamps = dict(sorted(stamps.items()))
+    stamps = in_path_order(stamps)
     from ..checks.crossfile import full_checks
 
     with gc_paused():  # hundreds of thousands of small tuples and dicts, never in cycles
@@ -340,6 +340,14 @@ def last_run(kept: dict[str, Any] | None) -> tuple[bytes, int] | None:
     return kept["digest"], kept.get("written_ns", 0)
 
 
+def in_path_order(stamps: dict[str, Stamp]) -> dict[str, Stamp]:
+    """`stamps` in path order: itself when it is already (a walk's: a check of the order
+    costs a tenth of sorting the items again, 0.07 s at 305,061 files)."""
+    paths = list(stamps)
+    order = sorted(paths)
+    return stamps if order == paths else {path: stamps[path] for path in order}
+
+
 def _selected(
     result: Validation, only: object, selection: Selection, also: Collection[Diagnostic] = ()
 ) -> Validation:
@@ -486,7 +494,7 @@ def _file_results(
     entries = cached.entries
     fine, coarse = racy_bounds({"written_ns": cached.written_ns, "started_ns": cached.started_ns})
     found = {}  # the racy-clean rule of cache.py, for every file of a partly changed root
-    for f, stamp in stamps.items():
+    for f, stamp in stamps.items() if entries else ():
         entry = entries.get(f)
         if (
             entry is not None
@@ -494,7 +502,7 @@ def _file_results(
             and (fresh or stamp[1] < coarse or (stamp[1] < fine and stamp[1] % 1_000_000))
         ):  # (cache.is_racy, written out: a call per file is 0.05 s at 305,061 files)
             found[f] = entry
-    todo = [f for f in stamps if f not in found]
+    todo = [f for f in stamps if f not in found] if found else list(stamps)
     unread = {f: stamps[f] for f in todo if stamps[f][0] <= NOT_READ}
     gathered = _Gathered(checked=len(todo), want_blobs=want_blobs)
     for f, (stamp, wire) in found.items():
