@@ -88,7 +88,7 @@ def test_the_line_parser_runs_compiled_and_is_used() -> None:
 
     assert blockyaml.COMPILED
     assert load_fast_scanned('kind: meeting\nend: "11:00"\n') == (
-        {"kind": "meeting", "end": "11:00"}, False, True)  # fmt: skip
+        {"kind": "meeting", "end": "11:00"}, False, True, ())  # fmt: skip
 
 
 PROBE = """

@@ -7,6 +7,7 @@ import cython
                indent=Py_ssize_t, top_indent=Py_ssize_t, pending_indent=Py_ssize_t,
                colon=Py_ssize_t, v=Py_ssize_t, line=str, key=str, pending_key=str,
                c=Py_UCS4, nulls=bint, has_pending=bint, is_list=bint, level=bint, dash=bint,
+               nested_lines=bint, line_keys=list,
                root=dict, stack=list)
 cpdef tuple _parse(list lines)
 
@@ -27,6 +28,8 @@ cdef object _plain(str text)
 cdef tuple _literal(str header, list lines, Py_ssize_t i, Py_ssize_t indent)
 
 cdef str _new_key(str key)
+
+cdef str _solid(str text)
 
 @cython.locals(close=Py_UCS4, end=Py_ssize_t, inner=str, part=str, key=str, sep=str, value=str)
 cdef object _flow(str text)

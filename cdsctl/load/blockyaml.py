@@ -60,9 +60,11 @@ class _Bail(Exception):
     """Outside the subset: the caller parses the text another way."""
 
 
-def parse(text: str) -> tuple[dict[str, Any], bool] | None:
-    """The mapping `text` holds and whether a value in it is null, or None when the text is
-    not in the subset (see the module's docstring)."""
+def parse(text: str) -> tuple[dict[str, Any], bool, tuple[str, ...] | None] | None:
+    """The mapping `text` holds, whether a value in it is null, and the top-level keys whose
+    values hold line breaks (None: a nested one does); or None when the text is not in the
+    subset (see the module's docstring).  No text it returns is blank (empty or white
+    space only): such a value is left to the others, whose checks say what is wrong."""
     if not text.endswith("\n") or "\r" in text:
         return None
     try:
@@ -71,14 +73,15 @@ def parse(text: str) -> tuple[dict[str, Any], bool] | None:
         return None
 
 
-def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
+def _parse(lines: list[str]) -> tuple[dict[str, Any], bool, tuple[str, ...] | None]:
     root: dict[str, Any] = {}
     container: Any  # (a dict, or a list when is_list)
     # The open collection (its indent, itself, whether a list, whether a list at its key's
     # indent), and those around it, innermost last
     top_indent, container, is_list, level = 0, root, False, False
     stack: list[tuple[int, Any, bool, bool]] = []
-    nulls = has_pending = False
+    nulls = has_pending = nested_lines = False
+    line_keys: list[str] = []  # top-level keys of `|` blocks
     pending_owner: Any = None  # a `key:` whose value is on the lines below
     pending_key, pending_indent = "", 0
     i, count = 0, len(lines)
@@ -127,6 +130,7 @@ def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
             if colon < 0:  # a scalar item
                 if line[j] == "|":
                     value, i = _literal(line[j:], lines, i, indent)
+                    nested_lines = True
                 else:
                     value = _value(line, j, n)
                 if value is None:
@@ -155,6 +159,10 @@ def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
             continue
         if line[v] == "|":
             value, i = _literal(line[v:], lines, i, indent)
+            if container is root:
+                line_keys.append(key)
+            else:
+                nested_lines = True
         else:
             value = _value(line, v, n)
         if value is None:
@@ -167,7 +175,7 @@ def _parse(lines: list[str]) -> tuple[dict[str, Any], bool]:
         nulls = True
     if not root:
         raise _Bail
-    return root, nulls
+    return root, nulls, None if nested_lines else tuple(line_keys)
 
 
 def _key_end(line: str, j: int, n: int) -> int:
@@ -197,7 +205,7 @@ def _value(line: str, v: int, n: int) -> Any:
         if end < 0 or line.find("\\", v + 1, end) >= 0:
             raise _Bail
         _end_of_line(line, end + 1, n)
-        return line[v + 1 : end]
+        return _solid(line[v + 1 : end])
     if c == "'":
         end = line.find("'", v + 1)
         while 0 <= end < n - 1 and line[end + 1] == "'":
@@ -205,7 +213,7 @@ def _value(line: str, v: int, n: int) -> Any:
         if end < 0:
             raise _Bail
         _end_of_line(line, end + 1, n)
-        return line[v + 1 : end].replace("''", "'")
+        return _solid(line[v + 1 : end].replace("''", "'"))
     if c == "[" or c == "{":
         return _flow(line[v:])
     if c in "-?:,]}&*!>%@`":
@@ -218,6 +226,13 @@ def _value(line: str, v: int, n: int) -> Any:
     if line[end - 1] == ":" or line.find(": ", v, end) >= 0:
         raise _Bail
     return _plain(line[v:end])
+
+
+def _solid(text: str) -> str:
+    """`text`, unless it is blank (_Bail)."""
+    if not text or text.isspace():
+        raise _Bail
+    return text
 
 
 def _end_of_line(line: str, at: int, n: int) -> None:
@@ -234,6 +249,8 @@ def _plain(text: str) -> Any:
     takes more than this (numbers other than plain decimals, `<<`, `=`)."""
     c = text[0]
     if c not in "yYnNtTfFoO0123456789-+.~<=":  # (what YAML 1.1's resolvers start with)
+        if c >= "\x80" and text.isspace():
+            raise _Bail  # (a no-break space alone, say: blank)
         return text
     if c in "yYnNtTfFoO~":
         return _WORDS.get(text, text)
@@ -309,7 +326,7 @@ def _literal(header: str, lines: list[str], i: int, indent: int) -> tuple[str, i
     while out and not out[-1]:
         out.pop()
     # (the text's last line is the "" after its final line break, never content)
-    return "\n".join(out) + ("" if header == "|-" else "\n"), i
+    return _solid("\n".join(out) + ("" if header == "|-" else "\n")), i
 
 
 def _flow(text: str) -> Any:
@@ -381,10 +398,10 @@ def _flow_scalar(text: str) -> Any:
         if first == '"':
             if '"' in value or "\\" in value:
                 raise _Bail
-            return value
+            return _solid(value)
         if "'" in value.replace("''", ""):
             raise _Bail
-        return value.replace("''", "'")
+        return _solid(value.replace("''", "'"))
     if first in "-?:,&*!|>%@`" or ":" in text:
         raise _Bail
     found = _plain(text)

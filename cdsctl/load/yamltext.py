@@ -487,11 +487,15 @@ def load_fast(text: str) -> dict[str, Any] | None:
     return found[0] if found is not None else None
 
 
-def load_fast_scanned(text: str, screened: bool = False
-                      ) -> tuple[dict[str, Any], bool, bool] | None:  # fmt: skip
-    """:func:`load_fast`, whether the data holds a null anywhere, and whether its keys and
-    short texts are interned already (blockyaml.SHARED_LENGTH: as the summaries keep them,
-    cdsctl.validation.onefile).
+#: what :func:`load_fast_scanned` gives
+Scanned = tuple[dict[str, Any], bool, bool, tuple[str, ...] | None]
+
+
+def load_fast_scanned(text: str, screened: bool = False) -> Scanned | None:
+    """:func:`load_fast`, whether the data holds a null anywhere, whether its keys and short
+    texts are interned already (blockyaml.SHARED_LENGTH: as the summaries keep them,
+    cdsctl.validation.onefile), and the top-level keys but whose no text holds a line
+    break, no text being blank (None: not known; :func:`cdsctl.checks.fast.fast_check`).
 
     `screened`: the caller has found no character the fast path must leave to the exact
     loader (no byte outside :data:`SAFE_BYTES` in the file's bytes).
@@ -501,7 +505,7 @@ def load_fast_scanned(text: str, screened: bool = False
     if blockyaml.COMPILED:  # (as plain Python it is no faster than what follows)
         found = blockyaml.parse(text)
         if found is not None:
-            return found[0], found[1], True
+            return found[0], found[1], True, found[2]
     if yaml_rs is None or _may_have_property(text):
         return None
     if text[-1:] != "\n" and ("|" in text or ">" in text):
@@ -517,7 +521,7 @@ def load_fast_scanned(text: str, screened: bool = False
         return None
     if scan.nulls and _FLOW_COLON.search(text) is not None:
         return None  # `[a:]`: an error for YAML 1.1 (PyYAML), a key with a null for yaml-rs
-    return data, scan.nulls, False
+    return data, scan.nulls, False, None
 
 
 def _doubtful_numbers(text: str, scan: Scan) -> bool:

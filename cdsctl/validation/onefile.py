@@ -116,9 +116,12 @@ def check_bytes_wire(relpath: str, data: bytes, keep: dict[str, Any] | None = No
     screened = not data.translate(None, SAFE_BYTES)
     scanned = load_fast_scanned(source.yaml, screened)
     if scanned is not None and _body_fits(source, scanned[0], screened):
-        fast, nulls, shared = scanned
+        fast, nulls, shared, lines = scanned
         text = source.yaml if source.body is None else source.yaml + source.body
-        checked = fast_check(_with_body(fast, source), text, relpath, nulls=nulls)
+        record = _with_body(fast, source)
+        if lines is not None and "body" in record:
+            lines = (*lines, "body")
+        checked = fast_check(record, text, relpath, nulls, lines)
         if checked is not None and checked.kind is not None:  # the happy path
             # (with a null, msgspec gave the values anew: dates as new text)
             view, names = _shared(checked.kind, checked, shared and not nulls)
