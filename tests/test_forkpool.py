@@ -199,3 +199,33 @@ def test_a_cold_run_with_its_digest_made_aside_keeps_a_cache_the_next_run_trusts
     warm = validate(broken, cache_dir=tmp_path / "cache")
     assert warm.checked == 0 and warm.digest == cold.digest
     _same(warm, one)
+
+
+def test_a_run_leaves_no_cycle_behind(broken: Path, tmp_path: Path) -> None:
+    """The console run keeps the cyclic collector off (cli.app.run): whatever a run leaves
+    in a cycle lives on, into the child that keeps the cache after the output.  The shards'
+    manifest, written after the rules, once held a cold run's results that way, and the
+    did-you-mean of a broken reference its index (50 MB more at 100,000 tasks).  Cold,
+    warm, and after an edit; once before, for what a first import leaves (classes)."""
+    import gc
+
+    def runs(root: Path, cache: Path) -> list[int]:
+        shutil.copytree(broken, root)
+        found = []
+        validate(root, cache_dir=cache)  # cold
+        found.append(gc.collect())
+        validate(root, cache_dir=cache)  # warm
+        found.append(gc.collect())
+        task = sorted((root / "tasks").rglob("*.yaml"))[3]
+        task.write_text(task.read_text(encoding="utf-8") + "x: 1\n", encoding="utf-8")
+        validate(root, cache_dir=cache)  # an edit
+        found.append(gc.collect())
+        return found
+
+    runs(tmp_path / "first", tmp_path / "first-cache")
+    gc.collect()
+    gc.disable()
+    try:
+        assert runs(tmp_path / "root", tmp_path / "cache") == [0, 0, 0]
+    finally:
+        gc.enable()

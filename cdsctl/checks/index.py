@@ -418,14 +418,16 @@ class _Suggesters(dict[tuple[str, ...], "Suggester"]):
 
     def __init__(self, index: Index) -> None:
         super().__init__()
-        self.index = index
+        # (not the index itself, which keeps this one: a cycle, never freed in a run with the
+        # collector off, held every record's summary into the keeper of the cache)
+        self.by_id, self.accepted = index.by_id, index.accepted
 
     def __missing__(self, kinds: tuple[str, ...]) -> Suggester:
         from ..messages.suggest import Suggester
         from ..text import fold
 
-        by_id = self.index.by_id
-        ids = set().union(*(self.index.accepted.by_kind.get(kind, ()) for kind in kinds))
+        by_id = self.by_id
+        ids = set().union(*(self.accepted.by_kind.get(kind, ()) for kind in kinds))
         names = [(n, i) for i in ids for n in (i, *_other_names(by_id[i]))]
         made = self[kinds] = Suggester(names, fold if "agency" in kinds else str.casefold)
         return made
@@ -443,7 +445,7 @@ class _Suggesters(dict[tuple[str, ...], "Suggester"]):
         return Msg(" — did you mean {names}?", names=either([self._label(i) for i in near]))
 
     def _label(self, record_id: str) -> str:
-        entry = self.index.by_id[record_id]
+        entry = self.by_id[record_id]
         shown = entry.values.get("name") if entry.kind == "agency" else entry.values.get("number")
         return f"{record_id} ({shown})" if shown else record_id
 
