@@ -739,34 +739,3 @@ def test_the_rules_on_two_cores_find_what_one_process_finds(
     assert two == one
     code, diagnostics = validate_json(root, "--no-cache")
     assert code == 1 and {(d["file"], d["code"], d["line"]) for d in diagnostics} == WANT
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(0, 60), max_size=6))
-def test_an_index_grown_chunk_by_chunk_is_the_index_of_all(cuts: list[int]) -> None:
-    """A cold run grows the rules' index as the workers' chunks come in (Index.extend):
-    whatever the chunks, it holds what the index of all the summaries holds, duplicates
-    and the first holder of each id included."""
-    from cdsctl.checks.index import Index
-
-    summaries = _indexed_root().summaries
-    whole = Index(summaries)
-    grown, at = Index(()), 0
-    for cut in sorted(cuts):
-        grown.extend(summaries[at : at + cut])
-        at += cut
-    grown.extend(summaries[at:])
-    assert grown.by_id == whole.by_id and grown.duplicates == whole.duplicates
-    assert grown.agencies == whole.agencies and grown.summaries == whole.summaries
-    assert dict(grown.by_kind) == dict(whole.by_kind)
-
-
-@cache
-def _indexed_root() -> Any:
-    """BROKEN_ROOT with two records holding one id (a duplicate), validated."""
-    root = Path(tempfile.mkdtemp()) / "records"
-    files = {"agencies.yaml": AGENCIES, "directives/TB-128-2022.yaml": DIRECTIVE, **BROKEN_ROOT,
-             "tasks/Z.yaml": task("L")}  # fmt: skip
-    checked = validate(build_tree(root, files), cache_dir=False)
-    assert any(d.code == "duplicate-id" for d in checked.diagnostics)
-    return checked

@@ -135,8 +135,8 @@ def cross_checks(summaries: Iterable[AnySummary], today: date, broken: Collectio
     return findings, span
 
 
-def full_checks(summaries: Iterable[AnySummary] | Index, today: date,
-                broken: Collection[str] = (), kept: bool = False, aside: Aside | None = None
+def full_checks(summaries: Iterable[AnySummary], today: date, broken: Collection[str] = (),
+                kept: bool = False, aside: Aside | None = None
                 ) -> tuple[list[CrossFinding], tuple[str | None, str | None],
                            dict[str, list[str]]]:  # fmt: skip
     """:func:`cross_checks`, and the days each file adds to the span (for the account a
@@ -145,13 +145,8 @@ def full_checks(summaries: Iterable[AnySummary] | Index, today: date,
     (crossdates.count_working_days: a `validate --no-cache` in CI would count them for
     nothing).  `aside`: where the first rules (:data:`ASIDE`) may run on another core
     meanwhile (cdsctl.validation.workers.aside), on a root of :data:`ASIDE_FROM` records
-    or more.  `summaries` may be their :class:`Index`, built as they came (its `broken`
-    is then set here)."""
-    if isinstance(summaries, Index):
-        index = summaries
-        index.broken = broken
-    else:
-        index = Index(summaries, broken)
+    or more."""
+    index = Index(summaries, broken)
     day = today.isoformat()
     first = None
     if aside is not None and len(index.summaries) >= ASIDE_FROM:

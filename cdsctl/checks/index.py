@@ -217,29 +217,16 @@ class Index:
         self.by_id: dict[str, Entry] = {}
         self.duplicates: list[tuple[str, Entry]] = []
         self.agencies: list[Entry] = []
-        self.summaries: list[AnySummary] = []
+        self.summaries = list(summaries)
         self.broken = broken
         self.by_kind: dict[str, list[Any]] = defaultdict(list)
-        if holders is None:
-            self.extend(summaries)
-            return
-        self.summaries = list(summaries)
         for summary in self.summaries:
             self.by_kind[summary.kind].append(summary)
-        loaded = {s.file: s for s in self.summaries}
-        self._hold((h if (s := loaded.get(h[2])) is None else _held(s)) for h in holders)
-
-    def extend(self, summaries: Iterable[AnySummary]) -> None:
-        """Take in more records, after those it holds in path order (a cold validation's
-        workers' results as they come: validation.pipeline)."""
-        added = list(summaries)
-        self.summaries += added
-        by_kind = self.by_kind
-        for summary in added:
-            by_kind[summary.kind].append(summary)
-        self._hold(map(_held, added))
-
-    def _hold(self, order: Iterable[Holder]) -> None:
+        if holders is None:
+            order: Iterable[Any] = map(_held, self.summaries)
+        else:
+            loaded = {s.file: s for s in self.summaries}
+            order = ((h if (s := loaded.get(h[2])) is None else _held(s)) for h in holders)
         by_id, id_path = self.by_id, ("id",)
         for kind, record_id, file, values in order:
             if kind == "agencies":

@@ -53,7 +53,7 @@ from .shards import (
 from .workers import OnProgress, aside, changed_since, check_files, walked_with_stat
 
 if TYPE_CHECKING:  # imported where used: an unchanged root needs none of the checking code
-    from ..checks.index import AnySummary, Index
+    from ..checks.index import AnySummary
     from .forkpool import Forked
 
 RESULT = "result"
@@ -204,12 +204,10 @@ def validate(
             return _selected(answered, only, selection)
         broken = {d.file for d in diagnostics if d.severity is Severity.ERROR}
         # (half of the rules on the other core: the workers are done with it)
-        findings, span, days = full_checks(gathered.index or found, today, broken,
-                                           store is not None, aside)  # fmt: skip
-        # (let go of the index, and of the manifest's hold on `gathered`: a cycle, which the
-        # collector, off for the run, would never free: the keeper of the cache, forked
-        # after the output, held 50 MB more at 100,000 tasks)
-        gathered.index = None
+        findings, span, days = full_checks(found, today, broken, store is not None, aside)
+        # (let go of the manifest's hold on `gathered`: a cycle, which the collector, off for
+        # the run, would never free: the keeper of the cache, forked after the output, held
+        # 50 MB more at 100,000 tasks)
         if gathered.manifest is not None:
             gathered.manifest()
             gathered.manifest = None
@@ -446,9 +444,6 @@ class _Gathered:
     want_blobs: bool = True
     #: False: each file's diagnostics are not decoded (the caller has the whole run's)
     want_diagnostics: bool = True
-    #: the rules' index of the summaries, built as each chunk comes in (a cold run's: see
-    #: _file_results), or None
-    index: Index | None = None
     #: what writes the shards' manifest, when left to the caller (after the rules)
     manifest: Callable[[], None] | None = None
     summary: Callable[[tuple[Any, ...], bool], AnySummary] = field(init=False)
@@ -480,12 +475,12 @@ def _file_results(
     read: Cached | None = None,
     started: int | None = None,
     ready: Forked | None = None,
-    index: bool = False,
+    rules: bool = False,
 ) -> _Gathered:
     """Each file's own result: from the cache where it may be trusted, else checked now
     (`fresh`: the shards were written by this run, from what it read: no racy window;
-    `index`: the rules across files will run on them: a run that checks every file builds
-    their index as they come).
+    `rules`: the rules across files will run on them next: the shards' manifest is then left
+    to the caller, to write after them, while its digest is made on the other core).
 
     The cache holds each chunk of files' full results in a shard, named in a manifest.  On
     a run with no usable cache the workers write the shards themselves and send the main
@@ -514,20 +509,12 @@ def _file_results(
         gathered.add(f, tuple(stamp), wire)
     partial = len(todo) < len(stamps)
     shards = store if store is not None and not partial else None  # workers write them
-    if index and not found:  # the chunks come in path order: the index grows with them,
-        from ..checks.index import Index  # while the workers check the next ones (a core
-        # left idle once they are done took the index 0.4 s at 100,000 tasks)
-
-        gathered.index = Index(())
     for chunk in check_files(root, todo, jobs, progress, shards, want_blobs or partial,
                               unread, ready):  # fmt: skip
-        held = len(gathered.summaries)
         for stamp, wire in chunk:
             if partial:  # kept to store everything anew below
                 found[wire[0]] = (stamp, wire)
             gathered.add(wire[0], tuple(stamp), wire)
-        if gathered.index is not None:
-            gathered.index.extend(gathered.summaries[held:])
     if partial and todo:  # in path order, as `stamps` (the cached ones came first): the
         # account of the rules across files and the snapshot's files are searched by bisection
         gathered.stamps = {f: gathered.stamps[f] for f in stamps}
@@ -547,10 +534,10 @@ def _file_results(
                                   started)  # fmt: skip
         gathered.started_ns = started
         digest: Callable[[], bytes] = functools.partial(stamps_digest, gathered.stamps)
-        if gathered.index is not None and len(gathered.stamps) >= DIGEST_ASIDE_FROM:
+        if rules and len(gathered.stamps) >= DIGEST_ASIDE_FROM:
             digest = aside(digest)  # (0.13 s at 305,061 files, on the other core)
         manifest = functools.partial(_keep_manifest, store, gathered, names, digest)
-        if gathered.index is not None:  # the caller keeps it once the rules have run
+        if rules:  # the caller keeps it once the rules have run
             gathered.manifest = manifest
         else:
             manifest()
