@@ -21,6 +21,7 @@ the main process.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import selectors
@@ -92,20 +93,10 @@ class Forked:
         for k, fd in enumerate(self.results):
             watch.register(fd, selectors.EVENT_READ, k)
 
-        def feed(k: int) -> None:
-            while pending and len(sent[k]) < AHEAD and self.tasks[k] >= 0:
-                index = pending.popleft()
-                task = pickle.dumps((index, jobs[index]), pickle.HIGHEST_PROTOCOL)
-                try:
-                    _write(self.tasks[k], _TASK.pack(len(task)) + task)
-                except OSError:  # it has left (its result pipe tells so next): here
-                    done[index] = None
-                    self._let_go(k)
-                    return
-                sent[k].append(index)
-            if not pending and not sent[k]:
-                self._let_go(k)  # (nothing more for it: it leaves)
-
+        # (a method, not a function inside this generator: compiled, the generator's scope
+        # and such a function hold each other, a cycle that the collector, off for the run,
+        # never frees)
+        feed = functools.partial(self._feed, jobs, pending, sent, done)
         for k in range(self.count):
             feed(k)
         try:
@@ -135,6 +126,22 @@ class Forked:
             raise
         watch.close()
         self.close(finished=True)
+
+    def _feed(self, jobs: list[tuple[Any, ...]], pending: deque[int], sent: dict[int, deque[int]],
+              done: dict[int, bytes | None], k: int) -> None:  # fmt: skip
+        """Send worker k chunks of `pending` until it has AHEAD to do."""
+        while pending and len(sent[k]) < AHEAD and self.tasks[k] >= 0:
+            index = pending.popleft()
+            task = pickle.dumps((index, jobs[index]), pickle.HIGHEST_PROTOCOL)
+            try:
+                _write(self.tasks[k], _TASK.pack(len(task)) + task)
+            except OSError:  # it has left (its result pipe tells so next): here
+                done[index] = None
+                self._let_go(k)
+                return
+            sent[k].append(index)
+        if not pending and not sent[k]:
+            self._let_go(k)  # (nothing more for it: it leaves)
 
     def _let_go(self, k: int) -> None:
         if self.tasks[k] >= 0:
