@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -59,6 +61,20 @@ tasks:
   - task: TB-128-2022.1
     status: done
 """
+
+
+def module_from(path: Path, name: str) -> ModuleType:
+    """The Python file at `path` (a script, or in a folder that is no package) loaded as a
+    module named `name`, registered while it runs (its dataclasses look their module up)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    return module
 
 
 def build_tree(root: Path, files: Mapping[str, str | bytes | Callable[[Path], None]]) -> Path:

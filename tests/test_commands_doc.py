@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 from types import ModuleType
@@ -14,7 +13,7 @@ import typer.rich_utils
 
 from cdsctl.cli import app
 
-from .conftest import REPO
+from .conftest import REPO, module_from
 
 GENERATOR = REPO / "docs" / "commands.py"
 PAGE = REPO / "docs" / "commands.md"
@@ -22,11 +21,7 @@ PAGE = REPO / "docs" / "commands.md"
 
 def _generator() -> ModuleType:
     """docs/commands.py, loaded from its path: docs/ is no package."""
-    spec = importlib.util.spec_from_file_location("cdsctl_docs_commands", GENERATOR)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from(GENERATOR, "cdsctl_docs_commands")
 
 
 commands = _generator()

@@ -22,7 +22,7 @@ from types import ModuleType
 
 import pytest
 
-from .conftest import AGENCIES, DIRECTIVE, REPO, build_tree
+from .conftest import AGENCIES, DIRECTIVE, REPO, build_tree, module_from
 
 EXPECTED = os.environ.get("CDSCTL_EXPECT_COMPILED", "") not in ("", "0")
 compiled_only = pytest.mark.skipif(not EXPECTED, reason="CDSCTL_EXPECT_COMPILED is not set")
@@ -30,11 +30,7 @@ compiled_only = pytest.mark.skipif(not EXPECTED, reason="CDSCTL_EXPECT_COMPILED 
 
 def _setup() -> ModuleType:
     """setup.py as a module (it calls setup() only when run as a script)."""
-    spec = importlib.util.spec_from_file_location("cdsctl_setup", REPO / "setup.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from(REPO / "setup.py", "cdsctl_setup")
 
 
 def compiled_names() -> list[str]:

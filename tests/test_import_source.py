@@ -6,7 +6,6 @@ every expected file and an expected file for every source, naming only registry 
 from __future__ import annotations
 
 import codecs
-import importlib.util
 import io
 import re
 import sys
@@ -23,7 +22,7 @@ from cdsctl.diagnostics import CdsError
 from cdsctl.importer.source import join_wrapped, normalise, read_text
 from cdsctl.validation.pipeline import validate
 
-from .conftest import REPO
+from .conftest import REPO, module_from
 
 CORPUS = REPO / "tests" / "corpus" / "import"
 SOURCES = CORPUS / "_sources"
@@ -160,11 +159,7 @@ def test_every_source_has_an_expected_file() -> None:
 
 
 def _make_docx() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_docx", SOURCES / "make_docx.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from(SOURCES / "make_docx.py", "make_docx")
 
 
 def test_the_docx_maker_gives_the_same_bytes_for_the_same_text() -> None:

@@ -10,7 +10,6 @@ cdsctl's context, so a variable that goes missing is noticed.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from datetime import date
@@ -24,7 +23,7 @@ from typer.testing import CliRunner
 
 from cdsctl.cli import app
 
-from .conftest import REPO, SAMPLE
+from .conftest import REPO, SAMPLE, module_from
 
 docx = pytest.importorskip("docx", reason="needs python-docx: pip install -e '.[dev]'")
 pytest.importorskip("docxtpl", reason="needs the docx extra: pip install -e '.[dev]'")
@@ -315,15 +314,7 @@ def test_the_letterhead_and_recipients_look_as_the_decree_says(
 
 
 def make_docx() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_docx", MAKE_DOCX)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (its dataclasses look their module up)
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
+    return module_from(MAKE_DOCX, "make_docx")
 
 
 def test_the_templates_are_what_make_docx_makes() -> None:
