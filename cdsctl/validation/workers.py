@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import marshal
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -354,6 +353,8 @@ def aside(work: Callable[[], T]) -> Callable[[], T]:
     the function returned waits for it and gives its result (pickled across: small).  Where
     there is no fork, or the child failed, that function runs `work()` here, to raise as
     it would.  The child shares this process's memory as it was when forked (read only)."""
+    import pickle  # (here: 1.5 ms of every command's start, which only a cold run needs)
+
     child = _in_child(lambda: pickle.dumps(work(), pickle.HIGHEST_PROTOCOL))
 
     def result() -> T:
